@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StableDiffusion.Inference.Onnx;
+
+/// <summary>The <c>Inference</c> configuration section.</summary>
+public sealed class InferenceOptions
+{
+    /// <summary><c>auto</c> (CUDA when it loads, else CPU), <c>cuda</c> (fail if CUDA cannot load) or <c>cpu</c>.</summary>
+    [RegularExpression("^(auto|cuda|cpu)$", ErrorMessage = "Inference:ExecutionProvider must be auto, cuda or cpu.")]
+    public string ExecutionProvider { get; set; } = "auto";
+
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>cuDNN convolution algorithm search: EXHAUSTIVE, HEURISTIC or DEFAULT.</summary>
+    [RegularExpression("^(EXHAUSTIVE|HEURISTIC|DEFAULT)$")]
+    public string CudnnConvAlgoSearch { get; set; } = "HEURISTIC";
+
+    /// <summary>GPU memory arena limit in bytes; 0 = no limit.</summary>
+    [Range(0, long.MaxValue)]
+    public long GpuMemoryLimitBytes { get; set; }
+
+    /// <summary>Folder holding one Stable Diffusion ONNX folder per model.</summary>
+    [Required]
+    public string ModelsDirectory { get; set; } = "models";
+
+    /// <summary>Folder name (under ModelsDirectory) of the model selected by default.</summary>
+    [Required]
+    public string DefaultModel { get; set; } = "tiny-shapes";
+
+    /// <summary>Decode a preview image every N steps when the model has no latent→RGB factors; 0 = never.</summary>
+    [Range(0, 1000)]
+    public int VaePreviewEverySteps { get; set; } = 5;
+}

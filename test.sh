@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. Installs what the tests need when it is missing
+# (Debian's chromium for the browser tests, python3-torch for the training smoke test),
+# then prints one closing line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need+=(python3-torch libopenblas0-openmp)
+/usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || need+=(python3-onnx)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${need[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null || exit 1
+fi
+
+results=TestResults
+rm -rf "$results"
+dotnet test StableDiffusion.Studio.sln --logger trx --results-directory "$results" "$@"
+rc=$?
+
+# dotnet test prints one summary per project; sum them into the one closing line.
+cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' \
+  | sed -E 's/.* passed="([0-9]+)" failed="([0-9]+)".*/\1 \2/' \
+  | awk '{p+=$1; f+=$2} END {printf "%d passed, %d failed\n", p, f}'
+exit $rc
