@@ -18,7 +18,7 @@ RUN dotnet restore src/StableDiffusion.Studio/StableDiffusion.Studio.csproj
 COPY wwwroot/ wwwroot/
 COPY appsettings.json ./
 # Self-contained: the runtime image needs the CUDA libraries, not a .NET install.
-RUN dotnet publish src/StableDiffusion.Studio/StableDiffusion.Studio.csproj -c Release --no-restore \
+RUN dotnet publish src/StableDiffusion.Studio/StableDiffusion.Studio.csproj -c Release \
       --self-contained true -o /app
 
 FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04 AS runtime
