@@ -138,6 +138,31 @@ public sealed class DiffusersGoldenTests(ITestOutputHelper output)
         AssertScheduleMatches(scheduler, entry["timesteps"], entry["sigmas"], entry["init_noise_sigma"]);
     }
 
+    [Theory]
+    [InlineData("lms_steps4.json")]
+    [InlineData("lms_steps20.json")]
+    public void LmsCoefficientsMatchScipyQuadrature(string file)
+    {
+        var golden = GoldenData.Load(file);
+        var scheduler = (LmsDiscreteScheduler)CreateScheduler(golden);
+        scheduler.SetTimesteps(golden["num_inference_steps"]!.GetValue<int>());
+        var checkedCount = 0;
+        foreach (var step in golden["runs"]!["float64"]!["steps"]!.AsArray())
+        {
+            foreach (var coefficient in step!["lms_coefficients"]!.AsArray())
+            {
+                var expected = GoldenData.Number(coefficient!["value"]);
+                var actual = scheduler.Coefficient(coefficient["order"]!.GetValue<int>(), coefficient["t"]!.GetValue<int>(), coefficient["current_order"]!.GetValue<int>());
+
+                // scipy's quad (epsrel 1e-4) over a float32 integrand against exact Gauss–Legendre in double.
+                Assert.True(Math.Abs(actual - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"{actual:R} vs {expected:R}");
+                checkedCount++;
+            }
+        }
+
+        Assert.True(checkedCount >= 4);
+    }
+
     [Fact]
     public void NoiseScheduleMatchesTorchFloat32Schedule()
     {
