@@ -78,10 +78,10 @@ public sealed record SchedulerConfig
                 NumTrainTimesteps = Int(root, "num_train_timesteps"),
                 BetaStart = Double(root, "beta_start"),
                 BetaEnd = Double(root, "beta_end"),
-                BetaSchedule = Enum(root, "beta_schedule", ParseBetaSchedule),
+                BetaSchedule = Named(root, "beta_schedule", ParseBetaSchedule),
                 TrainedBetas = DoubleArray(root, "trained_betas"),
-                PredictionType = Enum(root, "prediction_type", ParsePredictionType),
-                TimestepSpacing = Enum(root, "timestep_spacing", ParseTimestepSpacing),
+                PredictionType = Named(root, "prediction_type", ParsePredictionType),
+                TimestepSpacing = Named(root, "timestep_spacing", ParseTimestepSpacing),
                 StepsOffset = Int(root, "steps_offset"),
                 SetAlphaToOne = Bool(root, "set_alpha_to_one"),
                 SkipPrkSteps = Bool(root, "skip_prk_steps"),
@@ -186,7 +186,7 @@ public sealed record SchedulerConfig
         _ => throw WrongType(key, "a string"),
     };
 
-    private static T? Enum<T>(JsonElement root, string key, Func<string, T> parse)
+    private static T? Named<T>(JsonElement root, string key, Func<string, T> parse)
         where T : struct => String(root, key) is { } text ? parse(text) : null;
 
     private static bool? Bool(JsonElement root, string key) => Value(root, key) switch
