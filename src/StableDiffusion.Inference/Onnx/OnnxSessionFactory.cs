@@ -103,7 +103,7 @@ internal sealed class OnnxSessionFactory : IDisposable
         catch (Exception error) when (error is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             sessionOptions.Dispose();
-            return (null, FirstLine(error.Message));
+            return (null, LoadFailure(error.Message));
         }
     }
 
@@ -132,4 +132,12 @@ internal sealed class OnnxSessionFactory : IDisposable
     private static SessionOptions CpuOptions() => new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    /// <summary>ORT's provider_bridge message ends "… with error: libcublasLt.so.13: cannot open shared object file"; keep that part.</summary>
+    private static string LoadFailure(string message)
+    {
+        var line = FirstLine(message);
+        var cause = line.LastIndexOf("with error: ", StringComparison.Ordinal);
+        return cause >= 0 ? line[(cause + "with error: ".Length)..] : line;
+    }
 }

@@ -9,7 +9,7 @@ using StableDiffusion.Inference.Tokenization;
 namespace StableDiffusion.Inference.Pipeline;
 
 /// <summary>A loaded Stable Diffusion ONNX folder: its sessions (created once, reused), tokenizer, scheduler config and defaults.</summary>
-public sealed class StableDiffusionModel : IDisposable
+public sealed partial class StableDiffusionModel : IDisposable
 {
     private const float DefaultScalingFactor = 0.18215f;
     private readonly OnnxSessionFactory sessions;
