@@ -38,11 +38,11 @@ internal sealed record LatentRgbFactors(float[][] Factors, float[] Bias)
         }
     }
 
-    /// <summary>RGB bytes (h·w·3, row-major) of a [channels, h, w] latent.</summary>
-    public byte[] ToRgb(ReadOnlySpan<double> latent, int height, int width)
+    /// <summary>RGB planes [3, h, w] in [-1, 1] (the VAE decoder's range) of a [channels, h, w] latent.</summary>
+    public float[] ToRgb(ReadOnlySpan<double> latent, int height, int width)
     {
         var pixels = height * width;
-        var rgb = new byte[pixels * 3];
+        var rgb = new float[pixels * 3];
         for (var p = 0; p < pixels; p++)
         {
             for (var k = 0; k < 3; k++)
@@ -52,7 +52,7 @@ internal sealed record LatentRgbFactors(float[][] Factors, float[] Bias)
                 {
                     value += latent[c * pixels + p] * Factors[c][k];
                 }
-                rgb[p * 3 + k] = (byte)Math.Clamp(Math.Round((value + 1) * 127.5), 0, 255);
+                rgb[k * pixels + p] = (float)value;
             }
         }
         return rgb;

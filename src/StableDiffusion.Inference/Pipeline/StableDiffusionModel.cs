@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Tokenization;
 
 namespace StableDiffusion.Inference.Pipeline;
@@ -85,6 +86,9 @@ public sealed partial class StableDiffusionModel : IDisposable
 
     public string SchedulerConfigPath => Path.Combine(Directory, "scheduler", "scheduler_config.json");
 
+    /// <summary>scheduler/scheduler_config.json, which every scheduler id is built from (diffusers' from_config).</summary>
+    public SchedulerConfig SchedulerConfig { get; private set; } = SchedulerConfig.Empty;
+
     internal InferenceOptions Options { get; }
 
     internal OnnxComponent TextEncoder { get; private set; } = null!;
@@ -125,6 +129,7 @@ public sealed partial class StableDiffusionModel : IDisposable
     {
         Tokenizer = LoadTokenizer();
         Defaults = ModelDefaultsFile.Read(Directory);
+        SchedulerConfig = ReadSchedulerConfig();
         ScalingFactor = ReadScalingFactor();
 
         var floats = new[] { TensorElementType.Float, TensorElementType.Float16 };
@@ -172,6 +177,18 @@ public sealed partial class StableDiffusionModel : IDisposable
         var file = $"{name}/model.onnx";
         var session = sessions.Open(file, ModelFolder.RequireFile(Directory, file));
         return new OnnxComponent(name, file, session);
+    }
+
+    private SchedulerConfig ReadSchedulerConfig()
+    {
+        try
+        {
+            return SchedulerConfig.Load(SchedulerConfigPath);
+        }
+        catch (Exception error) when (error is System.Text.Json.JsonException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new ModelLoadException($"scheduler/scheduler_config.json could not be read: {error.Message}", error);
+        }
     }
 
     private ClipTokenizer LoadTokenizer()

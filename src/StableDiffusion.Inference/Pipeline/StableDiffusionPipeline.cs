@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 
@@ -64,7 +65,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             {
                 var imageSeed = seed + imageIndex;
                 var noise = NoiseGenerators.Create(request.NoiseSource, imageSeed);
-                var scheduler = CreateScheduler(request.Scheduler);
+                var scheduler = SchedulerFactory.Create(request.Scheduler, model.SchedulerConfig);
                 scheduler.SetTimesteps(request.Steps);
                 var latentLength = model.LatentChannels * latentHeight * latentWidth;
 
@@ -132,7 +133,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
                 // 7. PNG with the A1111 infotext in its "parameters" chunk.
-                var parameters = Infotext(request, imageSeed);
+                var parameters = Parameters(request, imageSeed);
                 images.Add(new GeneratedImage(imageSeed, ToPng(decoded, parameters), parameters));
             }
 
@@ -152,7 +153,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
     private double[] EncodeInitImage(GenerationRequest request, RunOptions runOptions)
     {
-        var pixels = PendingImaging.ToVaeInput(request.InitImage!, request.Width, request.Height);
+        using var decoded = SafeImageDecoder.Decode(request.InitImage!);
+        using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
+        var pixels = ImageTensors.ToTensor(resized);
         var mean = model.EncodeImage(pixels, request.Height, request.Width, runOptions);
         return [.. mean.Select(v => (double)v * model.ScalingFactor)];
     }
@@ -175,18 +178,32 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     {
         if (model.RgbFactors is { } factors)
         {
-            return PendingImaging.RgbToPng(factors.ToRgb(predictedOriginal, latentHeight, latentWidth), latentWidth, latentHeight);
+            return ToPng((factors.ToRgb(predictedOriginal, latentHeight, latentWidth), latentHeight, latentWidth), null);
         }
         var every = model.Options.VaePreviewEverySteps;
         return every > 0 && step % every == 0 ? ToPng(Decode(predictedOriginal, latentHeight, latentWidth, runOptions), null) : null;
     }
 
-    private static byte[] ToPng((float[] Pixels, int Height, int Width) decoded, string? parameters) =>
-        PendingImaging.ToPng(decoded.Pixels, decoded.Height, decoded.Width, parameters);
+    private static byte[] ToPng((float[] Pixels, int Height, int Width) decoded, string? parameters)
+    {
+        using var image = ImageTensors.ToImage(decoded.Pixels, decoded.Width, decoded.Height);
+        return parameters is null ? PngInfo.Encode(image, []) : PngInfo.Encode(image, parameters);
+    }
 
-    private string Infotext(GenerationRequest request, long seed) => PendingImaging.Infotext(request, seed, model);
-
-    private IScheduler CreateScheduler(string id) => throw new NotImplementedException(id + model.SchedulerConfigPath);
+    /// <summary>A1111's infotext (modules/processing.py create_infotext) for one image of the batch.</summary>
+    private string Parameters(GenerationRequest request, long seed)
+    {
+        var sampler = SamplerCatalog.Get(request.Scheduler);
+        return Infotext.Write(new InfotextSettings(request.Prompt, request.NegativePrompt, request.Steps, sampler.SamplerName,
+            request.GuidanceScale, seed, request.Width, request.Height)
+        {
+            ScheduleType = sampler.ScheduleType,
+            ModelHash = model.Hash,
+            Model = model.Name,
+            DenoisingStrength = request.InitImage is null ? null : request.Strength,
+            Rng = Infotext.RngName(request.NoiseSource),
+        });
+    }
 
     private void Validate(GenerationRequest request)
     {
@@ -198,6 +215,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         if (request.Steps < 1)
         {
             throw new ArgumentException($"Steps must be at least 1 (got {request.Steps}).", nameof(request));
+        }
+        if (!SamplerCatalog.Ids.Contains(request.Scheduler))
+        {
+            throw new ArgumentException($"Unknown scheduler '{request.Scheduler}'; known: {string.Join(", ", SamplerCatalog.Ids)}.", nameof(request));
         }
         if (request.BatchCount < 1)
         {
