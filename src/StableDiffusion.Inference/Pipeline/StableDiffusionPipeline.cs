@@ -247,7 +247,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     }
 
     /// <summary>An ONNX call stopped by RunOptions.Terminate surfaces as cancellation, not as a model error.</summary>
-    private static T Run<T>(Func<T> call, CancellationToken cancellationToken)
+    internal static T Run<T>(Func<T> call, CancellationToken cancellationToken)
     {
         try
         {
