@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
@@ -207,10 +208,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     private void Validate(GenerationRequest request)
     {
-        var factor = model.VaeScaleFactor;
-        if (request.Width <= 0 || request.Height <= 0 || request.Width % factor != 0 || request.Height % factor != 0)
+        // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (16) needs its own factor too.
+        var multiple = model.VaeScaleFactor % 8 == 0 ? model.VaeScaleFactor : 8 * model.VaeScaleFactor / (int)BigInteger.GreatestCommonDivisor(8, model.VaeScaleFactor);
+        if (request.Width <= 0 || request.Height <= 0 || request.Width % multiple != 0 || request.Height % multiple != 0)
         {
-            throw new ArgumentException($"Width and height must be positive multiples of {factor} (got {request.Width}×{request.Height}).", nameof(request));
+            throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
         }
         if (request.Steps < 1)
         {
