@@ -4,6 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace StableDiffusion.Inference.Pipeline;
 
@@ -154,11 +156,24 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
     private double[] EncodeInitImage(GenerationRequest request, RunOptions runOptions)
     {
-        using var decoded = SafeImageDecoder.Decode(request.InitImage!);
+        using var decoded = DecodeInitImage(request.InitImage!);
         using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
         var pixels = ImageTensors.ToTensor(resized);
         var mean = model.EncodeImage(pixels, request.Height, request.Width, runOptions);
         return [.. mean.Select(v => (double)v * model.ScalingFactor)];
+    }
+
+    /// <summary>Uploads go through the size- and format-limited decoder; a refused image is a bad argument, not a crash.</summary>
+    private static Image<Rgb24> DecodeInitImage(byte[] bytes)
+    {
+        try
+        {
+            return SafeImageDecoder.Decode(bytes);
+        }
+        catch (InvalidImageException error)
+        {
+            throw new ArgumentException($"Init image: {error.Message}", nameof(bytes), error);
+        }
     }
 
     private (float[] Pixels, int Height, int Width) Decode(ReadOnlySpan<double> latents, int height, int width, RunOptions runOptions)
