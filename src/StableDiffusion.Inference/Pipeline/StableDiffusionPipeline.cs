@@ -229,6 +229,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         {
             throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
         }
+        if (model.UnetFixedLatentSize is { } size && (request.Height != size.Height * model.VaeScaleFactor || request.Width != size.Width * model.VaeScaleFactor))
+        {
+            throw new ArgumentException($"Model '{model.Name}' was exported for {size.Width * model.VaeScaleFactor}×{size.Height * model.VaeScaleFactor} images only.", nameof(request));
+        }
         if (request.Steps < 1)
         {
             throw new ArgumentException($"Steps must be at least 1 (got {request.Steps}).", nameof(request));
