@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using StableDiffusion.Cli.Commands;
 
 namespace StableDiffusion.Cli;
@@ -24,6 +25,24 @@ internal static class CliApp
             error.WriteLine($"error: {message} (see '{verb} --help')");
             return 2;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+
+        // The first Ctrl+C or SIGTERM asks the running verb to stop (the pipeline ends within a step and the verb exits
+        // 130); a second one is left to terminate the process.
+        using var cancellation = new CancellationTokenSource();
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        return parsed.InvokeAsync(configuration, cancellation.Token).GetAwaiter().GetResult();
     }
 }

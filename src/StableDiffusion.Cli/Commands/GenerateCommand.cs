@@ -35,6 +35,7 @@ internal static class GenerateCommand
         {
             model, prompt, negative, seed, steps, guidance, scheduler, width, height, batch, rng, init, strength, output, provider,
         };
+        // Ctrl+C and SIGTERM cancel this token (CliApp), which stops the pipeline between steps or inside an ONNX call.
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -57,8 +58,11 @@ internal static class GenerateCommand
                 parsed.GetValue(strength));
 
             var error = parsed.InvocationConfiguration.Error;
-            using var bar = ConsoleProgressBar.ForTerminal(error);
-            var result = new StableDiffusionPipeline(sd).Generate(request, bar, cancellationToken);
+            GenerationResult result;
+            using (var bar = ConsoleProgressBar.ForTerminal(error))
+            {
+                result = new StableDiffusionPipeline(sd).Generate(request, bar, cancellationToken);
+            }
             foreach (var warning in result.Warnings)
             {
                 error.WriteLine($"warning: {warning}");
