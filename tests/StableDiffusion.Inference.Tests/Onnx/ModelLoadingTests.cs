@@ -81,6 +81,18 @@ public sealed class ModelLoadingTests
     }
 
     [Fact]
+    public void VaeScaleFactorFollowsBlockOutChannelsWhenTheGraphLeavesSizesDynamic()
+    {
+        using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);
+        File.WriteAllText(copy.PathOf("vae_decoder/config.json"), """{"block_out_channels": [32, 64, 64], "scaling_factor": 2.5}""");
+
+        using var model = StableDiffusionModel.Load(copy.Directory, Cpu);
+
+        // diffusers: vae_scale_factor = 2 ** (len(block_out_channels) - 1).
+        Assert.Equal((4, 2.5f), (model.VaeScaleFactor, model.ScalingFactor));
+    }
+
+    [Fact]
     public void ModelFolderListsOnlyFoldersWithAModelIndex()
     {
         var models = ModelFolder.List(Path.GetDirectoryName(ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne))!);
