@@ -1,11 +1,3 @@
-using System.CommandLine;
-using StableDiffusion.Cli.Commands;
+using StableDiffusion.Cli;
 
-var root = new RootCommand("sd: Stable Diffusion ONNX models on ONNX Runtime")
-{
-    GenerateCommand.Create(),
-    TokenizeCommand.Create(),
-    NoiseCommand.Create(),
-    InfoCommand.Create(),
-};
-return root.Parse(args).Invoke();
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,8 +1,112 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Cli.Commands;
 
+/// <summary><c>sd generate</c>: txt2img or img2img to PNG files, then one JSON line with seeds, files and timings.</summary>
 internal static class GenerateCommand
 {
-    public static Command Create() => new("generate", "not implemented yet");
+    private static readonly string[] SchedulerIds = ["ddim", "pndm", "euler", "euler-a", "dpmpp-2m", "dpmpp-2m-karras", "lms", "lcm", "ddpm", "heun"];
+
+    public static Command Create()
+    {
+        var model = ModelOptions.Model();
+        var provider = ModelOptions.Provider();
+        var prompt = new Option<string>("--prompt", "-p") { Description = "What to draw", Required = true };
+        var negative = new Option<string>("--negative", "-n") { Description = "What to steer away from", DefaultValueFactory = _ => "" };
+        var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
+        var steps = new Option<int?>("--steps") { Description = "Denoising steps (default: the model's)" };
+        var guidance = new Option<double?>("--guidance", "--cfg") { Description = "Classifier-free guidance scale; ≤ 1 disables the negative prompt (default: the model's)" };
+        var scheduler = new Option<string?>("--scheduler") { Description = "Sampler (default: the model's)" };
+        scheduler.AcceptOnlyFromAmong(SchedulerIds);
+        var width = new Option<int?>("--width", "-W") { Description = "Image width, a multiple of 8 (default: the model's)" };
+        var height = new Option<int?>("--height", "-H") { Description = "Image height, a multiple of 8 (default: the model's)" };
+        var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
+        var rng = new Option<string>("--rng") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
+        rng.AcceptOnlyFromAmong("torch", "philox");
+        var init = new Option<FileInfo?>("--init") { Description = "Init image (PNG/JPEG/WebP) for img2img" };
+        var strength = new Option<double>("--strength") { Description = "img2img denoising strength in (0, 1]", DefaultValueFactory = _ => 0.75 };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "Output PNG; a batch writes FILE.png, FILE-1.png, …", Required = true };
+
+        var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
+        {
+            model, prompt, negative, seed, steps, guidance, scheduler, width, height, batch, rng, init, strength, output, provider,
+        };
+        command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var sd = StableDiffusionModel.Load(ModelOptions.Resolve(parsed.GetValue(model)), ModelOptions.Options(parsed.GetValue(provider)!));
+            var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var defaults = sd.Defaults;
+            var initImage = parsed.GetValue(init);
+            var request = new GenerationRequest(
+                parsed.GetValue(prompt)!,
+                parsed.GetValue(negative) ?? "",
+                parsed.GetValue(seed),
+                parsed.GetValue(steps) ?? defaults.Steps,
+                parsed.GetValue(guidance) ?? defaults.GuidanceScale,
+                parsed.GetValue(scheduler) ?? defaults.Scheduler,
+                parsed.GetValue(width) ?? defaults.Width,
+                parsed.GetValue(height) ?? defaults.Height,
+                parsed.GetValue(batch),
+                parsed.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch,
+                initImage is null ? null : File.ReadAllBytes(initImage.FullName),
+                parsed.GetValue(strength));
+
+            var error = parsed.InvocationConfiguration.Error;
+            using var bar = ConsoleProgressBar.ForTerminal(error);
+            var result = new StableDiffusionPipeline(sd).Generate(request, bar, cancellationToken);
+            foreach (var warning in result.Warnings)
+            {
+                error.WriteLine($"warning: {warning}");
+            }
+
+            var files = WriteImages(parsed.GetValue(output)!, result.Images);
+            parsed.InvocationConfiguration.Output.WriteLine(SummaryLine(result, files, loadMs));
+            return 0;
+        })));
+        return command;
+    }
+
+    /// <summary>FILE.png, FILE-1.png, FILE-2.png…</summary>
+    private static List<string> WriteImages(FileInfo output, IReadOnlyList<GeneratedImage> images)
+    {
+        var directory = output.DirectoryName ?? ".";
+        System.IO.Directory.CreateDirectory(directory);
+        var stem = Path.GetFileNameWithoutExtension(output.Name);
+        var extension = string.IsNullOrEmpty(output.Extension) ? ".png" : output.Extension;
+        var files = new List<string>();
+        for (var i = 0; i < images.Count; i++)
+        {
+            var path = Path.Combine(directory, i == 0 ? stem + extension : $"{stem}-{i}{extension}");
+            File.WriteAllBytes(path, images[i].Png);
+            files.Add(path);
+        }
+        return files;
+    }
+
+    private static string SummaryLine(GenerationResult result, List<string> files, double loadMs)
+    {
+        var t = result.Timings;
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["seeds"] = result.Images.Select(i => i.Seed).ToArray(),
+            ["files"] = files,
+            ["timings"] = new Dictionary<string, double>
+            {
+                ["load"] = Round(loadMs),
+                ["tokenize"] = Round(t.Tokenize),
+                ["text_encoder"] = Round(t.TextEncoder),
+                ["unet_total"] = Round(t.UnetTotal),
+                ["unet_per_step"] = Round(t.UnetPerStep),
+                ["vae_decode"] = Round(t.VaeDecode),
+                ["total"] = Round(t.Total),
+            },
+        });
+    }
+
+    private static double Round(double milliseconds) => Math.Round(milliseconds, 2);
 }

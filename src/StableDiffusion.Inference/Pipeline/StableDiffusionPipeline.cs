@@ -1,12 +1,261 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Randomness;
+using StableDiffusion.Inference.Scheduling;
+
 namespace StableDiffusion.Inference.Pipeline;
 
-/// <summary>txt2img and img2img over one loaded model, as diffusers' StableDiffusion(Img2Img)Pipeline.__call__.</summary>
+/// <summary>
+/// txt2img and img2img over one loaded model, as diffusers' StableDiffusion(Img2Img)Pipeline.__call__.
+/// One pipeline runs one job at a time: <see cref="Generate"/> is not safe to call concurrently on the same model
+/// (the studio's single worker thread calls it); the model's sessions are shared by every call.
+/// </summary>
 public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 {
     /// <summary>
     /// Runs the whole pipeline. Throws <see cref="OperationCanceledException"/> within one step of
     /// cancellation, <see cref="ArgumentException"/> for settings the model cannot take.
+    /// A negative seed picks a random one (A1111's -1); the images carry the seeds used.
     /// </summary>
     public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException(model.Name);
+    {
+        var started = Stopwatch.GetTimestamp();
+        Validate(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var runOptions = new RunOptions();
+        using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
+        var seed = request.Seed >= 0 ? request.Seed : Random.Shared.NextInt64(0, uint.MaxValue);
+        var warnings = new List<string>();
+        var latentHeight = request.Height / model.VaeScaleFactor;
+        var latentWidth = request.Width / model.VaeScaleFactor;
+        var guided = request.GuidanceScale > 1.0;
+
+        // 1. Tokenize the prompt (and the negative prompt when guidance needs the unconditional half).
+        var clock = Stopwatch.GetTimestamp();
+        var prompt = model.Tokenizer.Encode(request.Prompt);
+        var negative = model.Tokenizer.Encode(request.NegativePrompt);
+        AddTruncationWarning(warnings, "Prompt", prompt);
+        if (guided)
+        {
+            AddTruncationWarning(warnings, "Negative prompt", negative);
+        }
+        var tokenizeMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+
+        // 2. Encode them; diffusers runs the text encoder once per prompt and concatenates [uncond, cond].
+        clock = Stopwatch.GetTimestamp();
+        var embeddings = Run(() => guided
+            ? new[] { model.EncodeText(negative.Ids, runOptions), model.EncodeText(prompt.Ids, runOptions) }
+            : [model.EncodeText(prompt.Ids, runOptions)], cancellationToken);
+        // A UNet whose batch axis is fixed at 1 takes the two halves in two calls.
+        (OrtValue States, int Batch)[] unetCalls = guided && model.UnetFixedBatch == 1
+            ? [(model.EncoderHiddenStates([embeddings[0]]), 1), (model.EncoderHiddenStates([embeddings[1]]), 1)]
+            : [(model.EncoderHiddenStates(embeddings), embeddings.Length)];
+        var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+
+        try
+        {
+            // 3. img2img: encode the init image once; every image of the batch starts from it.
+            var initLatent = request.InitImage is null ? null : Run(() => EncodeInitImage(request, runOptions), cancellationToken);
+
+            var images = new List<GeneratedImage>();
+            double unetMs = 0, vaeMs = 0;
+            var unetSteps = 0;
+            for (var imageIndex = 0; imageIndex < request.BatchCount; imageIndex++)
+            {
+                var imageSeed = seed + imageIndex;
+                var noise = NoiseGenerators.Create(request.NoiseSource, imageSeed);
+                var scheduler = SchedulerFactory.Create(request.Scheduler, model.SchedulerConfig);
+                scheduler.SetTimesteps(request.Steps);
+                var latentLength = model.LatentChannels * latentHeight * latentWidth;
+
+                // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents.
+                var beginIndex = 0;
+                var latents = new double[latentLength];
+                var randn = new float[latentLength];
+                noise.Fill(randn);
+                if (initLatent is null)
+                {
+                    for (var i = 0; i < latentLength; i++)
+                    {
+                        latents[i] = randn[i] * scheduler.InitNoiseSigma;
+                    }
+                }
+                else
+                {
+                    // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps, noise the image to where the loop starts.
+                    var initTimestep = Math.Max(1, Math.Min((int)(request.Steps * request.Strength), request.Steps));
+                    beginIndex = Math.Max(request.Steps - initTimestep, 0) * scheduler.Order;
+                    scheduler.SetBeginIndex(beginIndex);
+                    scheduler.AddNoise(initLatent, randn, beginIndex, latents);
+                }
+
+                // 5. The denoising loop.
+                var timesteps = scheduler.Timesteps;
+                var totalSteps = timesteps.Count - beginIndex;
+                var scaled = new double[latentLength];
+                var guidedNoise = new double[latentLength];
+                for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+
+                    // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
+                    scheduler.ScaleModelInput(latents, stepIndex, scaled);
+
+                    // 5b. UNet on [uncond, cond] in one batch.
+                    clock = Stopwatch.GetTimestamp();
+                    var prediction = Run(() => unetCalls.SelectMany(call =>
+                        model.PredictNoise(scaled, call.Batch, timesteps[stepIndex], call.States, runOptions, latentHeight, latentWidth)).ToArray(), cancellationToken);
+                    unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                    unetSteps++;
+
+                    // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
+                    for (var i = 0; i < latentLength; i++)
+                    {
+                        guidedNoise[i] = guided
+                            ? prediction[i] + request.GuidanceScale * (prediction[latentLength + i] - prediction[i])
+                            : prediction[i];
+                    }
+
+                    // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
+                    var predictedOriginal = scheduler.Step(guidedNoise, stepIndex, latents, noise);
+
+                    // 5e. Report progress, with a preview of the predicted clean image.
+                    var step = stepIndex - beginIndex + 1;
+                    progress?.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
+                        Preview(predictedOriginal, step, latentHeight, latentWidth, runOptions)));
+                }
+
+                // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
+                cancellationToken.ThrowIfCancellationRequested();
+                clock = Stopwatch.GetTimestamp();
+                var decoded = Run(() => Decode(latents, latentHeight, latentWidth, runOptions), cancellationToken);
+                vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+
+                // 7. PNG with the A1111 infotext in its "parameters" chunk.
+                var parameters = Parameters(request, imageSeed);
+                images.Add(new GeneratedImage(imageSeed, ToPng(decoded, parameters), parameters));
+            }
+
+            var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new GenerationResult(images, timings, warnings);
+        }
+        finally
+        {
+            foreach (var call in unetCalls)
+            {
+                call.States.Dispose();
+            }
+        }
+    }
+
+    /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
+    private double[] EncodeInitImage(GenerationRequest request, RunOptions runOptions)
+    {
+        using var decoded = SafeImageDecoder.Decode(request.InitImage!);
+        using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
+        var pixels = ImageTensors.ToTensor(resized);
+        var mean = model.EncodeImage(pixels, request.Height, request.Width, runOptions);
+        return [.. mean.Select(v => (double)v * model.ScalingFactor)];
+    }
+
+    private (float[] Pixels, int Height, int Width) Decode(ReadOnlySpan<double> latents, int height, int width, RunOptions runOptions)
+    {
+        var unscaled = new double[latents.Length];
+        for (var i = 0; i < latents.Length; i++)
+        {
+            unscaled[i] = latents[i] / model.ScalingFactor;
+        }
+        return model.DecodeLatent(unscaled, height, width, runOptions);
+    }
+
+    /// <summary>
+    /// A small PNG of the predicted clean latent: the cheap latent→RGB map every step when the model ships one, else a
+    /// VAE decode every <c>VaePreviewEverySteps</c> steps (A1111's "Approx cheap" and "Full" live previews).
+    /// </summary>
+    private byte[]? Preview(double[] predictedOriginal, int step, int latentHeight, int latentWidth, RunOptions runOptions)
+    {
+        if (model.RgbFactors is { } factors)
+        {
+            return ToPng((factors.ToRgb(predictedOriginal, latentHeight, latentWidth), latentHeight, latentWidth), null);
+        }
+        var every = model.Options.VaePreviewEverySteps;
+        return every > 0 && step % every == 0 ? ToPng(Decode(predictedOriginal, latentHeight, latentWidth, runOptions), null) : null;
+    }
+
+    private static byte[] ToPng((float[] Pixels, int Height, int Width) decoded, string? parameters)
+    {
+        using var image = ImageTensors.ToImage(decoded.Pixels, decoded.Width, decoded.Height);
+        return parameters is null ? PngInfo.Encode(image, []) : PngInfo.Encode(image, parameters);
+    }
+
+    /// <summary>A1111's infotext (modules/processing.py create_infotext) for one image of the batch.</summary>
+    private string Parameters(GenerationRequest request, long seed)
+    {
+        var sampler = SamplerCatalog.Get(request.Scheduler);
+        return Infotext.Write(new InfotextSettings(request.Prompt, request.NegativePrompt, request.Steps, sampler.SamplerName,
+            request.GuidanceScale, seed, request.Width, request.Height)
+        {
+            ScheduleType = sampler.ScheduleType,
+            ModelHash = model.Hash,
+            Model = model.Name,
+            DenoisingStrength = request.InitImage is null ? null : request.Strength,
+            Rng = Infotext.RngName(request.NoiseSource),
+        });
+    }
+
+    private void Validate(GenerationRequest request)
+    {
+        var factor = model.VaeScaleFactor;
+        if (request.Width <= 0 || request.Height <= 0 || request.Width % factor != 0 || request.Height % factor != 0)
+        {
+            throw new ArgumentException($"Width and height must be positive multiples of {factor} (got {request.Width}×{request.Height}).", nameof(request));
+        }
+        if (request.Steps < 1)
+        {
+            throw new ArgumentException($"Steps must be at least 1 (got {request.Steps}).", nameof(request));
+        }
+        if (!SamplerCatalog.Ids.Contains(request.Scheduler))
+        {
+            throw new ArgumentException($"Unknown scheduler '{request.Scheduler}'; known: {string.Join(", ", SamplerCatalog.Ids)}.", nameof(request));
+        }
+        if (request.BatchCount < 1)
+        {
+            throw new ArgumentException($"Batch count must be at least 1 (got {request.BatchCount}).", nameof(request));
+        }
+        if (request.InitImage is not null)
+        {
+            if (!model.SupportsImageToImage)
+            {
+                throw new ArgumentException($"Model '{model.Name}' has no vae_encoder, so it cannot do img2img.", nameof(request));
+            }
+            if (request.Strength is <= 0 or > 1 || double.IsNaN(request.Strength))
+            {
+                throw new ArgumentException($"Strength must be in (0, 1] (got {request.Strength}).", nameof(request));
+            }
+        }
+    }
+
+    private static void AddTruncationWarning(List<string> warnings, string what, Tokenization.TokenizedPrompt tokens)
+    {
+        if (tokens.Truncated)
+        {
+            var limit = tokens.Ids.Length - 2;
+            warnings.Add($"{what} truncated to {limit} tokens: {tokens.TokenCount - limit} of its {tokens.TokenCount} tokens were dropped.");
+        }
+    }
+
+    /// <summary>An ONNX call stopped by RunOptions.Terminate surfaces as cancellation, not as a model error.</summary>
+    internal static T Run<T>(Func<T> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return call();
+        }
+        catch (OnnxRuntimeException error) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Generation was cancelled during an ONNX Runtime call.", error, cancellationToken);
+        }
+    }
 }

@@ -1,0 +1,65 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using StableDiffusion.Inference.Pipeline;
+
+namespace StableDiffusion.Inference.Onnx;
+
+/// <summary>One opened sub-model: its session (created once, reused for every call) and its declared tensors.</summary>
+/// <param name="Name">The folder name: text_encoder, unet, vae_decoder or vae_encoder.</param>
+/// <param name="File">Path relative to the model folder, for messages.</param>
+internal sealed class OnnxComponent(string name, string file, InferenceSession session) : IDisposable
+{
+    public string Name => name;
+
+    public string File => file;
+
+    public IReadOnlyDictionary<string, NodeMetadata> Inputs => session.InputMetadata;
+
+    public IReadOnlyDictionary<string, NodeMetadata> Outputs => session.OutputMetadata;
+
+    public ComponentSignature Signature => new(
+        name,
+        file,
+        [.. session.InputMetadata.Select(i => OnnxNames.Signature(i.Key, i.Value))],
+        [.. session.OutputMetadata.Select(o => OnnxNames.Signature(o.Key, o.Value))]);
+
+    /// <summary>The named input, which must be a floating-point or (when <paramref name="integer"/>) integer tensor.</summary>
+    public NodeMetadata Input(string inputName, params TensorElementType[] allowed) =>
+        Require(session.InputMetadata, "input", inputName, allowed);
+
+    public NodeMetadata Output(string outputName, params TensorElementType[] allowed) =>
+        Require(session.OutputMetadata, "output", outputName, allowed);
+
+    /// <summary>Inputs the graph needs that this pipeline does not know how to feed (SDXL's text_embeds, LCM's timestep_cond…).</summary>
+    public void RejectInputsOtherThan(params string[] known)
+    {
+        var unknown = session.InputMetadata.Keys.Except(known).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new ModelLoadException($"{file} needs inputs this pipeline cannot provide: {string.Join(", ", unknown)} (only Stable Diffusion 1.x/2.x UNets are supported).");
+        }
+    }
+
+    /// <summary>One static dimension, or null when the graph leaves it dynamic.</summary>
+    public static int? StaticDimension(NodeMetadata metadata, int axis) =>
+        metadata.Dimensions.Length > axis && metadata.Dimensions[axis] > 0 ? metadata.Dimensions[axis] : null;
+
+    public IDisposableReadOnlyCollection<OrtValue> Run(RunOptions runOptions, IReadOnlyDictionary<string, OrtValue> inputs, params string[] outputNames) =>
+        session.Run(runOptions, inputs, outputNames);
+
+    public void Dispose() => session.Dispose();
+
+    private NodeMetadata Require(IReadOnlyDictionary<string, NodeMetadata> declared, string kind, string tensorName, TensorElementType[] allowed)
+    {
+        if (!declared.TryGetValue(tensorName, out var metadata))
+        {
+            throw new ModelLoadException($"{file} has no {kind} '{tensorName}' (it declares: {string.Join(", ", declared.Keys)}).");
+        }
+        if (!metadata.IsTensor || (allowed.Length > 0 && !allowed.Contains(metadata.ElementDataType)))
+        {
+            var found = metadata.IsTensor ? OnnxNames.Of(metadata.ElementDataType) : metadata.OnnxValueType.ToString();
+            throw new ModelLoadException($"{file} {kind} '{tensorName}' is {found}; expected {string.Join(" or ", allowed.Select(OnnxNames.Of))}.");
+        }
+        return metadata;
+    }
+}

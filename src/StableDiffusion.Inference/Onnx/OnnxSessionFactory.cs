@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using StableDiffusion.Inference.Pipeline;
+
+namespace StableDiffusion.Inference.Onnx;
+
+/// <summary>
+/// Chooses the execution provider once per model and opens every session of that model with the same options.
+/// CUDA is detected by trying to append it, never with OrtEnv.GetAvailableProviders (which lists CUDA on machines
+/// without a GPU): the GPU package throws OnnxRuntimeException when the CUDA libraries are missing, the CPU package
+/// EntryPointNotFoundException, and a missing native library DllNotFoundException.
+/// </summary>
+internal sealed class OnnxSessionFactory : IDisposable
+{
+    private readonly string mode;
+    private readonly InferenceOptions options;
+    private readonly ILogger logger;
+    private SessionOptions sessionOptions;
+
+    private OnnxSessionFactory(InferenceOptions options, ILogger logger)
+    {
+        this.options = options;
+        this.logger = logger;
+        mode = options.ExecutionProvider.ToLowerInvariant();
+        (sessionOptions, ExecutionProvider, Reason) = mode switch
+        {
+            "cpu" => (CpuOptions(), "CPU", "Inference:ExecutionProvider is cpu"),
+            "cuda" => CudaOrThrow(),
+            "auto" => CudaOrCpu(),
+            _ => throw new ModelLoadException($"Unknown execution provider '{options.ExecutionProvider}': use auto, cuda or cpu."),
+        };
+        OnnxLog.ProviderChosen(logger, ExecutionProvider, Reason);
+    }
+
+    /// <summary>"CUDA" or "CPU".</summary>
+    public string ExecutionProvider { get; private set; }
+
+    public string Reason { get; private set; }
+
+    public static OnnxSessionFactory Create(InferenceOptions options, ILogger logger) => new(options, logger);
+
+    /// <summary>Opens one sub-model from its file path, so external weights (weights.pb, model.onnx_data) beside it load too.</summary>
+    public InferenceSession Open(string component, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var session = new InferenceSession(path, sessionOptions);
+            OnnxLog.ComponentLoaded(logger, component, clock.ElapsedMilliseconds);
+            return session;
+        }
+        catch (OnnxRuntimeException error) when (mode == "auto" && ExecutionProvider == "CUDA" && TryCpu(path))
+        {
+            // The CUDA library loaded but the device did not (no driver, no GPU, cuDNN missing): the model opens on
+            // the CPU, so the failure was CUDA's; every later session goes to the CPU too.
+            SwitchToCpu($"CUDA loaded but could not run: {FirstLine(error.Message)}");
+            return Open(component, path);
+        }
+        catch (OnnxRuntimeException error)
+        {
+            throw new ModelLoadException($"{component} is not a valid ONNX model (truncated or corrupt file?): {FirstLine(error.Message)}", error);
+        }
+    }
+
+    public void Dispose() => sessionOptions.Dispose();
+
+    private (SessionOptions, string, string) CudaOrThrow()
+    {
+        var (cuda, failure) = TryCudaOptions();
+        return cuda is null
+            ? throw new ModelLoadException($"Inference:ExecutionProvider is cuda but CUDA could not load: {failure}")
+            : (cuda, "CUDA", $"Inference:ExecutionProvider is cuda (device {options.CudaDeviceId})");
+    }
+
+    private (SessionOptions, string, string) CudaOrCpu()
+    {
+        var (cuda, failure) = TryCudaOptions();
+        return cuda is null
+            ? (CpuOptions(), "CPU", $"CUDA could not load: {failure}")
+            : (cuda, "CUDA", $"CUDA loaded (device {options.CudaDeviceId})");
+    }
+
+    private (SessionOptions? Options, string? Failure) TryCudaOptions()
+    {
+        var sessionOptions = CpuOptions();
+        try
+        {
+            using var cuda = new OrtCUDAProviderOptions();
+            var settings = new Dictionary<string, string>
+            {
+                ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch,
+            };
+            if (options.GpuMemoryLimitBytes > 0)
+            {
+                settings["gpu_mem_limit"] = options.GpuMemoryLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            cuda.UpdateOptions(settings);
+            sessionOptions.AppendExecutionProvider_CUDA(cuda);
+            return (sessionOptions, null);
+        }
+        catch (Exception error) when (error is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            sessionOptions.Dispose();
+            return (null, LoadFailure(error.Message));
+        }
+    }
+
+    private bool TryCpu(string path)
+    {
+        try
+        {
+            using var cpu = CpuOptions();
+            using var session = new InferenceSession(path, cpu);
+            return true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
+        }
+    }
+
+    private void SwitchToCpu(string reason)
+    {
+        sessionOptions.Dispose();
+        sessionOptions = CpuOptions();
+        (ExecutionProvider, Reason) = ("CPU", reason);
+        OnnxLog.ProviderChosen(logger, ExecutionProvider, Reason);
+    }
+
+    private static SessionOptions CpuOptions() => new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    /// <summary>ORT's provider_bridge message ends "… with error: libcublasLt.so.13: cannot open shared object file"; keep that part.</summary>
+    private static string LoadFailure(string message)
+    {
+        var line = FirstLine(message);
+        var cause = line.LastIndexOf("with error: ", StringComparison.Ordinal);
+        return cause >= 0 ? line[(cause + "with error: ".Length)..] : line;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace StableDiffusion.Inference.Onnx;
+
+/// <summary>
+/// Builds input tensors in whatever element type a model declares and reads outputs back as float.
+/// ONNX Runtime's C# API rejects System.Half, so fp16 goes through its own Float16 struct, which has the
+/// same bits: the spans are reinterpreted, not copied.
+/// </summary>
+internal static class OrtTensors
+{
+    public static OrtValue FromFloats(TensorElementType elementType, ReadOnlySpan<float> values, long[] shape)
+    {
+        switch (elementType)
+        {
+            case TensorElementType.Float:
+                return OrtValue.CreateTensorValueFromMemory(values.ToArray(), shape);
+            case TensorElementType.Float16:
+                var halves = new Half[values.Length];
+                TensorPrimitives.ConvertToHalf(values, halves);
+                return OrtValue.CreateTensorValueFromMemory(MemoryMarshal.Cast<Half, Float16>(halves).ToArray(), shape);
+            case TensorElementType.Double:
+                var doubles = new double[values.Length];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    doubles[i] = values[i];
+                }
+                return OrtValue.CreateTensorValueFromMemory(doubles, shape);
+            default:
+                throw new NotSupportedException($"Element type {elementType} is not a supported floating-point input.");
+        }
+    }
+
+    public static OrtValue FromDoubles(TensorElementType elementType, ReadOnlySpan<double> values, long[] shape)
+    {
+        var floats = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            floats[i] = (float)values[i];
+        }
+        return FromFloats(elementType, floats, shape);
+    }
+
+    public static OrtValue FromIds(TensorElementType elementType, ReadOnlySpan<int> ids, long[] shape) => elementType switch
+    {
+        TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(ids.ToArray(), shape),
+        TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(ToLongs(ids), shape),
+        _ => throw new NotSupportedException($"Element type {elementType} is not a supported token id input."),
+    };
+
+    public static float[] ToFloats(OrtValue value)
+    {
+        var type = value.GetTensorTypeAndShape().ElementDataType;
+        switch (type)
+        {
+            case TensorElementType.Float:
+                return value.GetTensorDataAsSpan<float>().ToArray();
+            case TensorElementType.Float16:
+                var halves = MemoryMarshal.Cast<Float16, Half>(value.GetTensorDataAsSpan<Float16>());
+                var floats = new float[halves.Length];
+                TensorPrimitives.ConvertToSingle(halves, floats);
+                return floats;
+            case TensorElementType.Double:
+                var doubles = value.GetTensorDataAsSpan<double>();
+                var narrowed = new float[doubles.Length];
+                for (var i = 0; i < doubles.Length; i++)
+                {
+                    narrowed[i] = (float)doubles[i];
+                }
+                return narrowed;
+            default:
+                throw new NotSupportedException($"Element type {type} is not a supported floating-point output.");
+        }
+    }
+
+    public static long[] Shape(OrtValue value) => value.GetTensorTypeAndShape().Shape;
+
+    public static bool IsFloatingPoint(TensorElementType type) =>
+        type is TensorElementType.Float or TensorElementType.Float16 or TensorElementType.Double;
+
+    private static long[] ToLongs(ReadOnlySpan<int> ids)
+    {
+        var longs = new long[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            longs[i] = ids[i];
+        }
+        return longs;
+    }
+}

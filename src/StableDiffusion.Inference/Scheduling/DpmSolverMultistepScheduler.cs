@@ -1,0 +1,188 @@
+using StableDiffusion.Inference.Randomness;
+
+namespace StableDiffusion.Inference.Scheduling;
+
+/// <summary>
+/// DPM-Solver++(2M) (Lu et al. 2022, Algorithm 2), mirroring diffusers' <c>scheduling_dpmsolver_multistep.py</c>
+/// with <c>algorithm_type="dpmsolver++"</c>. In λ = log α − log σ (α = 1/√(s²+1), σ = s·α for the Karras-style
+/// s), with h = λ_{i+1} − λ_i and data predictions D:
+/// first order  x_{i+1} = (σ_{i+1}/σ_i)·x − α_{i+1}(e^{−h} − 1)·D_i;
+/// second order adds −½·α_{i+1}(e^{−h} − 1)·(D_i − D_{i−1})·h/h_{i−1} (midpoint).
+/// The first step, and the last (its σ is 0: <c>final_sigmas_type="zero"</c>), are first order.
+/// </summary>
+public sealed class DpmSolverMultistepScheduler : IScheduler
+{
+    private readonly NoiseSchedule schedule;
+    private readonly TimestepSpacing spacing;
+    private readonly int stepsOffset;
+    private readonly PredictionType predictionType;
+    private readonly int solverOrder;
+    private readonly bool heunSolver;
+    private readonly bool lowerOrderFinal;
+    private readonly bool karras;
+    private readonly bool finalSigmaZero;
+    private readonly StepCursor cursor = new();
+    private int[] timesteps = [];
+    private double[] timestepValues = [];
+    private double[] sigmas = [];
+    private double[]? previousOutput;
+    private int lowerOrderCount;
+
+    public DpmSolverMultistepScheduler(SchedulerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        schedule = NoiseSchedule.FromConfig(config, sigmaBased: true);
+        spacing = config.TimestepSpacing ?? TimestepSpacing.Linspace;
+        stepsOffset = config.StepsOffset ?? 0;
+        predictionType = config.PredictionType ?? PredictionType.Epsilon;
+        solverOrder = config.SolverOrder ?? 2;
+        if (solverOrder is not (1 or 2))
+        {
+            throw new NotSupportedException($"DPM-Solver++ solver_order {solverOrder} is not supported (1 or 2).");
+        }
+
+        if ((config.AlgorithmType ?? "dpmsolver++") != "dpmsolver++")
+        {
+            throw new NotSupportedException($"DPM-Solver algorithm_type '{config.AlgorithmType}' is not supported (dpmsolver++).");
+        }
+
+        heunSolver = (config.SolverType ?? "midpoint") switch
+        {
+            "midpoint" => false,
+            "heun" => true,
+            var other => throw new NotSupportedException($"DPM-Solver solver_type '{other}' is not supported (midpoint or heun)."),
+        };
+        lowerOrderFinal = config.LowerOrderFinal ?? true;
+        karras = config.UseKarrasSigmas ?? false;
+        finalSigmaZero = (config.FinalSigmasType ?? "zero") switch
+        {
+            "zero" => true,
+            "sigma_min" => false,
+            var other => throw new NotSupportedException($"Unsupported final_sigmas_type '{other}' (expected zero or sigma_min)."),
+        };
+    }
+
+    public IReadOnlyList<double> Timesteps => timestepValues;
+
+    /// <summary>σ_0 … σ_{N−1} and the final σ (0 by default).</summary>
+    public IReadOnlyList<double> Sigmas => sigmas;
+
+    public bool HasIntegerTimesteps => true;
+
+    public double InitNoiseSigma => 1.0;
+
+    public int Order => 1;
+
+    /// <summary>Whether the last step ran the first- or second-order update (diffusers' step logs it; tests check it).</summary>
+    internal int LastUpdateOrder { get; private set; }
+
+    public void SetTimesteps(int numInferenceSteps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, schedule.NumTrainTimesteps);
+        var train = schedule.NumTrainTimesteps;
+        double[] sigmaValues;
+        if (karras)
+        {
+            // Karras ignores the spacing; its timesteps come from log σ and may repeat (…, 2, 1, 1, 0 at 50 steps).
+            sigmaValues = schedule.KarrasSigmas(numInferenceSteps);
+            timesteps = sigmaValues.Select(s => (int)Math.Round(schedule.SigmaToTimestep(s))).ToArray();
+        }
+        else
+        {
+            // N + 1 points with the last dropped, so the schedule never reaches t = 0.
+            var spaced = spacing switch
+            {
+                TimestepSpacing.Linspace => NoiseSchedule.Linspace(0, train - 1, numInferenceSteps + 1).Reverse().SkipLast(1).Select(t => Math.Round(t)),
+                TimestepSpacing.Leading => Enumerable.Range(0, numInferenceSteps + 1).Reverse().SkipLast(1).Select(i => (double)(i * (train / (numInferenceSteps + 1)) + stepsOffset)),
+                _ => NoiseSchedule.Arange(train, 0, -(double)train / numInferenceSteps).Select(t => Math.Round(t) - 1),
+            };
+            timesteps = spaced.Select(t => (int)t).ToArray();
+            sigmaValues = timesteps.Select(t => schedule.InterpolateSigma(t)).ToArray();
+        }
+
+        var finalSigma = finalSigmaZero ? 0.0 : karras ? sigmaValues[^1] : schedule.SigmaMin;
+        sigmas = [.. sigmaValues, finalSigma];
+        timestepValues = Array.ConvertAll(timesteps, t => (double)t);
+        previousOutput = null;
+        lowerOrderCount = 0;
+        cursor.Reset(timesteps.Length);
+    }
+
+    public void SetBeginIndex(int beginIndex) => cursor.Begin(beginIndex);
+
+    public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
+
+    public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
+    {
+        cursor.Advance(stepIndex);
+        var count = timesteps.Length;
+        var lowerFinal = stepIndex == count - 1 && ((lowerOrderFinal && count < 15) || finalSigmaZero);
+
+        // convert_model_output: the data prediction D = x̂₀ at σ_i.
+        var (alpha, sigma) = AlphaSigma(sigmas[stepIndex]);
+        var denoised = new double[sample.Length];
+        switch (predictionType)
+        {
+            case PredictionType.Epsilon:
+                LatentMath.Combine(1 / alpha, sample, -sigma / alpha, modelOutput, denoised);
+                break;
+            case PredictionType.VPrediction:
+                LatentMath.Combine(alpha, sample, -sigma, modelOutput, denoised);
+                break;
+            default:
+                modelOutput.CopyTo(denoised);
+                break;
+        }
+
+        var (alphaNext, sigmaNext) = AlphaSigma(sigmas[stepIndex + 1]);
+        var lambdaNext = Math.Log(alphaNext) - Math.Log(sigmaNext);
+        var lambda = Math.Log(alpha) - Math.Log(sigma);
+        var h = lambdaNext - lambda;
+        var expm = Math.Exp(-h) - 1.0;
+
+        // σ_{i+1}/σ_i · x − α_{i+1}(e^{−h} − 1)·D_i; at σ_{i+1} = 0 this is exactly D_i.
+        LatentMath.Combine(sigmaNext / sigma, sample, -alphaNext * expm, denoised, sample);
+        if (solverOrder == 2 && lowerOrderCount >= 1 && !lowerFinal && previousOutput is not null)
+        {
+            var (alphaPrevious, sigmaPrevious) = AlphaSigma(sigmas[stepIndex - 1]);
+            var lambdaPrevious = Math.Log(alphaPrevious) - Math.Log(sigmaPrevious);
+            var r0 = (lambda - lambdaPrevious) / h;
+            var difference = new double[sample.Length];
+            LatentMath.Combine(1 / r0, denoised, -1 / r0, previousOutput, difference);
+            var weight = heunSolver ? alphaNext * (expm / h + 1.0) : -0.5 * alphaNext * expm;
+            LatentMath.AddScaled(sample, weight, difference);
+            LastUpdateOrder = 2;
+        }
+        else
+        {
+            LastUpdateOrder = 1;
+        }
+
+        if (lowerOrderCount < solverOrder)
+        {
+            lowerOrderCount++;
+        }
+
+        previousOutput = denoised;
+        return denoised;
+    }
+
+    /// <summary>√ᾱ·x₀ + √(1−ᾱ)·ε at σ_i, i.e. α_i·x₀ + σ_i·α_i·ε (diffusers' <c>add_noise</c> with <c>begin_index</c>).</summary>
+    public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)
+    {
+        cursor.Check(stepIndex);
+        var (alpha, sigma) = AlphaSigma(sigmas[stepIndex]);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(noise.Length, original.Length);
+        for (var i = 0; i < original.Length; i++)
+        {
+            destination[i] = alpha * original[i] + sigma * noise[i];
+        }
+    }
+
+    private static (double Alpha, double Sigma) AlphaSigma(double s)
+    {
+        var alpha = 1 / Math.Sqrt(s * s + 1);
+        return (alpha, s * alpha);
+    }
+}

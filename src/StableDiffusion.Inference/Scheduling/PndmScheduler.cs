@@ -1,0 +1,239 @@
+using StableDiffusion.Inference.Randomness;
+
+namespace StableDiffusion.Inference.Scheduling;
+
+/// <summary>
+/// PNDM (Liu et al. 2022), mirroring diffusers' <c>scheduling_pndm.py</c>. With <c>skip_prk_steps</c> (every
+/// SD config) it is PLMS: linear multistep over ε with Adams–Bashforth weights 1; (3, −1)/2; (23, −16, 5)/12;
+/// (55, −59, 37, −9)/24, warmed up by repeating the second timestep (N steps → N+1 iterations). Otherwise
+/// three pseudo Runge–Kutta steps (4 model calls each) come first. Each move is the "transfer" of eq. 11:
+/// x_{t'} = √(ᾱ_{t'}/ᾱ_t)·x − (ᾱ_{t'} − ᾱ_t)·ε / (ᾱ_t·√(1−ᾱ_{t'}) + √(ᾱ_t(1−ᾱ_t)ᾱ_{t'})).
+/// </summary>
+public sealed class PndmScheduler : IScheduler
+{
+    private readonly NoiseSchedule schedule;
+    private readonly TimestepSpacing spacing;
+    private readonly int stepsOffset;
+    private readonly PredictionType predictionType;
+    private readonly double finalAlphaCumprod;
+    private readonly bool skipPrkSteps;
+    private readonly StepCursor cursor = new();
+    private readonly List<double[]> ets = [];
+    private int[] timesteps = [];
+    private double[] timestepValues = [];
+    private int prkCount;
+    private int stepRatio;
+    private int counter;
+    private double[]? currentSample;
+    private double[]? currentModelOutput;
+
+    public PndmScheduler(SchedulerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        schedule = NoiseSchedule.FromConfig(config);
+        spacing = config.TimestepSpacing ?? TimestepSpacing.Leading;
+        stepsOffset = config.StepsOffset ?? 0;
+        predictionType = config.PredictionType ?? PredictionType.Epsilon;
+        if (predictionType == PredictionType.Sample)
+        {
+            throw new NotSupportedException("PNDM supports prediction_type epsilon and v_prediction only (as diffusers).");
+        }
+
+        finalAlphaCumprod = config.SetAlphaToOne ?? false ? 1.0 : schedule.AlphasCumprod[0];
+        skipPrkSteps = config.SkipPrkSteps ?? false;
+    }
+
+    public IReadOnlyList<double> Timesteps => timestepValues;
+
+    public bool HasIntegerTimesteps => true;
+
+    public double InitNoiseSigma => 1.0;
+
+    public int Order => 1;
+
+    public void SetTimesteps(int numInferenceSteps)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, schedule.NumTrainTimesteps);
+        stepRatio = schedule.NumTrainTimesteps / numInferenceSteps;
+
+        // diffusers builds these ascending (its _timesteps), then orders the loop descending.
+        var ascending = schedule.SpacedTimesteps(spacing, numInferenceSteps, stepsOffset).Reverse().Select(t => (int)Math.Round(t)).ToArray();
+        int[] prk;
+        int[] plms;
+        if (skipPrkSteps)
+        {
+            // concat(ts[:-1], ts[-2:-1], ts[-1:])[::-1]: the second-largest timestep twice.
+            prk = [];
+            plms = [.. ascending[..^1], .. ascending[Math.Max(0, ascending.Length - 2)..^1], ascending[^1]];
+            Array.Reverse(plms);
+        }
+        else
+        {
+            if (ascending.Length < 3)
+            {
+                throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), "PNDM with Runge–Kutta warm-up needs at least 3 steps.");
+            }
+
+            // The last 3 timesteps, each followed by its half step t + T/N/2; every stage but the ends is visited
+            // twice: (prk[:-1].repeat(2)[1:-1])[::-1].
+            var stages = ascending[^3..].SelectMany(t => new[] { t, t + stepRatio / 2 }).ToArray();
+            var repeated = stages[..^1].SelectMany(t => new[] { t, t }).ToArray()[1..^1];
+            prk = [.. repeated.Reverse()];
+            plms = [.. ascending[..^3].Reverse()];
+        }
+
+        timesteps = [.. prk, .. plms];
+        timestepValues = Array.ConvertAll(timesteps, t => (double)t);
+        prkCount = prk.Length;
+        ets.Clear();
+        counter = 0;
+        currentSample = null;
+        currentModelOutput = null;
+        cursor.Reset(timesteps.Length);
+    }
+
+    public void SetBeginIndex(int beginIndex) => cursor.Begin(beginIndex);
+
+    public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
+
+    public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
+    {
+        cursor.Advance(stepIndex);
+        var original = PredictOriginal(modelOutput, timesteps[stepIndex], sample);
+        if (counter < prkCount)
+        {
+            StepPrk(modelOutput, stepIndex, sample);
+        }
+        else
+        {
+            StepPlms(modelOutput, stepIndex, sample);
+        }
+
+        return original;
+    }
+
+    public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)
+    {
+        cursor.Check(stepIndex);
+        AlphaNoising.AddNoise(schedule.AlphasCumprod[timesteps[stepIndex]], original, noise, destination);
+    }
+
+    // diffusers' step_prk: RK4 weights 1/6, 1/3, 1/3, 1/6 over four model calls per timestep.
+    private void StepPrk(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample)
+    {
+        var differenceToPrevious = counter % 2 == 1 ? 0 : stepRatio / 2;
+        var previousTimestep = timesteps[stepIndex] - differenceToPrevious;
+        var timestep = timesteps[counter / 4 * 4];
+        currentModelOutput ??= new double[sample.Length];
+        var output = modelOutput.ToArray();
+        switch (counter % 4)
+        {
+            case 0:
+                LatentMath.Combine(1, currentModelOutput, 1.0 / 6, modelOutput, currentModelOutput);
+                ets.Add(output);
+                currentSample = sample.ToArray();
+                break;
+            case 1:
+            case 2:
+                LatentMath.Combine(1, currentModelOutput, 1.0 / 3, modelOutput, currentModelOutput);
+                break;
+            default:
+                LatentMath.Combine(1, currentModelOutput, 1.0 / 6, modelOutput, output);
+                currentModelOutput = null;
+                break;
+        }
+
+        var from = currentSample ?? sample.ToArray();
+        PreviousSample(from, timestep, previousTimestep, output, sample);
+        counter++;
+    }
+
+    // diffusers' step_plms, including its warm-up quirk: iteration 1 re-runs iteration 0's move from the cached
+    // sample with the average of both model outputs, at (t + T/N → t).
+    private void StepPlms(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample)
+    {
+        var timestep = timesteps[stepIndex];
+        var previousTimestep = timestep - stepRatio;
+        if (counter != 1)
+        {
+            if (ets.Count > 3)
+            {
+                ets.RemoveRange(0, ets.Count - 3);
+            }
+
+            ets.Add(modelOutput.ToArray());
+        }
+        else
+        {
+            previousTimestep = timestep;
+            timestep += stepRatio;
+        }
+
+        var output = new double[sample.Length];
+        double[] from;
+        if (ets.Count == 1 && counter == 0)
+        {
+            modelOutput.CopyTo(output);
+            currentSample = sample.ToArray();
+            from = currentSample;
+        }
+        else if (ets.Count == 1 && counter == 1)
+        {
+            LatentMath.Combine(0.5, modelOutput, 0.5, ets[^1], output);
+            from = currentSample ?? sample.ToArray();
+            currentSample = null;
+        }
+        else
+        {
+            from = sample.ToArray();
+            AdamsBashforth(output);
+        }
+
+        PreviousSample(from, timestep, previousTimestep, output, sample);
+        counter++;
+    }
+
+    private void AdamsBashforth(Span<double> output)
+    {
+        output.Clear();
+        double[] weights = ets.Count switch
+        {
+            2 => [3.0 / 2, -1.0 / 2],
+            3 => [23.0 / 12, -16.0 / 12, 5.0 / 12],
+            _ => [55.0 / 24, -59.0 / 24, 37.0 / 24, -9.0 / 24],
+        };
+        for (var k = 0; k < weights.Length; k++)
+        {
+            LatentMath.AddScaled(output, weights[k], ets[^(k + 1)]);
+        }
+    }
+
+    // diffusers' _get_prev_sample (PNDM paper eq. 11).
+    private void PreviousSample(ReadOnlySpan<double> from, int timestep, int previousTimestep, ReadOnlySpan<double> modelOutput, Span<double> destination)
+    {
+        var alphaProd = schedule.AlphasCumprod[timestep];
+        var alphaProdPrevious = previousTimestep >= 0 ? schedule.AlphasCumprod[previousTimestep] : finalAlphaCumprod;
+        var betaProd = 1 - alphaProd;
+        var betaProdPrevious = 1 - alphaProdPrevious;
+
+        var epsilon = modelOutput;
+        if (predictionType == PredictionType.VPrediction)
+        {
+            var converted = new double[modelOutput.Length];
+            LatentMath.Combine(Math.Sqrt(alphaProd), modelOutput, Math.Sqrt(betaProd), from, converted);
+            epsilon = converted;
+        }
+
+        var sampleCoefficient = Math.Sqrt(alphaProdPrevious / alphaProd);
+        var denominator = alphaProd * Math.Sqrt(betaProdPrevious) + Math.Sqrt(alphaProd * betaProd * alphaProdPrevious);
+        LatentMath.Combine(sampleCoefficient, from, -(alphaProdPrevious - alphaProd) / denominator, epsilon, destination);
+    }
+
+    // PNDM's step returns no x₀; this is the usual estimate from the raw model output, for previews only.
+    private double[] PredictOriginal(ReadOnlySpan<double> modelOutput, int timestep, ReadOnlySpan<double> sample)
+    {
+        var original = new double[sample.Length];
+        LatentMath.PredictOriginalFromAlpha(predictionType, schedule.AlphasCumprod[timestep], modelOutput, sample, original);
+        return original;
+    }
+}

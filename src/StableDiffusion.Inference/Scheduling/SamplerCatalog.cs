@@ -1,0 +1,95 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace StableDiffusion.Inference.Scheduling;
+
+/// <summary>
+/// Maps scheduler ids to AUTOMATIC1111's sampler names and schedule types, and back. Since A1111 1.9 the
+/// schedule is a separate field (<c>Sampler: DPM++ 2M, Schedule type: Karras</c>); older infotexts and API
+/// callers use the combined name (<c>DPM++ 2M Karras</c>), which <c>sd_samplers.get_sampler_and_scheduler</c>
+/// splits. A1111's own default schedule for DPM++ 2M is Karras, so that sampler with no schedule type (or
+/// "Automatic") is <c>dpmpp-2m-karras</c>; the plain timestep-uniform schedule is "Uniform".
+/// </summary>
+public static class SamplerCatalog
+{
+    public static IReadOnlyList<SamplerEntry> All { get; } =
+    [
+        new("ddim", "DDIM", null, "DDIM"),
+        new("pndm", "PNDM", null, "PNDM"),
+        new("euler", "Euler", null, "Euler"),
+        new("euler-a", "Euler a", null, "Euler a"),
+        new("dpmpp-2m", "DPM++ 2M", "Uniform", "DPM++ 2M"),
+        new("dpmpp-2m-karras", "DPM++ 2M", "Karras", "DPM++ 2M Karras"),
+        new("lms", "LMS", null, "LMS"),
+        new("lcm", "LCM", null, "LCM"),
+        new("ddpm", "DDPM", null, "DDPM"),
+        new("heun", "Heun", null, "Heun"),
+    ];
+
+    public static IReadOnlyList<string> Ids { get; } = [.. All.Select(entry => entry.Id)];
+
+    // A1111's sampler names and aliases (modules/sd_samplers_*.py), case-insensitive as its API lookup.
+    private static readonly Dictionary<string, string> SamplerIds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["DDIM"] = "ddim",
+        ["PNDM"] = "pndm",
+        ["PLMS"] = "pndm",
+        ["Euler"] = "euler",
+        ["k_euler"] = "euler",
+        ["Euler a"] = "euler-a",
+        ["k_euler_a"] = "euler-a",
+        ["DPM++ 2M"] = "dpmpp-2m-karras",
+        ["k_dpmpp_2m"] = "dpmpp-2m-karras",
+        ["DPM++ 2M Karras"] = "dpmpp-2m-karras",
+        ["k_dpmpp_2m_ka"] = "dpmpp-2m-karras",
+        ["LMS"] = "lms",
+        ["k_lms"] = "lms",
+        ["LCM"] = "lcm",
+        ["DDPM"] = "ddpm",
+        ["Heun"] = "heun",
+        ["k_heun"] = "heun",
+    };
+
+    /// <exception cref="ArgumentException">The id is unknown.</exception>
+    public static SamplerEntry Get(string id) =>
+        All.FirstOrDefault(entry => entry.Id == id)
+        ?? throw new ArgumentException($"Unknown scheduler '{id}'. Known schedulers: {string.Join(", ", Ids)}.", nameof(id));
+
+    /// <summary>The scheduler id for an A1111 sampler name and optional schedule type (label or name, any case).</summary>
+    /// <exception cref="ArgumentException">The sampler is unknown, or the schedule type is not available for it.</exception>
+    public static string FromA1111(string samplerName, string? scheduleType = null) =>
+        TryFromA1111(samplerName, scheduleType, out var id, out var error) ? id : throw new ArgumentException(error, nameof(samplerName));
+
+    public static bool TryFromA1111(string? samplerName, string? scheduleType, [NotNullWhen(true)] out string? id, [NotNullWhen(false)] out string? error)
+    {
+        id = null;
+        var name = samplerName?.Trim() ?? "";
+        if (!SamplerIds.TryGetValue(name, out var samplerId))
+        {
+            error = $"Sampler '{samplerName}' not found. Available samplers: {string.Join(", ", All.Select(entry => entry.SamplerName).Distinct())} (PLMS is accepted for PNDM).";
+            return false;
+        }
+
+        var schedule = scheduleType?.Trim() ?? "";
+        var isAutomatic = schedule.Length == 0 || schedule.Equals("Automatic", StringComparison.OrdinalIgnoreCase);
+        var isKarras = schedule.Equals("Karras", StringComparison.OrdinalIgnoreCase);
+        var isUniform = schedule.Equals("Uniform", StringComparison.OrdinalIgnoreCase);
+        var isDpm = samplerId == "dpmpp-2m-karras";
+        id = (isDpm, isAutomatic, isKarras, isUniform) switch
+        {
+            (_, true, _, _) => samplerId,
+            (true, _, true, _) => "dpmpp-2m-karras",
+            (true, _, _, true) when !name.Contains("Karras", StringComparison.OrdinalIgnoreCase) && !name.EndsWith("_ka", StringComparison.OrdinalIgnoreCase) => "dpmpp-2m",
+            (false, _, _, true) when samplerId is "euler" or "euler-a" or "lms" or "heun" => samplerId,
+            _ => null,
+        };
+        if (id is null)
+        {
+            var available = isDpm ? "Automatic, Karras or Uniform" : samplerId is "euler" or "euler-a" or "lms" or "heun" ? "Automatic or Uniform" : "Automatic";
+            error = $"Schedule type '{scheduleType}' is not available for sampler '{samplerName}' (use {available}).";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,87 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using StableDiffusion.Inference.Imaging;
+
+namespace StableDiffusion.Inference.Tests.Imaging;
+
+public sealed class ImageTensorsTests
+{
+    [Fact]
+    public void VaeOutputMapsToBytesAsDiffusersRounds()
+    {
+        // One row of 6 pixels; planes R, G, B. 0 -> 127.5 -> 128 (half to even); out of range clips; NaN is black.
+        float[] r = [-1f, 1f, 0f, -3f, 3f, float.NaN];
+        float[] g = [0.5f, -0.5f, 1f, 1f, 1f, 1f];
+        float[] b = [-1f, -1f, -1f, -1f, -1f, -1f];
+
+        using var image = ImageTensors.ToImage([.. r, .. g, .. b], 6, 1);
+
+        Assert.Equal((6, 1), (image.Width, image.Height));
+        Assert.Equal(new Rgb24(0, 191, 0), image[0, 0]);
+        Assert.Equal(new Rgb24(255, 64, 0), image[1, 0]);
+        Assert.Equal(new Rgb24(128, 255, 0), image[2, 0]);
+        Assert.Equal(0, image[3, 0].R);
+        Assert.Equal(255, image[4, 0].R);
+        Assert.Equal(0, image[5, 0].R);
+    }
+
+    [Fact]
+    public void TensorOfImageIsChannelPlanesInMinusOneToOne()
+    {
+        using var image = new Image<Rgb24>(2, 1);
+        image[0, 0] = new Rgb24(0, 255, 51);
+        image[1, 0] = new Rgb24(255, 0, 102);
+
+        var tensor = ImageTensors.ToTensor(image);
+
+        Assert.Equal(new[] { -1f, 1f, 1f, -1f, -0.6f, -0.2f }, tensor, new ToleranceComparer(1e-6f));
+    }
+
+    [Fact]
+    public void ImageSurvivesTensorRoundTrip()
+    {
+        using var image = new Image<Rgb24>(16, 8);
+        for (var y = 0; y < 8; y++)
+        {
+            for (var x = 0; x < 16; x++)
+            {
+                image[x, y] = new Rgb24((byte)(x * 16), (byte)(y * 32), (byte)(x * y));
+            }
+        }
+
+        using var back = ImageTensors.ToImage(ImageTensors.ToTensor(image), 16, 8);
+
+        for (var y = 0; y < 8; y++)
+        {
+            for (var x = 0; x < 16; x++)
+            {
+                Assert.Equal(image[x, y], back[x, y]);
+            }
+        }
+    }
+
+    [Fact]
+    public void WrongTensorLengthIsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => ImageTensors.ToImage(new float[10], 2, 2));
+    }
+
+    [Fact]
+    public void ResizeStretchesToTheRequestedSizeAndKeepsFlatColour()
+    {
+        using var image = new Image<Rgb24>(100, 50, new Rgb24(10, 200, 30));
+
+        using var resized = ImageTensors.Resize(image, 64, 64);
+
+        Assert.Equal((64, 64), (resized.Width, resized.Height));
+        Assert.Equal(new Rgb24(10, 200, 30), resized[32, 32]);
+        Assert.Equal((100, 50), (image.Width, image.Height));
+    }
+
+    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}

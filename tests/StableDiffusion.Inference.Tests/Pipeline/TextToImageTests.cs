@@ -1,0 +1,138 @@
+using SixLabors.ImageSharp;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Randomness;
+using StableDiffusion.Inference.Scheduling;
+
+namespace StableDiffusion.Inference.Tests.Pipeline;
+
+public sealed class TextToImageTests(LoadedModels models) : IClassFixture<LoadedModels>
+{
+    [Theory]
+    [MemberData(nameof(ModelFixtures.Variants), MemberType = typeof(ModelFixtures))]
+    public void TextToImageWritesAPngOfTheRequestedSizeWhoseParametersParseBack(string variant)
+    {
+        var model = models[variant];
+        var request = Requests.Small(scheduler: "dpmpp-2m-karras");
+
+        var result = new StableDiffusionPipeline(model).Generate(request);
+
+        var image = Assert.Single(result.Images);
+        var info = Image.Identify(image.Png);
+        Assert.Equal((48, 32), (info.Width, info.Height));
+        var parsed = Infotext.Parse(PngInfo.ReadParameters(image.Png)!);
+        Assert.Equal(image.Parameters, PngInfo.ReadParameters(image.Png));
+        Assert.Equal(request.Prompt, parsed.Prompt);
+        Assert.Equal(request.NegativePrompt, parsed.NegativePrompt);
+        Assert.Equal(request.Steps, parsed.Steps);
+        Assert.Equal(request.Scheduler, SamplerCatalog.FromA1111(parsed.Sampler, parsed.ScheduleType));
+        Assert.Equal(request.GuidanceScale, parsed.CfgScale);
+        Assert.Equal(42, parsed.Seed);
+        Assert.Equal((48, 32), (parsed.Width, parsed.Height));
+        Assert.Equal(model.Hash, parsed.ModelHash);
+        Assert.Equal(variant, parsed.Model);
+        Assert.Equal(NoiseSource.Torch, Infotext.NoiseSourceOf(parsed.Rng));
+        Assert.Null(parsed.DenoisingStrength);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelFixtures.Variants), MemberType = typeof(ModelFixtures))]
+    public void SameSeedTwiceGivesIdenticalBytesAndAnotherSeedDifferentBytes(string variant)
+    {
+        var pipeline = new StableDiffusionPipeline(models[variant]);
+
+        var first = pipeline.Generate(Requests.Small(seed: 7)).Images[0].Png;
+        var again = pipeline.Generate(Requests.Small(seed: 7)).Images[0].Png;
+        var other = pipeline.Generate(Requests.Small(seed: 8)).Images[0].Png;
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(Requests.Pixels(first), Requests.Pixels(other));
+    }
+
+    [Fact]
+    public void BatchImageIUsesSeedPlusIAndEqualsThatSeedAlone()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
+
+        var batch = pipeline.Generate(Requests.Small(seed: 100) with { BatchCount = 3 });
+        var alone = pipeline.Generate(Requests.Small(seed: 102));
+
+        Assert.Equal([100L, 101L, 102L], batch.Images.Select(i => i.Seed));
+        Assert.Equal(alone.Images[0].Png, batch.Images[2].Png);
+        Assert.NotEqual(Requests.Pixels(batch.Images[0].Png), Requests.Pixels(batch.Images[1].Png));
+    }
+
+    [Fact]
+    public void GuidanceAtOrBelowOneSkipsTheNegativePrompt()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp16Int32HalfBatch]);
+
+        var unguided = pipeline.Generate(Requests.Small(guidance: 1.0));
+        var unguidedOtherNegative = pipeline.Generate(Requests.Small(guidance: 1.0) with { NegativePrompt = "green triangles" });
+        var guided = pipeline.Generate(Requests.Small(guidance: 7.5));
+        var guidedOtherNegative = pipeline.Generate(Requests.Small(guidance: 7.5) with { NegativePrompt = "green triangles" });
+
+        Assert.Equal(Requests.Pixels(unguided.Images[0].Png), Requests.Pixels(unguidedOtherNegative.Images[0].Png));
+        Assert.NotEqual(Requests.Pixels(guided.Images[0].Png), Requests.Pixels(guidedOtherNegative.Images[0].Png));
+        Assert.NotEqual(Requests.Pixels(unguided.Images[0].Png), Requests.Pixels(guided.Images[0].Png));
+    }
+
+    [Fact]
+    public void PhiloxNoiseIsRecordedAsNvAndChangesTheImage()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int32Int64Batch]);
+
+        var torch = pipeline.Generate(Requests.Small());
+        var philox = pipeline.Generate(Requests.Small() with { NoiseSource = NoiseSource.Philox });
+
+        Assert.Equal("NV", Infotext.Parse(philox.Images[0].Parameters).Rng);
+        Assert.NotEqual(Requests.Pixels(torch.Images[0].Png), Requests.Pixels(philox.Images[0].Png));
+    }
+
+    [Theory]
+    [InlineData(50, 32)]
+    [InlineData(48, 36)]
+    [InlineData(0, 32)]
+    public void SizesThatAreNotMultiplesOfEightAreRejected(int width, int height)
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
+
+        var error = Assert.Throws<ArgumentException>(() => pipeline.Generate(Requests.Small() with { Width = width, Height = height }));
+
+        Assert.Contains("multiples of 8", error.Message);
+    }
+
+    [Fact]
+    public void UnknownSchedulerIsRejectedBeforeAnyWork()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
+
+        var error = Assert.Throws<ArgumentException>(() => pipeline.Generate(Requests.Small(scheduler: "k_dpm_fast")));
+
+        Assert.Contains("k_dpm_fast", error.Message);
+    }
+
+    [Fact]
+    public void PromptPastSeventyFiveTokensIsTruncatedWithAWarning()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
+        var longPrompt = string.Join(", ", Enumerable.Repeat("red circle", 40));
+
+        var result = pipeline.Generate(Requests.Small() with { Prompt = longPrompt });
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("Prompt truncated to 75 tokens", warning);
+        Assert.Empty(pipeline.Generate(Requests.Small()).Warnings);
+    }
+
+    [Fact]
+    public void TimingsAreFilledForEveryStage()
+    {
+        var result = new StableDiffusionPipeline(models[ModelFixtures.Fp16Int64FloatScalar]).Generate(Requests.Small(steps: 3));
+
+        var t = result.Timings;
+        Assert.All(new[] { t.Tokenize, t.TextEncoder, t.UnetTotal, t.UnetPerStep, t.VaeDecode, t.Total }, ms => Assert.True(ms > 0));
+        Assert.Equal(t.UnetTotal / 3, t.UnetPerStep, 6);
+        Assert.True(t.Total >= t.UnetTotal + t.VaeDecode + t.TextEncoder);
+    }
+}
