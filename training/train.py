@@ -1,0 +1,399 @@
+"""Trains the embedded default model, tiny-shapes, and exports it in the Stable Diffusion ONNX folder layout.
+
+    nice -n 19 /usr/bin/python3 training/train.py --out models/tiny-shapes      # ~40 min on 2 CPU cores
+    /usr/bin/python3 training/train.py --smoke --out /some/dir                  # every stage, a few steps, < 2 min
+
+Stages, as Stable Diffusion was built: (1) a VAE with 4 latent channels (f = 4), (2) a CLIP-style text transformer
+trained contrastively against a small image tower, then frozen, (3) a UNet with cross-attention that predicts
+noise in the latent space (epsilon, scaled-linear betas 0.00085 -> 0.012 over 1000 steps, 10% empty captions for
+classifier-free guidance). Everything is seeded; the same seed and thread count give the same weights.
+"""
+
+import argparse
+import copy
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import onnx
+import torch
+from torch.nn import functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nets  # noqa: E402
+import sampling  # noqa: E402
+import shapes  # noqa: E402
+from clip_bpe import BOS, EOS, ClipTokenizer  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+TOKENIZER_FILES = HERE / "clip-tokenizer"
+TEXT_WIDTH = 128
+AE_CHANNELS = (16, 32, 64)
+CAPTION_LENGTH = 20  # captions are at most 12 tokens; the text tower is causal, so later positions never matter
+
+FULL = dict(ae_steps=900, ae_batch=32, clip_min_steps=300, clip_max_steps=700, clip_batch=128,
+            latents=16000, unet_steps=3000, unet_batch=64, eval_prompts=8)
+SMOKE = dict(ae_steps=3, ae_batch=8, clip_min_steps=3, clip_max_steps=3, clip_batch=16,
+             latents=64, unet_steps=3, unet_batch=8, eval_prompts=1)
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def cosine_schedule(optimizer, steps, warmup):
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * s / steps))))
+
+
+# ---------------------------------------------------------------- stage 1: autoencoder
+
+def train_autoencoder(cfg, rng):
+    encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
+    params = list(encoder.parameters()) + list(decoder.parameters())
+    optimizer = torch.optim.AdamW(params, lr=2e-3, weight_decay=0.0)
+    schedule = cosine_schedule(optimizer, cfg["ae_steps"], 50)
+    for step in range(cfg["ae_steps"]):
+        _, images = shapes.batch(cfg["ae_batch"], rng)
+        moments = encoder(images)
+        mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
+        z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        out = decoder(z)
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        loss = F.mse_loss(out, images) + 0.5 * F.l1_loss(out, images) + 1e-4 * kl
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        schedule.step()
+        if step % 100 == 0 or step == cfg["ae_steps"] - 1:
+            log(f"ae step {step} loss {loss.item():.4f} kl {kl.item():.3f}")
+    encoder.eval()
+    decoder.eval()
+    return encoder, decoder
+
+
+def psnr(encoder, decoder, rng, count=256):
+    with torch.no_grad():
+        _, images = shapes.batch(count, rng)
+        out = decoder(encoder(images)[:, :4]).clamp(-1, 1)
+        mse = ((out - images) / 2).pow(2).mean()
+    return float(10 * torch.log10(1 / mse))
+
+
+# ---------------------------------------------------------------- stage 2: CLIP-style text encoder
+
+def row_table(tokenizer):
+    """uint8 row for each of CLIP's 49408 ids: 0 = any id the grammar never uses, 1 = BOS, 2 = EOS, then words."""
+    table = torch.zeros(49408, dtype=torch.uint8)
+    ids = sorted({i for scene in shapes.all_scenes() for i in tokenizer.ids(shapes.caption(*scene))} - {BOS, EOS})
+    table[BOS], table[EOS] = 1, 2
+    for row, token in enumerate(ids, start=3):
+        table[token] = row
+    return table
+
+
+def caption_ids(tokenizer, scenes):
+    return torch.tensor([tokenizer.ids(shapes.caption(*s))[:CAPTION_LENGTH] for s in scenes])
+
+
+def pooled(states, ids):
+    # CLIP pools at the first EOS; it has the highest id, so argmax finds it.
+    return states[torch.arange(states.shape[0]), ids.argmax(dim=1)]
+
+
+def minimal_pairs(tokenizer):
+    """Caption pairs that differ in exactly one word of the grammar, grouped by what differs."""
+    pairs = {"shape": [], "colour": [], "count": [], "background": []}
+    for scene in shapes.all_scenes():
+        n, c, s, b = scene
+        for s2 in range(s + 1, len(shapes.SHAPES)):
+            pairs["shape"].append((scene, (n, c, s2, b)))
+        for c2 in range(c + 1, len(shapes.COLOURS)):
+            if c2 != b:
+                pairs["colour"].append((scene, (n, c2, s, b)))
+        for n2 in range(n + 1, 4):
+            pairs["count"].append((scene, (n2, c, s, b)))
+        for b2 in range(b + 1, len(shapes.COLOURS)):
+            if b2 != c:
+                pairs["background"].append((scene, (n, c, s, b2)))
+    return pairs
+
+
+def separation(text_encoder, projection, tokenizer):
+    """Max and mean cosine over minimal pairs, of the pooled last_hidden_state and of the contrastive embedding."""
+    scenes = shapes.all_scenes()
+    index = {scene: i for i, scene in enumerate(scenes)}
+    with torch.no_grad():
+        ids = caption_ids(tokenizer, scenes)
+        hidden = pooled(text_encoder(ids), ids)
+        embedded = F.normalize(projection(hidden), dim=-1)
+        hidden = F.normalize(hidden, dim=-1)
+    report = {}
+    for kind, pairs in minimal_pairs(tokenizer).items():
+        a = torch.tensor([index[p[0]] for p in pairs])
+        b = torch.tensor([index[p[1]] for p in pairs])
+        h = (hidden[a] * hidden[b]).sum(-1)
+        e = (embedded[a] * embedded[b]).sum(-1)
+        report[kind] = {"hidden_max": float(h.max()), "hidden_mean": float(h.mean()),
+                        "embedding_max": float(e.max()), "embedding_mean": float(e.mean())}
+    return report
+
+
+def train_text_encoder(cfg, rng, tokenizer):
+    text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
+    image_tower = nets.ImageTower(TEXT_WIDTH)
+    projection = torch.nn.Linear(TEXT_WIDTH, TEXT_WIDTH, bias=False)
+    logit_scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+    params = [*text_encoder.parameters(), *image_tower.parameters(), *projection.parameters(), logit_scale]
+    optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.05)
+    schedule = cosine_schedule(optimizer, cfg["clip_max_steps"], 50)
+    report = None
+    for step in range(cfg["clip_max_steps"]):
+        # Half the batch are hard negatives, each one word away from a caption in the other half,
+        # so every word of the grammar has to be told apart (not just the easy colours).
+        base = [shapes.random_scene(rng) for _ in range(cfg["clip_batch"] // 2)]
+        scenes = base + [shapes.sibling(s, rng) for s in base]
+        images = shapes.render(scenes, rng)
+        ids = caption_ids(tokenizer, scenes)
+        text = F.normalize(projection(pooled(text_encoder(ids), ids)), dim=-1)
+        image = F.normalize(image_tower(images), dim=-1)
+        logits = logit_scale.clamp(max=math.log(100)).exp() * text @ image.T
+        keys = torch.tensor([shapes.caption_index(*s) for s in scenes])
+        same = (keys[:, None] == keys[None, :]).float()  # repeated captions are all positives
+        target = same / same.sum(1, keepdim=True)
+        loss = 0.5 * (torch.sum(-target * F.log_softmax(logits, 1), 1).mean()
+                      + torch.sum(-target * F.log_softmax(logits.T, 1), 1).mean())
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        schedule.step()
+        last = step == cfg["clip_max_steps"] - 1
+        if step % 50 == 0 or last:
+            accuracy = float((logits.argmax(1) == torch.arange(len(scenes))).float().mean())
+            log(f"clip step {step} loss {loss.item():.3f} acc {accuracy:.2f} scale {logit_scale.exp().item():.1f}")
+        if (step + 1) % 100 == 0 or last:
+            report = separation(text_encoder, projection, tokenizer)
+            worst = max(r["hidden_max"] for r in report.values())
+            log("separation (max cosine of pooled states per minimal pair kind): "
+                + ", ".join(f"{k} {v['hidden_max']:.3f}" for k, v in report.items()))
+            if step + 1 >= cfg["clip_min_steps"] and worst < 0.8:
+                break
+    text_encoder.eval()
+    for p in text_encoder.parameters():
+        p.requires_grad_(False)
+    return text_encoder, report
+
+
+# ---------------------------------------------------------------- stage 3: UNet
+
+def latent_dataset(cfg, rng, encoder, tokenizer):
+    scenes, latents = [], []
+    with torch.no_grad():
+        for start in range(0, cfg["latents"], 256):
+            batch_scenes, images = shapes.batch(min(256, cfg["latents"] - start), rng)
+            scenes += batch_scenes
+            latents.append(encoder(images)[:, :4])
+    latents = torch.cat(latents)
+    scaling_factor = float(1 / latents.std())
+    keys = torch.tensor([shapes.caption_index(*s) for s in scenes])
+    return latents * scaling_factor, keys, scaling_factor
+
+
+def text_states(text_encoder, tokenizer):
+    """Frozen text encoder, so every caption's 77 states are computed once; row 0 is the empty prompt."""
+    scenes = shapes.all_scenes()
+    ids = torch.tensor([tokenizer.ids("")] + [tokenizer.ids(shapes.caption(*s)) for s in scenes])
+    with torch.no_grad():
+        states = torch.cat([text_encoder(ids[i:i + 128]) for i in range(0, len(ids), 128)])
+    row_of_key = torch.zeros(len(shapes.COUNT_WORDS) * len(shapes.SHAPES) * len(shapes.COLOURS) ** 2, dtype=torch.long)
+    for row, scene in enumerate(scenes, start=1):
+        row_of_key[shapes.caption_index(*scene)] = row
+    return states, row_of_key
+
+
+def train_unet(cfg, latents, keys, states, row_of_key):
+    torch.manual_seed(3)
+    unet = nets.UNet(context_dim=TEXT_WIDTH)
+    ema = copy.deepcopy(unet)
+    optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
+    schedule = cosine_schedule(optimizer, cfg["unet_steps"], 100)
+    ac = sampling.alphas_cumprod().float()
+    snr = ac / (1 - ac)
+    generator = torch.Generator().manual_seed(4)
+    for step in range(cfg["unet_steps"]):
+        pick = torch.randint(0, len(latents), (cfg["unet_batch"],), generator=generator)
+        x0 = latents[pick]
+        # Random flips keep the scene's words true and double the data.
+        flip = torch.rand(len(pick), generator=generator) < 0.5
+        x0 = torch.where(flip[:, None, None, None], x0.flip(3), x0)
+        rows = row_of_key[keys[pick]]
+        rows = torch.where(torch.rand(len(pick), generator=generator) < 0.1, torch.zeros_like(rows), rows)
+        context = states[rows]
+        t = torch.randint(0, sampling.TRAIN_STEPS, (len(pick),), generator=generator)
+        noise = torch.randn(x0.shape, generator=generator)
+        a = ac[t].sqrt()[:, None, None, None]
+        s = (1 - ac[t]).sqrt()[:, None, None, None]
+        eps = unet(a * x0 + s * noise, t.float(), context)
+        # Min-SNR-5 weighting (Hang et al. 2023) speeds up convergence for epsilon prediction.
+        weight = (snr[t].clamp(max=5.0) / snr[t])[:, None, None, None]
+        loss = (weight * (eps - noise) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        decay = min(0.999, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), unet.parameters()):
+                pe.mul_(decay).add_(p, alpha=1 - decay)
+        if step % 100 == 0 or step == cfg["unet_steps"] - 1:
+            log(f"unet step {step} loss {loss.item():.4f} lr {schedule.get_last_lr()[0]:.2e}")
+    ema.eval()
+    return ema
+
+
+# ---------------------------------------------------------------- export
+
+def latent_rgb_factors(decoder, latents, scaling_factor, count=512):
+    """Least squares of RGB in [0, 1] on the 4 latent channels (as the denoising loop holds them, i.e. scaled)."""
+    with torch.no_grad():
+        z = latents[:count]
+        rgb = (decoder(z / scaling_factor).clamp(-1, 1) + 1) / 2
+        rgb = F.avg_pool2d(rgb, rgb.shape[-1] // z.shape[-1])
+    x = torch.cat([z.permute(0, 2, 3, 1).reshape(-1, 4), torch.ones(z.numel() // 4, 1)], dim=1).double()
+    y = rgb.permute(0, 2, 3, 1).reshape(-1, 3).double()
+    solution = torch.linalg.lstsq(x, y).solution
+    residual = float((x @ solution - y).pow(2).mean().sqrt())
+    return {"factors": solution[:4].tolist(), "bias": solution[4].tolist()}, residual
+
+
+class EncoderMean(torch.nn.Module):
+    """vae_encoder/model.onnx returns the posterior mean as `latent_sample` (deterministic; the variance is tiny)."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, sample):
+        return self.encoder(sample)[:, :4]
+
+
+def export_onnx(module, args, path, inputs, outputs, axes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs, dynamic_axes=axes,
+                          opset_version=17, do_constant_folding=True)
+    model = onnx.load(str(path))
+    onnx.checker.check_model(model, full_check=True)
+    onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    return model
+
+
+def write_json(path, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=2) + "\n")
+
+
+def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors):
+    from make_fixtures import MODEL_INDEX, PNDM_CONFIG, SPECIAL_TOKENS_MAP, TOKENIZER_CONFIG
+
+    for part in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
+        if (out / part).exists():
+            shutil.rmtree(out / part)
+    export_onnx(text_encoder, (torch.full((1, 77), EOS, dtype=torch.int32),), out / "text_encoder" / "model.onnx",
+                ["input_ids"], ["last_hidden_state"],
+                {"input_ids": {0: "batch"}, "last_hidden_state": {0: "batch"}})
+    export_onnx(unet, (torch.zeros(2, 4, 16, 16), torch.tensor([999.0, 999.0]), torch.zeros(2, 77, TEXT_WIDTH)),
+                out / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
+                {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
+                 "encoder_hidden_states": {0: "batch"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
+    export_onnx(decoder, (torch.zeros(1, 4, 16, 16),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
+                {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                 "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
+    export_onnx(EncoderMean(encoder), (torch.zeros(1, 3, 64, 64),), out / "vae_encoder" / "model.onnx", ["sample"],
+                ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
+                                    "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+
+    write_json(out / "model_index.json", MODEL_INDEX)
+    write_json(out / "scheduler" / "scheduler_config.json", PNDM_CONFIG)
+    # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
+    vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
+                  "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
+    write_json(out / "vae_decoder" / "config.json", vae_config)
+    write_json(out / "vae_encoder" / "config.json", vae_config)
+    write_json(out / "unet" / "config.json", {"in_channels": 4, "out_channels": 4, "sample_size": 16,
+                                             "cross_attention_dim": TEXT_WIDTH})
+    write_json(out / "text_encoder" / "config.json", {"hidden_size": TEXT_WIDTH, "max_position_embeddings": 77,
+                                                     "vocab_size": 49408, "num_hidden_layers": 3})
+    tokenizer_dir = out / "tokenizer"
+    tokenizer_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("vocab.json", "merges.txt", "LICENSE"):
+        shutil.copyfile(TOKENIZER_FILES / name, tokenizer_dir / name)
+    write_json(tokenizer_dir / "special_tokens_map.json", SPECIAL_TOKENS_MAP)
+    write_json(tokenizer_dir / "tokenizer_config.json", TOKENIZER_CONFIG)
+    write_json(out / "defaults.json", {"steps": 25, "guidance_scale": 3.0, "scheduler": "dpmpp-2m",
+                                       "width": 64, "height": 64})
+    write_json(out / "latent_rgb_factors.json", rgb_factors)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--smoke", action="store_true", help="every stage for a few steps (a test of the script)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--checkpoint", type=Path, help="also save the PyTorch weights here (for evaluate.py --torch)")
+    args = parser.parse_args()
+    cfg = SMOKE if args.smoke else FULL
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    tokenizer = ClipTokenizer(TOKENIZER_FILES)
+    started = time.time()
+
+    log("stage 1: autoencoder")
+    encoder, decoder = train_autoencoder(cfg, rng)
+    ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
+    log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+
+    log("stage 2: text encoder (contrastive)")
+    torch.manual_seed(args.seed + 1)
+    text_encoder, separation_report = train_text_encoder(cfg, rng, tokenizer)
+    for kind, r in separation_report.items():
+        status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
+        log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
+            f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
+
+    log("stage 3: UNet")
+    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, tokenizer)
+    log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
+    states, row_of_key = text_states(text_encoder, tokenizer)
+    unet = train_unet(cfg, latents, keys, states, row_of_key)
+
+    log("export")
+    rgb_factors, rgb_residual = latent_rgb_factors(decoder, latents, scaling_factor)
+    args.out.mkdir(parents=True, exist_ok=True)
+    export(args.out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors)
+    metrics = {"seed": args.seed, "smoke": args.smoke, "config": cfg, "minutes": round((time.time() - started) / 60, 1),
+               "autoencoder_psnr_db": round(ae_psnr, 2), "scaling_factor": scaling_factor,
+               "text_separation": separation_report, "latent_rgb_rms_error": rgb_residual,
+               "parameters": {"vae_encoder": sum(p.numel() for p in encoder.parameters()),
+                              "vae_decoder": sum(p.numel() for p in decoder.parameters()),
+                              "text_encoder": sum(p.numel() for p in text_encoder.parameters()),
+                              "unet": sum(p.numel() for p in unet.parameters())}}
+    write_json(args.out / "training_metrics.json", metrics)
+    if args.checkpoint:
+        torch.save({"text_encoder": text_encoder.state_dict(), "unet": unet.state_dict(),
+                    "encoder": encoder.state_dict(), "decoder": decoder.state_dict(),
+                    "scaling_factor": scaling_factor}, args.checkpoint)
+    log(f"done in {metrics['minutes']} min: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
