@@ -49,8 +49,9 @@ internal static class TokenizeCommand
             {
                 tokenizer = ClipTokenizer.Load(tokenizerDirectory);
             }
-            catch (Exception exception) when (exception is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+            catch (Exception exception)
             {
+                // Anything wrong with the files is the user's to fix: one line, no stack trace.
                 error.WriteLine($"error: cannot read the tokenizer in {tokenizerDirectory}: {exception.Message}");
                 return 1;
             }

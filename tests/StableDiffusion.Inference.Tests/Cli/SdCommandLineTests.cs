@@ -4,9 +4,6 @@ using StableDiffusion.Inference.Tests.Tokenization;
 
 namespace StableDiffusion.Inference.Tests.Cli;
 
-[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
-public sealed class ConsoleCollection;
-
 /// <summary>Runs the real <c>sd</c> entry point in-process with the console redirected.</summary>
 [Collection(nameof(ConsoleCollection))]
 public sealed class SdCommandLineTests

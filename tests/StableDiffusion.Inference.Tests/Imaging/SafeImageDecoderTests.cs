@@ -3,6 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
 
@@ -26,6 +27,21 @@ public sealed class SafeImageDecoderTests
 
         Assert.Equal((12, 10), (decoded.Width, decoded.Height));
         Assert.InRange(decoded[5, 5].R, 190, 210);
+    }
+
+    [Fact]
+    public void SmallLosslessWebpIsDecoded()
+    {
+        using var decoded = SafeImageDecoder.Decode(Encode(new WebpEncoder { FileFormat = WebpFileFormatType.Lossless }));
+
+        Assert.Equal((12, 10), (decoded.Width, decoded.Height));
+        Assert.Equal(new Rgb24(200, 40, 90), decoded[5, 5]);
+    }
+
+    [Fact]
+    public void IdentifyNamesTheFormatFromTheHeader()
+    {
+        Assert.Equal((12, 10, "PNG"), SafeImageDecoder.Identify(Encode(new PngEncoder())));
     }
 
     [Fact]
