@@ -30,6 +30,7 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
         }
 
         var cells = new List<JobSettings>();
+        var normalized = new List<string>();
         foreach (var row in rows)
         {
             foreach (var seed in request.Seeds)
@@ -44,6 +45,8 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
 
                 cells.Add(cell);
             }
+
+            normalized.Add(Normalize(request.Kind, row));
         }
 
         var comparison = new ComparisonRecord
@@ -53,7 +56,7 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
             Title = string.IsNullOrWhiteSpace(request.Title) ? Shorten(request.Settings.Prompt) : request.Title.Trim(),
             Kind = request.Kind,
             Seeds = string.Join(",", request.Seeds),
-            AxisValues = request.Kind == ComparisonKind.Seeds ? "" : string.Join(",", request.AxisValues.Select(v => v.Trim())),
+            AxisValues = request.Kind == ComparisonKind.Seeds ? "" : string.Join(",", normalized),
         };
         var result = await queue.EnqueueAsync(ownerId, cells, comparison, cancellationToken);
         return (result.Succeeded ? comparison : null, result);
@@ -108,6 +111,10 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
                 return false;
         }
     }
+
+    // Sampler rows are stored as scheduler ids, whatever name the user typed.
+    private static string Normalize(ComparisonKind kind, string value) =>
+        kind == ComparisonKind.SeedsBySampler ? Samplers.IdOf(value) ?? value.Trim() : value.Trim();
 
     private static string Shorten(string prompt) => prompt.Length <= 80 ? prompt : prompt[..77] + "...";
 }

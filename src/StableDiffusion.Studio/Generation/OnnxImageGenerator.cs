@@ -35,7 +35,11 @@ public sealed partial class OnnxImageGenerator(
             throw new InvalidOperationException($"Model {model} is not available.");
         }
 
-        return new StableDiffusionPipeline(sd).Generate(request, progress, cancellationToken);
+        // The library runs one generation at a time per model; with WorkerConcurrency > 1 the others wait here.
+        lock (sd)
+        {
+            return new StableDiffusionPipeline(sd).Generate(request, progress, cancellationToken);
+        }
     }
 
     public void Dispose()

@@ -1,34 +1,27 @@
+using StableDiffusion.Inference.Scheduling;
+
 namespace StableDiffusion.Studio.Generation;
 
-/// <summary>
-/// Scheduler ids of the inference library and the names A1111 shows for them
-/// (modules/sd_samplers_kdiffusion.py, sd_samplers_timesteps.py), in the order the Sampler list shows them.
-/// </summary>
+/// <summary>The library's sampler catalog as the studio's lists and forms use it.</summary>
 public static class Samplers
 {
-    public static IReadOnlyList<(string Id, string Name)> All { get; } =
-    [
-        ("dpmpp-2m-karras", "DPM++ 2M Karras"),
-        ("dpmpp-2m", "DPM++ 2M"),
-        ("euler-a", "Euler a"),
-        ("euler", "Euler"),
-        ("lms", "LMS"),
-        ("heun", "Heun"),
-        ("ddim", "DDIM"),
-        ("pndm", "PNDM"),
-        ("ddpm", "DDPM"),
-        ("lcm", "LCM"),
-    ];
+    /// <summary>Scheduler id and A1111 display name, in the library's order.</summary>
+    public static IReadOnlyList<(string Id, string Name)> All { get; } = SamplerCatalog.All.Select(s => (s.Id, s.DisplayName)).ToList();
 
-    public static bool IsKnownId(string id) => All.Any(s => s.Id == id);
+    public static bool IsKnownId(string id) => SamplerCatalog.Ids.Contains(id);
 
-    public static string NameOf(string id) => All.FirstOrDefault(s => s.Id == id).Name ?? id;
+    public static string NameOf(string id) => SamplerCatalog.All.FirstOrDefault(s => s.Id == id)?.DisplayName ?? id;
 
-    /// <summary>Accepts an A1111 name (case-insensitive) or an id; A1111's split form "DPM++ 2M" + "Karras" is joined by callers.</summary>
-    public static string? IdOf(string nameOrId)
+    /// <summary>An id, a display name ("DPM++ 2M Karras") or an A1111 sampler name with optional schedule type.</summary>
+    public static string? IdOf(string nameOrId, string? scheduleType = null)
     {
-        var match = All.FirstOrDefault(s => string.Equals(s.Name, nameOrId, StringComparison.OrdinalIgnoreCase)
-                                           || string.Equals(s.Id, nameOrId, StringComparison.OrdinalIgnoreCase));
-        return match.Id;
+        var text = nameOrId.Trim();
+        if (SamplerCatalog.All.FirstOrDefault(s => string.Equals(s.Id, text, StringComparison.OrdinalIgnoreCase)
+                                                   || (scheduleType is null && string.Equals(s.DisplayName, text, StringComparison.OrdinalIgnoreCase))) is { } entry)
+        {
+            return entry.Id;
+        }
+
+        return SamplerCatalog.TryFromA1111(text, scheduleType, out var id, out _) ? id : null;
     }
 }

@@ -10,6 +10,9 @@ namespace StableDiffusion.Studio.Hubs;
 /// </summary>
 public sealed partial class HubProgressRelay(IHubContext<GenerationHub> hub, JobProgressFeed feed, ILogger<HubProgressRelay> logger)
 {
+    private Task SendAsync(string connectionId, JobUpdate update) =>
+        hub.Clients.Client(connectionId).SendAsync(update.IsFinished ? "Finished" : "Progress", update);
+
     private readonly ConcurrentDictionary<(string Connection, Guid Job), Watcher> watchers = new();
 
     public JobUpdate? Latest(Guid jobId) => feed.Latest(jobId);
@@ -100,7 +103,7 @@ public sealed partial class HubProgressRelay(IHubContext<GenerationHub> hub, Job
 
                 try
                 {
-                    await relay.hub.Clients.Client(connectionId).SendAsync(next.IsFinished ? "Finished" : "Progress", next);
+                    await relay.SendAsync(connectionId, next);
                 }
                 catch (Exception ex)
                 {

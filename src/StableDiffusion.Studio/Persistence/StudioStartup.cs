@@ -20,6 +20,8 @@ public static partial class StudioStartup
 
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync())
         {
+            // Migrations live in migrations/; add one from the repository root with
+            //   dotnet tool restore && dotnet ef migrations add <Name> --project migrations --startup-project src/StableDiffusion.Studio
             await db.Database.MigrateAsync();
             // EF only picks WAL when it creates the file itself (efcore#36369); ask every time, it is idempotent.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
