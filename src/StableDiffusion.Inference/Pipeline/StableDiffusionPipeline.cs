@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
@@ -124,9 +123,12 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                     var predictedOriginal = scheduler.Step(guidedNoise, stepIndex, latents, noise);
 
                     // 5e. Report progress, with a preview of the predicted clean image.
-                    var step = stepIndex - beginIndex + 1;
-                    progress?.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
-                        Preview(predictedOriginal, step, latentHeight, latentWidth, runOptions)));
+                    if (progress is not null)
+                    {
+                        var step = stepIndex - beginIndex + 1;
+                        progress.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
+                            Run(() => Preview(predictedOriginal, step, latentHeight, latentWidth, runOptions), cancellationToken)));
+                    }
                 }
 
                 // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
@@ -223,8 +225,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     private void Validate(GenerationRequest request)
     {
-        // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (16) needs its own factor too.
-        var multiple = model.VaeScaleFactor % 8 == 0 ? model.VaeScaleFactor : 8 * model.VaeScaleFactor / (int)BigInteger.GreatestCommonDivisor(8, model.VaeScaleFactor);
+        // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (a power of two past 8) needs its own factor.
+        var multiple = Math.Max(8, model.VaeScaleFactor);
         if (request.Width <= 0 || request.Height <= 0 || request.Width % multiple != 0 || request.Height % multiple != 0)
         {
             throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
