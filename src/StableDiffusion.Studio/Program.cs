@@ -17,6 +17,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAnonymousIdentity();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
