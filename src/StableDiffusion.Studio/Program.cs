@@ -1,23 +1,29 @@
+using StableDiffusion.Studio;
 using StableDiffusion.Studio.Components;
+using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Persistence;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+// appsettings.json and wwwroot live at the repository root (or next to the published app).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = StudioContentRoot.Find() });
+builder.AddStudioServices();
 
 var app = builder.Build();
-
-// Configure the HTTP request pipeline.
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
+
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAnonymousIdentity();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapStudioEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
+// Migrations, interrupted-job recovery and the temp-file sweep happen before the first request.
+await app.PrepareStudioAsync();
 app.Run();

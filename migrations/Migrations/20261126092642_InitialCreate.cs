@@ -1,0 +1,190 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace StableDiffusion.Studio.Migrations.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Comparisons",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    Seeds = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    AxisValues = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Comparisons", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Prompt = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    NegativePrompt = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Seed = table.Column<long>(type: "INTEGER", nullable: false),
+                    Steps = table.Column<int>(type: "INTEGER", nullable: false),
+                    GuidanceScale = table.Column<double>(type: "REAL", nullable: false),
+                    Scheduler = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Model = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Strength = table.Column<double>(type: "REAL", nullable: true),
+                    InitImagePath = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    Warnings = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TotalMilliseconds = table.Column<double>(type: "REAL", nullable: true),
+                    MillisecondsPerStep = table.Column<double>(type: "REAL", nullable: true),
+                    ComparisonId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CellRow = table.Column<int>(type: "INTEGER", nullable: false),
+                    CellColumn = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Jobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Jobs_Comparisons_ComparisonId",
+                        column: x => x.ComparisonId,
+                        principalTable: "Comparisons",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Images",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    JobId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Index = table.Column<int>(type: "INTEGER", nullable: false),
+                    Seed = table.Column<long>(type: "INTEGER", nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false),
+                    FilePath = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Parameters = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Images", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Images_Jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "Jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ShareLinks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ImageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ComparisonId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ShareLinks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ShareLinks_Comparisons_ComparisonId",
+                        column: x => x.ComparisonId,
+                        principalTable: "Comparisons",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ShareLinks_Images_ImageId",
+                        column: x => x.ImageId,
+                        principalTable: "Images",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Comparisons_OwnerId_CreatedAt",
+                table: "Comparisons",
+                columns: new[] { "OwnerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Images_JobId",
+                table: "Images",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Images_OwnerId_CreatedAt",
+                table: "Images",
+                columns: new[] { "OwnerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Jobs_ComparisonId",
+                table: "Jobs",
+                column: "ComparisonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Jobs_OwnerId_CreatedAt",
+                table: "Jobs",
+                columns: new[] { "OwnerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Jobs_Status_CreatedAt",
+                table: "Jobs",
+                columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_ComparisonId",
+                table: "ShareLinks",
+                column: "ComparisonId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_ImageId",
+                table: "ShareLinks",
+                column: "ImageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_TokenHash",
+                table: "ShareLinks",
+                column: "TokenHash",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ShareLinks");
+
+            migrationBuilder.DropTable(
+                name: "Images");
+
+            migrationBuilder.DropTable(
+                name: "Jobs");
+
+            migrationBuilder.DropTable(
+                name: "Comparisons");
+        }
+    }
+}

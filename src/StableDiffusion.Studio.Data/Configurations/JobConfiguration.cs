@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace StableDiffusion.Studio.Data.Configurations;
+
+internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
+{
+    public void Configure(EntityTypeBuilder<JobRecord> job)
+    {
+        job.ToTable("Jobs");
+        job.Property(j => j.OwnerId).HasMaxLength(64);
+        job.Property(j => j.Prompt).HasMaxLength(4000);
+        job.Property(j => j.NegativePrompt).HasMaxLength(4000);
+        job.Property(j => j.Scheduler).HasMaxLength(32);
+        job.Property(j => j.Model).HasMaxLength(256);
+        job.Property(j => j.InitImagePath).HasMaxLength(256);
+        // The queue's two questions: "what is waiting?" and "what is this user's?".
+        job.HasIndex(j => new { j.Status, j.CreatedAt });
+        job.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+        job.HasMany(j => j.Images).WithOne(i => i.Job).HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+        job.HasOne<ComparisonRecord>().WithMany(c => c.Jobs).HasForeignKey(j => j.ComparisonId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

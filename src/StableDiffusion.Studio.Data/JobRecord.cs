@@ -1,0 +1,67 @@
+namespace StableDiffusion.Studio.Data;
+
+/// <summary>
+/// One generation request. The jobs table is the queue: a worker claims the next <see cref="JobStatus.Queued"/> row,
+/// so queued work survives a restart.
+/// </summary>
+public sealed class JobRecord
+{
+    public Guid Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public required string Prompt { get; set; }
+
+    public string NegativePrompt { get; set; } = "";
+
+    /// <summary>The first image's seed, already resolved from -1; image i uses Seed + i (A1111's convention).</summary>
+    public long Seed { get; set; }
+
+    public int Steps { get; set; }
+
+    public double GuidanceScale { get; set; }
+
+    /// <summary>A scheduler id (e.g. dpmpp-2m-karras), not the A1111 display name.</summary>
+    public required string Scheduler { get; set; }
+
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    public int BatchCount { get; set; } = 1;
+
+    public required string Model { get; set; }
+
+    /// <summary>img2img denoising strength; null for txt2img.</summary>
+    public double? Strength { get; set; }
+
+    /// <summary>The uploaded init image, relative to the data directory; null for txt2img.</summary>
+    public string? InitImagePath { get; set; }
+
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+
+    public string? Error { get; set; }
+
+    /// <summary>Things the user should see even on success, e.g. a truncated prompt.</summary>
+    public string? Warnings { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    /// <summary>Milliseconds the pipeline took in total and per UNet step.</summary>
+    public double? TotalMilliseconds { get; set; }
+
+    public double? MillisecondsPerStep { get; set; }
+
+    /// <summary>Set when the job is one cell of a comparison.</summary>
+    public Guid? ComparisonId { get; set; }
+
+    public int CellRow { get; set; }
+
+    public int CellColumn { get; set; }
+
+    public List<ImageRecord> Images { get; set; } = [];
+}

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace StableDiffusion.Studio.Data;
+
+/// <summary>
+/// The studio's SQLite database. Seeds are <c>long</c> and times <c>DateTime</c> UTC because SQLite cannot order
+/// <c>ulong</c> or <c>DateTimeOffset</c> server-side.
+/// </summary>
+public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : DbContext(options)
+{
+    public DbSet<JobRecord> Jobs => Set<JobRecord>();
+
+    public DbSet<ImageRecord> Images => Set<ImageRecord>();
+
+    public DbSet<ShareLinkRecord> ShareLinks => Set<ShareLinkRecord>();
+
+    public DbSet<ComparisonRecord> Comparisons => Set<ComparisonRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<JobStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ComparisonKind>().HaveConversion<string>().HaveMaxLength(24);
+    }
+}

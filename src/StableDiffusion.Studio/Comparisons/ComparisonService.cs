@@ -1,0 +1,120 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Comparisons;
+
+/// <summary>
+/// The same settings over several seeds, or seeds × one other setting (A1111's X/Y plot), as one saved grid whose
+/// cells are ordinary jobs filled in as they finish.
+/// </summary>
+public sealed class ComparisonService(IDbContextFactory<StudioDbContext> contexts, JobQueue queue)
+{
+    public async Task<(ComparisonRecord? Comparison, SubmitResult Result)> CreateAsync(string ownerId, ComparisonRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.Seeds.Count is < GenerationLimits.MinComparisonSeeds or > GenerationLimits.MaxComparisonSeeds)
+        {
+            return (null, SubmitResult.Failed("Seeds", $"Give between {GenerationLimits.MinComparisonSeeds} and {GenerationLimits.MaxComparisonSeeds} seeds."));
+        }
+
+        if (request.Seeds.Any(s => s is < 0 or > GenerationLimits.MaxSeed))
+        {
+            return (null, SubmitResult.Failed("Seeds", $"Seeds must be between 0 and {GenerationLimits.MaxSeed}."));
+        }
+
+        var rows = request.Kind == ComparisonKind.Seeds ? [""] : request.AxisValues;
+        if (rows.Count is < 1 or > GenerationLimits.MaxComparisonRows)
+        {
+            return (null, SubmitResult.Failed("Values", $"Give between 1 and {GenerationLimits.MaxComparisonRows} values."));
+        }
+
+        var cells = new List<JobSettings>();
+        var normalized = new List<string>();
+        foreach (var row in rows)
+        {
+            foreach (var seed in request.Seeds)
+            {
+                var cell = request.Settings.Clone();
+                cell.Seed = seed;
+                cell.BatchCount = 1;
+                if (!Apply(cell, request.Kind, row))
+                {
+                    return (null, SubmitResult.Failed("Values", $"\"{row}\" is not a valid value for this axis."));
+                }
+
+                cells.Add(cell);
+            }
+
+            normalized.Add(Normalize(request.Kind, row));
+        }
+
+        var comparison = new ComparisonRecord
+        {
+            Id = Guid.CreateVersion7(),
+            OwnerId = ownerId,
+            Title = string.IsNullOrWhiteSpace(request.Title) ? Shorten(request.Settings.Prompt) : request.Title.Trim(),
+            Kind = request.Kind,
+            Seeds = string.Join(",", request.Seeds),
+            AxisValues = request.Kind == ComparisonKind.Seeds ? "" : string.Join(",", normalized),
+        };
+        var result = await queue.EnqueueAsync(ownerId, cells, comparison, cancellationToken);
+        return (result.Succeeded ? comparison : null, result);
+    }
+
+    /// <summary>An owned comparison with its cells and their images.</summary>
+    public async Task<ComparisonRecord?> GetAsync(string ownerId, Guid comparisonId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Comparisons.AsNoTracking().Include(c => c.Jobs).ThenInclude(j => j.Images)
+            .FirstOrDefaultAsync(c => c.Id == comparisonId && c.OwnerId == ownerId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ComparisonRecord>> ListAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Comparisons.AsNoTracking().Where(c => c.OwnerId == ownerId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Row labels of a comparison: "" for a seed grid, else the axis values.</summary>
+    public static IReadOnlyList<string> Rows(ComparisonRecord comparison) =>
+        comparison.Kind == ComparisonKind.Seeds ? [""] : comparison.AxisValues.Split(',');
+
+    public static IReadOnlyList<long> Columns(ComparisonRecord comparison) =>
+        comparison.Seeds.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
+
+    public static string AxisLabel(ComparisonKind kind) => kind switch
+    {
+        ComparisonKind.SeedsByGuidance => "CFG scale",
+        ComparisonKind.SeedsBySteps => "Steps",
+        ComparisonKind.SeedsBySampler => "Sampler",
+        _ => "Seed",
+    };
+
+    private static bool Apply(JobSettings cell, ComparisonKind kind, string value)
+    {
+        var v = value.Trim();
+        switch (kind)
+        {
+            case ComparisonKind.Seeds:
+                return true;
+            case ComparisonKind.SeedsByGuidance when double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var cfg):
+                cell.GuidanceScale = cfg;
+                return true;
+            case ComparisonKind.SeedsBySteps when int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var steps):
+                cell.Steps = steps;
+                return true;
+            case ComparisonKind.SeedsBySampler when Samplers.IdOf(v) is { } id:
+                cell.Scheduler = id;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // Sampler rows are stored as scheduler ids, whatever name the user typed.
+    private static string Normalize(ComparisonKind kind, string value) =>
+        kind == ComparisonKind.SeedsBySampler ? Samplers.IdOf(value) ?? value.Trim() : value.Trim();
+
+    private static string Shorten(string prompt) => prompt.Length <= 80 ? prompt : prompt[..77] + "...";
+}

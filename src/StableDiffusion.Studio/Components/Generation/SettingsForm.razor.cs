@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio.Components.Generation;
+
+public sealed partial class SettingsForm
+{
+    [Inject]
+    private IImageGenerator Generator { get; set; } = default!;
+
+    [Inject]
+    private IOptions<StudioOptions> Options { get; set; } = default!;
+
+    /// <summary>Edited in place; the parent owns it.</summary>
+    [Parameter, EditorRequired]
+    public JobSettings Settings { get; set; } = default!;
+
+    /// <summary>Messages keyed by field label, from <see cref="SettingsValidator"/> or the queue.</summary>
+    [Parameter]
+    public IReadOnlyDictionary<string, string> Errors { get; set; } = new Dictionary<string, string>();
+
+    [Parameter]
+    public long? LastSeed { get; set; }
+
+    [Parameter]
+    public bool ShowSeedAndBatch { get; set; } = true;
+
+    [Parameter]
+    public bool ShowInitImage { get; set; } = true;
+
+    private IReadOnlyList<ModelInfo> Models => Generator.Models;
+
+    private int? tokenCount;
+    private string? uploadError;
+
+    private int TokenLimit => Models.FirstOrDefault(m => m.Name == Settings.Model)?.TokenLimit ?? 75;
+
+    private bool OverTokenLimit => tokenCount > TokenLimit;
+
+    private string TokenText => tokenCount is { } count
+        ? OverTokenLimit ? $"{count}/{TokenLimit} tokens: the words past {TokenLimit} are ignored" : $"{count}/{TokenLimit}"
+        : $"?/{TokenLimit}";
+
+    protected override void OnParametersSet() => tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+
+    private bool Has(string field) => Message(field) is not null;
+
+    private string? Message(string field)
+    {
+        if (field == "Init image" && uploadError is not null)
+        {
+            return uploadError;
+        }
+
+        if (Errors.TryGetValue(field, out var message))
+        {
+            return message;
+        }
+
+        // Said before sending: the prompt limit is the one a user can hit while typing.
+        return field == "Prompt" && Settings.Prompt.Length > GenerationLimits.MaxPromptLength
+            ? $"The prompt is {Settings.Prompt.Length} characters; the limit is {GenerationLimits.MaxPromptLength}."
+            : null;
+    }
+
+    private void OnPromptChanged(string value)
+    {
+        Settings.Prompt = value ?? "";
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+    }
+
+    private void OnModelChanged(string model)
+    {
+        Settings.Model = model;
+        if (Models.FirstOrDefault(m => m.Name == model) is { IsAvailable: true } info)
+        {
+            // A model's native size and its recommended settings (its defaults.json) replace the previous model's.
+            (Settings.Width, Settings.Height) = (info.Defaults.Width, info.Defaults.Height);
+            (Settings.Steps, Settings.GuidanceScale, Settings.Scheduler) = (info.Defaults.Steps, info.Defaults.GuidanceScale, info.Defaults.Scheduler);
+        }
+
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+    }
+
+    private async Task OnInitImageChosen(InputFileChangeEventArgs e)
+    {
+        uploadError = null;
+        var bytes = await ReadUploadAsync(e.File, Options.Value.MaxUploadBytes);
+        if (bytes is null)
+        {
+            uploadError = $"The file is larger than {Options.Value.MaxUploadBytes / (1024 * 1024)} MB.";
+            return;
+        }
+
+        var image = UploadedImageReader.TryRead(bytes, out var error);
+        if (image is null)
+        {
+            uploadError = error;
+            return;
+        }
+
+        Settings.InitImage = image.Png;
+    }
+
+    /// <summary>The whole file, or null when it is larger than <paramref name="maxBytes"/> (checked by the browser stream itself).</summary>
+    internal static async Task<byte[]?> ReadUploadAsync(IBrowserFile file, long maxBytes)
+    {
+        if (file.Size > maxBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var stream = file.OpenReadStream(maxAllowedSize: maxBytes);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            return buffer.ToArray();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace StableDiffusion.Studio.Generation;
+
+/// <summary>What the studio accepts; A1111's UI ranges (modules/ui.py) where it has them.</summary>
+public static class GenerationLimits
+{
+    public const int MaxPromptLength = 2000;
+    public const int MinSteps = 1;
+    public const int MaxSteps = 150;
+    public const double MinGuidance = 0;
+    public const double MaxGuidance = 30;
+    public const int MinSize = 64;
+    public const int MaxSize = 2048;
+    public const int SizeMultiple = 8;
+    public const int MaxBatchCount = 16;
+    public const long MaxSeed = uint.MaxValue;
+    public const int MinComparisonSeeds = 4;
+    public const int MaxComparisonSeeds = 16;
+    public const int MaxComparisonRows = 8;
+}

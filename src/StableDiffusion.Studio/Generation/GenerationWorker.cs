@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio.Generation;
+
+/// <summary>
+/// Owns the pipeline: claims the fairest queued job, runs it, writes its PNGs (file first, then the row) and
+/// records how it ended. A failing job becomes Failed with its reason and the next one runs.
+/// </summary>
+public sealed partial class GenerationWorker(
+    JobQueue queue,
+    IImageGenerator generator,
+    ImageFileStore files,
+    DatabaseWriter writer,
+    JobProgressFeed feed,
+    IOptions<StudioOptions> options,
+    ILogger<GenerationWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.WorkerConcurrency).Select(_ => Task.Run(() => RunLoopAsync(stoppingToken), stoppingToken)));
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await queue.ClaimNextAsync(stoppingToken);
+                if (job is null)
+                {
+                    await queue.WaitForWorkAsync(stoppingToken);
+                    continue;
+                }
+
+                await RunJobAsync(job, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A database hiccup must not end the loop; the next claim retries.
+                LogLoopError(ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
+    {
+        using var cts = queue.BeginRun(job.Id, stoppingToken);
+        var clock = Stopwatch.StartNew();
+        LogStarted(job.Id, job.Model, job.Steps);
+        Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.Steps, TimeSpan.Zero, null), clock.Elapsed);
+        try
+        {
+            var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
+            var request = new GenerationRequest(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
+                job.Width, job.Height, job.BatchCount, InitImage: init, Strength: job.Strength ?? 0.75);
+            // Previews come every step or every few (VAE previews); the last one stays on screen in between.
+            byte[]? lastPreview = null;
+            var progress = new StepReporter(step =>
+            {
+                lastPreview = step.Preview ?? lastPreview;
+                Publish(job, JobStatus.Running, step with { Preview = lastPreview }, clock.Elapsed);
+            });
+            var result = await Task.Run(() => generator.Generate(job.Model, request, progress, cts.Token), cts.Token);
+            var images = await SaveImagesAsync(job, result);
+            await FinishAsync(job, JobStatus.Succeeded, null, result, images);
+            LogSucceeded(job.Id, clock.ElapsedMilliseconds);
+        }
+        catch (Exception) when (cts.IsCancellationRequested)
+        {
+            // Usually OperationCanceledException; an ONNX call stopped by RunOptions.Terminate may surface as its own
+            // exception, and either way the user asked for the stop.
+            var status = stoppingToken.IsCancellationRequested ? JobStatus.Failed : JobStatus.Cancelled;
+            await FinishAsync(job, status, status == JobStatus.Failed ? StudioStartup.InterruptedError : null, null, []);
+            LogCancelled(job.Id);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, job.Id);
+            await FinishAsync(job, JobStatus.Failed, ex.Message, null, []);
+        }
+        finally
+        {
+            queue.EndRun(job.Id);
+        }
+    }
+
+    private async Task<List<ImageRecord>> SaveImagesAsync(JobRecord job, GenerationResult result)
+    {
+        var images = new List<ImageRecord>();
+        foreach (var (image, index) in result.Images.Select((image, index) => (image, index)))
+        {
+            var id = Guid.CreateVersion7();
+            var now = DateTime.UtcNow;
+            var path = ImageFileStore.ImagePath(id, now);
+            // Not cancellable: once the pipeline has finished, its images are kept.
+            await files.WriteAtomicAsync(path, image.Png, CancellationToken.None);
+            images.Add(new ImageRecord
+            {
+                Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
+                FilePath = path, Parameters = image.Parameters, CreatedAt = now,
+            });
+        }
+
+        return images;
+    }
+
+    private async Task FinishAsync(JobRecord job, JobStatus status, string? error, GenerationResult? result, List<ImageRecord> images)
+    {
+        var finishedAt = DateTime.UtcNow;
+        await writer.WriteAsync(async db =>
+        {
+            db.Jobs.Attach(job);
+            job.Status = status;
+            job.Error = error;
+            job.FinishedAt = finishedAt;
+            job.TotalMilliseconds = result?.Timings.Total;
+            job.MillisecondsPerStep = result?.Timings.UnetPerStep;
+            job.Warnings = result is { Warnings.Count: > 0 } ? string.Join("\n", result.Warnings) : null;
+            db.Images.AddRange(images);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }, CancellationToken.None);
+
+        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
+            error, images.Select(i => i.Id).ToList()));
+    }
+
+    private void Publish(JobRecord job, JobStatus status, StepProgress step, TimeSpan elapsed)
+    {
+        var update = new JobUpdate(job.Id, job.OwnerId, status, step.Step, step.TotalSteps, step.ImageIndex, step.ImageCount, null, step.Preview, null, []);
+        var fraction = update.Fraction;
+        feed.Publish(fraction > 0 ? update with { Eta = elapsed * ((1 - fraction) / fraction) } : update);
+    }
+
+    /// <summary>Reports on the pipeline's own thread; <see cref="Progress{T}"/> would post to the thread pool and reorder steps.</summary>
+    private sealed class StepReporter(Action<StepProgress> report) : IProgress<StepProgress>
+    {
+        public void Report(StepProgress value) => report(value);
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Job {JobId} started on {Model}, {Steps} steps")]
+    private partial void LogStarted(Guid jobId, string model, int steps);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Job {JobId} succeeded in {Milliseconds} ms")]
+    private partial void LogSucceeded(Guid jobId, long milliseconds);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Job {JobId} cancelled")]
+    private partial void LogCancelled(Guid jobId);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Job {JobId} failed")]
+    private partial void LogFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "The generation loop hit an error; retrying")]
+    private partial void LogLoopError(Exception exception);
+}

@@ -1,0 +1,18 @@
+using StableDiffusion.Inference.Pipeline;
+
+namespace StableDiffusion.Studio.Generation;
+
+/// <summary>
+/// The studio's one door to the inference library: the models it can offer and the pipeline run itself.
+/// The worker is its only caller for <see cref="Generate"/>, so implementations need not be reentrant per model.
+/// </summary>
+public interface IImageGenerator
+{
+    /// <summary>Every model folder found, loadable or not.</summary>
+    IReadOnlyList<ModelInfo> Models { get; }
+
+    /// <summary>The prompt's CLIP token count for <paramref name="model"/>, or null when the model is not available.</summary>
+    int? CountTokens(string model, string text);
+
+    GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using StableDiffusion.Studio.Data;
+
+namespace StableDiffusion.Studio.Generation;
+
+/// <summary>
+/// The newest known state of one job, as pages and hub clients see it. <see cref="Preview"/> is a small PNG of the
+/// current prediction (sent as base64 over the hub).
+/// </summary>
+public sealed record JobUpdate(
+    Guid JobId,
+    [property: JsonIgnore] string OwnerId,
+    JobStatus Status,
+    int Step,
+    int TotalSteps,
+    int ImageIndex,
+    int ImageCount,
+    TimeSpan? Eta,
+    byte[]? Preview,
+    string? Error,
+    IReadOnlyList<Guid> ImageIds)
+{
+    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    /// <summary>0…1 over the whole batch.</summary>
+    public double Fraction => TotalSteps <= 0 || ImageCount <= 0
+        ? 0
+        : Math.Clamp((ImageIndex * (double)TotalSteps + Step) / (ImageCount * (double)TotalSteps), 0, 1);
+
+    public static JobUpdate Of(JobRecord job) => new(job.Id, job.OwnerId, job.Status, 0, job.Steps, 0, job.BatchCount, null, null, job.Error,
+        job.Images.OrderBy(i => i.Index).Select(i => i.Id).ToList());
+}

@@ -1,0 +1,4 @@
+namespace StableDiffusion.Studio.Generation;
+
+/// <summary>What the fair ordering needs to know about a waiting job.</summary>
+public sealed record QueuedJob(Guid Id, string OwnerId, DateTime CreatedAt);

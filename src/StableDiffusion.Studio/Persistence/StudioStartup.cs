@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio.Persistence;
+
+/// <summary>
+/// Runs once before the server listens: applies migrations, switches the database to WAL, marks jobs that were
+/// running when the process died as failed, and removes half-written files.
+/// </summary>
+public static partial class StudioStartup
+{
+    public const string InterruptedError = "interrupted: the server stopped while this job was running";
+
+    public static async Task PrepareStudioAsync(this WebApplication app)
+    {
+        var paths = app.Services.GetRequiredService<StudioPaths>();
+        Directory.CreateDirectory(paths.DataDirectory);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StudioStartup));
+
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync())
+        {
+            // Migrations live in migrations/; add one from the repository root with
+            //   dotnet tool restore && dotnet ef migrations add <Name> --project migrations --startup-project src/StableDiffusion.Studio
+            await db.Database.MigrateAsync();
+            // EF only picks WAL when it creates the file itself (efcore#36369); ask every time, it is idempotent.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            var interrupted = await db.Jobs
+                .Where(j => j.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Failed)
+                    .SetProperty(j => j.Error, InterruptedError)
+                    .SetProperty(j => j.FinishedAt, DateTime.UtcNow));
+            if (interrupted > 0)
+            {
+                LogInterrupted(logger, interrupted);
+            }
+        }
+
+        // Loading the models takes a moment (ONNX sessions); start now so the first page does not wait for it.
+        var generator = app.Services.GetRequiredService<IImageGenerator>();
+        _ = Task.Run(() => generator.Models.Count);
+
+        var swept = app.Services.GetRequiredService<ImageFileStore>().SweepTemporaryFiles();
+        if (swept > 0)
+        {
+            LogSwept(logger, swept);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Count} job(s) were running when the studio last stopped; marked failed")]
+    private static partial void LogInterrupted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Removed {Count} half-written file(s)")]
+    private static partial void LogSwept(ILogger logger, int count);
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StableDiffusion.Studio;
+
+/// <summary>The <c>Studio</c> configuration section.</summary>
+public sealed class StudioOptions
+{
+    /// <summary>Database, images, uploads and data-protection keys; relative paths are under the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Queued jobs one user may have waiting (a comparison counts once).</summary>
+    [Range(1, 1000)]
+    public int MaxQueuedJobsPerUser { get; set; } = 10;
+
+    /// <summary>Jobs the worker runs at once. One GPU usually wants one: concurrent runs multiply activation memory.</summary>
+    [Range(1, 16)]
+    public int WorkerConcurrency { get; set; } = 1;
+
+    /// <summary>Largest init image upload in bytes.</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Requests one client address may make to share links (/s/…) per minute before getting 429.</summary>
+    [Range(1, 100_000)]
+    public int ShareRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Origin used for absolute links in share pages (Open Graph); the request's own origin when empty.</summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+}

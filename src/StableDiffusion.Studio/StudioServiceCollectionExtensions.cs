@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Studio.Components.Generation;
+using StableDiffusion.Studio.Comparisons;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Hubs;
+using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Library;
+using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Sharing;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio;
+
+public static class StudioServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddStudioServices(this WebApplicationBuilder builder)
+    {
+        // Serves blazor.web.js and _content/MudBlazor from the build output outside Development too;
+        // without it they answer 500 and the circuit never starts.
+        builder.WebHost.UseStaticWebAssets();
+        var services = builder.Services;
+
+        services.AddOptions<StudioOptions>().BindConfiguration("Studio").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InferenceOptions>().BindConfiguration("Inference").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StudioPaths>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        AddIdentity(builder);
+        services.AddShareRateLimit(builder.Configuration.GetValue("Studio:ShareRequestsPerMinute", new StudioOptions().ShareRequestsPerMinute));
+
+        services.AddDbContextFactory<StudioDbContext>((provider, options) => options.UseSqlite(
+            $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",
+            sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
+        services.AddSingleton<DatabaseWriter>();
+        services.AddSingleton<ImageFileStore>();
+
+        services.AddSingleton<IImageGenerator, OnnxImageGenerator>();
+        services.AddSingleton<JobProgressFeed>();
+        services.AddSingleton<JobQueue>();
+        services.AddHostedService<GenerationWorker>();
+        services.AddSingleton<HubProgressRelay>();
+        services.AddSingleton<ImageLibrary>();
+        services.AddSingleton<ShareLinkService>();
+        services.AddSingleton<ComparisonService>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<GenerationService>();
+        services.AddScoped<ReconnectNotifier>();
+        services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
+        return builder;
+    }
+
+    private static void AddIdentity(WebApplicationBuilder builder)
+    {
+        // Read before the container exists: data protection needs its key folder at registration.
+        var dataDirectory = Path.GetFullPath(builder.Configuration["Studio:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
+        builder.Services.AddDataProtection()
+            .SetApplicationName("StableDiffusion.Studio")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
+        {
+            options.Cookie.Name = StudioIdentity.CookieName;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = StudioIdentity.Lifetime;
+            options.SlidingExpiration = true;
+            // There is no login page: anything that would challenge answers as missing.
+            options.Events.OnRedirectToLogin = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            };
+        });
+    }
+}

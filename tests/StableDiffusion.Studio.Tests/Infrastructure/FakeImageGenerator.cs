@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Tests.Infrastructure;
+
+/// <summary>
+/// A pipeline stand-in the tests steer: it records which prompts started in which order, can hold every job at
+/// its start until released, reports one progress per step, honours cancellation between steps, and fails any
+/// prompt containing "explode"; a cancelled prompt containing "terminate" stops the way ONNX Runtime does.
+/// </summary>
+public sealed class FakeImageGenerator : IImageGenerator
+{
+    public const string ModelName = "fake-model";
+
+    private readonly ManualResetEventSlim release = new(initialState: true);
+
+    public ConcurrentQueue<string> Started { get; } = new();
+
+    public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    public IReadOnlyList<ModelInfo> Models { get; } =
+    [
+        new(ModelName, null, new ModelDefaults(20, 7, "euler", 64, 64), true, "CPU", "fake pipeline for tests"),
+        new("broken-model", "unet/model.onnx is missing", ModelDefaults.StableDiffusion15, false, "none", "the model did not load"),
+    ];
+
+    /// <summary>Jobs wait at their start until <see cref="Release"/>.</summary>
+    public void Hold() => release.Reset();
+
+    public void Release() => release.Set();
+
+    public int? CountTokens(string model, string text) => model == ModelName ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
+
+    public GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        Started.Enqueue(request.Prompt);
+        release.Wait(cancellationToken);
+        var images = new List<GeneratedImage>();
+        for (var image = 0; image < request.BatchCount; image++)
+        {
+            for (var step = 1; step <= request.Steps; step++)
+            {
+                if (cancellationToken.IsCancellationRequested && request.Prompt.Contains("terminate", StringComparison.Ordinal))
+                {
+                    // What an ONNX call stopped by RunOptions.Terminate throws when nothing translates it.
+                    throw new InvalidOperationException("Exiting due to terminate flag being set to true.");
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(StepDelay);
+                progress?.Report(new StepProgress(image, request.BatchCount, step, request.Steps, TimeSpan.Zero, step == request.Steps ? TinyPng("preview") : null));
+            }
+
+            if (request.Prompt.Contains("explode", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("the fake pipeline exploded");
+            }
+
+            var parameters = $"{request.Prompt}\nSteps: {request.Steps}, Sampler: Euler, CFG scale: {request.GuidanceScale}, Seed: {request.Seed + image}, Size: {request.Width}x{request.Height}, Model: {model}";
+            images.Add(new GeneratedImage(request.Seed + image, TinyPng(parameters), parameters));
+        }
+
+        return new GenerationResult(images, new GenerationTimings(0, 0, 0, 0, 0, 1), []);
+    }
+
+    private static byte[] TinyPng(string parameters)
+    {
+        using var image = new Image<Rgb24>(8, 8);
+        return PngInfo.Encode(image, parameters);
+    }
+}

@@ -1,0 +1,19 @@
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Tests.Infrastructure;
+
+internal static class Settings
+{
+    public static JobSettings Valid(string prompt = "a red circle", string model = FakeImageGenerator.ModelName) => new()
+    {
+        Prompt = prompt,
+        NegativePrompt = "blurry",
+        Seed = 42,
+        Steps = 4,
+        GuidanceScale = 7,
+        Scheduler = "euler",
+        Width = 64,
+        Height = 64,
+        Model = model,
+    };
+}

@@ -1,0 +1,155 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Hubs;
+using StableDiffusion.Studio.Identity;
+
+namespace StableDiffusion.Studio.Tests.Infrastructure;
+
+/// <summary>
+/// The real studio on a TestServer with a real SQLite file in its own temp data directory. With a
+/// <see cref="FakeImageGenerator"/> by default; <c>realModels</c> runs the real pipeline on the fixture models.
+/// </summary>
+public sealed class StudioFactory : WebApplicationFactory<Program>
+{
+    private string? dataDirectory;
+
+    /// <summary>A temp folder deleted on dispose, unless one is given (to restart on the same data).</summary>
+    public string DataDirectory
+    {
+        get => dataDirectory ??= Directory.CreateTempSubdirectory("studio-tests-").FullName;
+        init
+        {
+            dataDirectory = value;
+            OwnsDirectory = false;
+        }
+    }
+
+    public bool RealModels { get; init; }
+
+    public int MaxQueuedJobsPerUser { get; init; } = 10;
+
+    public int ShareRequestsPerMinute { get; init; } = 1000;
+
+    private bool OwnsDirectory { get; init; } = true;
+
+    public FakeImageGenerator Fake { get; } = new();
+
+    public static string RepositoryRoot => StudioContentRoot.Find();
+
+    public static string FixtureModels => Path.Combine(RepositoryRoot, "tests", "fixtures", "models");
+
+    public JobQueue Queue => Services.GetRequiredService<JobQueue>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Studio:DataDirectory", DataDirectory);
+        builder.UseSetting("Studio:MaxQueuedJobsPerUser", MaxQueuedJobsPerUser.ToString());
+        builder.UseSetting("Studio:ShareRequestsPerMinute", ShareRequestsPerMinute.ToString());
+        builder.UseSetting("Inference:ModelsDirectory", FixtureModels);
+        builder.UseSetting("Inference:ExecutionProvider", "cpu");
+        if (!RealModels)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageGenerator>(Fake)));
+        }
+    }
+
+    /// <summary>A client carrying the identity cookie of <paramref name="userId"/>, as that user's browser would.</summary>
+    public HttpClient CreateClientFor(string userId)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("Cookie", $"{StudioIdentity.CookieName}={CookieFor(userId)}");
+        return client;
+    }
+
+    public HubConnection CreateHubConnection(string userId) => new HubConnectionBuilder()
+        .WithUrl(new Uri(Server.BaseAddress, GenerationHub.Path), options =>
+        {
+            options.Transports = HttpTransportType.LongPolling;
+            options.HttpMessageHandlerFactory = _ => Server.CreateHandler();
+            options.Headers["Cookie"] = $"{StudioIdentity.CookieName}={CookieFor(userId)}";
+        })
+        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+        .Build();
+
+    public async Task<StudioDbContext> OpenDatabaseAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Polls the jobs table until the job is over.</summary>
+    public async Task<JobRecord> WaitForFinishAsync(string ownerId, Guid jobId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await Queue.GetAsync(ownerId, jobId);
+            if (job is { Status: JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled })
+            {
+                return job;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Job {jobId} did not finish in time.");
+    }
+
+    /// <summary>Polls until the job has been claimed by the worker.</summary>
+    public async Task WaitForStatusAsync(string ownerId, Guid jobId, JobStatus status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await Queue.GetAsync(ownerId, jobId))?.Status != status)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {jobId} never became {status}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async Task<JobRecord> GenerateAsync(string ownerId, string prompt = "a red circle")
+    {
+        var result = await Queue.SubmitAsync(ownerId, Settings.Valid(prompt));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
+        return await WaitForFinishAsync(ownerId, result.Job!.Id);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Fake.Release();
+        base.Dispose(disposing);
+        if (disposing && OwnsDirectory && dataDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open on a slow shutdown; the temp folder is cleaned by the OS later.
+            }
+        }
+    }
+
+    private string CookieFor(string userId)
+    {
+        var options = Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        var ticket = new AuthenticationTicket(StudioIdentity.CreatePrincipal(userId),
+            new AuthenticationProperties { IsPersistent = true, ExpiresUtc = DateTimeOffset.UtcNow.AddDays(1) },
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        return options.TicketDataFormat.Protect(ticket);
+    }
+}
