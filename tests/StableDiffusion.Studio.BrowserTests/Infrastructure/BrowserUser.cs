@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace StableDiffusion.Studio.BrowserTests.Infrastructure;
+
+/// <summary>
+/// One person at the studio: a Chromium with its own fresh profile, so its own identity cookie, and one tab.
+/// Screenshots of the pages it visits go to TestResults/screenshots under the repository root.
+/// </summary>
+public sealed class BrowserUser(IBrowserContext context, IPage page, string profileDirectory, string name) : IAsyncDisposable
+{
+    private int screenshots;
+
+    public IPage Page { get; } = page;
+
+    /// <summary>Requests sent with this user's cookies, outside the page.</summary>
+    public IAPIRequestContext Requests => context.APIRequest;
+
+    /// <summary>Loads a page and waits until its circuit is live: earlier clicks would hit prerendered markup with no handlers.</summary>
+    public async Task<IResponse?> OpenInteractiveAsync(string path)
+    {
+        var response = await Page.GotoAsync(path);
+        await WaitUntilInteractiveAsync();
+        return response;
+    }
+
+    public Task WaitUntilInteractiveAsync() =>
+        // Attached, not visible: the marker is an empty div. MainLayout sets it once the component runs in a circuit.
+        Page.Locator("#studio-state[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public async Task ScreenshotAsync(string step)
+    {
+        var file = $"{name}-{++screenshots:00}-{Regex.Replace(step, "[^A-Za-z0-9]+", "-").Trim('-')}.png";
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots.Directory, file), FullPage = true });
+    }
+
+    /// <summary>GET with this user's cookies: the status and body, as the browser would receive them.</summary>
+    public async Task<(int Status, byte[] Body)> FetchAsync(string url)
+    {
+        var response = await Requests.GetAsync(url);
+        try
+        {
+            return (response.Status, await response.BodyAsync());
+        }
+        finally
+        {
+            await response.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Close first: deleting a profile Chromium still holds fails with "Directory not empty".
+        await context.CloseAsync();
+        try
+        {
+            Directory.Delete(profileDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp profile is not worth failing a test for.
+        }
+    }
+}
