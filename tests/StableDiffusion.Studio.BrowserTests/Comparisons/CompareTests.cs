@@ -45,5 +45,6 @@ public sealed class CompareTests(StudioFixture studio, ITestOutputHelper output)
         }
 
         Assert.True(hashes.Distinct().Count() >= 3, $"Four seeds gave only {hashes.Distinct().Count()} distinct images.");
+        user.AssertNoPageProblems();
     });
 }

@@ -37,6 +37,7 @@ public sealed partial class GenerateTests(StudioFixture studio, ITestOutputHelpe
         await create.Steps.FillAsync("40");
         await user.Page.EvaluateAsync(RecordProgress);
         await create.Generate.ClickAsync();
+        await user.Page.WaitForFunctionAsync("() => window.studioStepsSeen.length > 0");
         await user.ScreenshotAsync("generating");
 
         var image = create.Results.First.Locator("img");
@@ -59,6 +60,7 @@ public sealed partial class GenerateTests(StudioFixture studio, ITestOutputHelpe
         Assert.True(steps.Distinct().Count() >= 2, $"Progress did not advance on the page; it showed: {string.Join(" | ", seen)}");
         Assert.Equal(steps.Order(), steps);
         Assert.All(seen, s => Assert.Matches(StepText(), s));
+        user.AssertNoPageProblems();
     });
 
     [GeneratedRegex(@"^Step (\d+)/40$")]

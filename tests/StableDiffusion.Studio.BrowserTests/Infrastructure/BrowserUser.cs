@@ -7,11 +7,51 @@ namespace StableDiffusion.Studio.BrowserTests.Infrastructure;
 /// One person at the studio: a Chromium with its own fresh profile, so its own identity cookie, and one tab.
 /// Screenshots of the pages it visits go to TestResults/screenshots under the repository root.
 /// </summary>
-public sealed class BrowserUser(IBrowserContext context, IPage page, string profileDirectory, string name) : IAsyncDisposable
+public sealed class BrowserUser : IAsyncDisposable
 {
+    private readonly IBrowserContext context;
+    private readonly string profileDirectory;
+    private readonly string name;
+    private readonly List<string> problems = [];
     private int screenshots;
 
-    public IPage Page { get; } = page;
+    public BrowserUser(IBrowserContext context, IPage page, string profileDirectory, string name)
+    {
+        this.context = context;
+        this.profileDirectory = profileDirectory;
+        this.name = name;
+        Page = page;
+        // A page can look right while a script, style or image behind it failed: collect those as they happen.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && response.Request.ResourceType is not "document")
+            {
+                Record($"{response.Status} {response.Request.ResourceType} {response.Url}");
+            }
+        };
+        page.RequestFailed += (_, request) => Record($"failed {request.ResourceType} {request.Url}: {request.Failure}");
+        page.Console += (_, message) =>
+        {
+            // Chromium reports every 4xx as "Failed to load resource", the expected 404 pages too; subresources are
+            // already checked by status above.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                Record($"console error on {page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Record($"page error on {page.Url}: {error}");
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Fails if a subresource failed, or a console error or uncaught script error has been seen so far.</summary>
+    public void AssertNoPageProblems()
+    {
+        lock (problems)
+        {
+            Assert.True(problems.Count == 0, $"{name} saw problems:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+        }
+    }
 
     /// <summary>Requests sent with this user's cookies, outside the page.</summary>
     public IAPIRequestContext Requests => context.APIRequest;
@@ -45,6 +85,14 @@ public sealed class BrowserUser(IBrowserContext context, IPage page, string prof
         finally
         {
             await response.DisposeAsync();
+        }
+    }
+
+    private void Record(string problem)
+    {
+        lock (problems)
+        {
+            problems.Add(problem);
         }
     }
 

@@ -27,5 +27,7 @@ public sealed class PrivateImageTests(StudioFixture studio, ITestOutputHelper ou
         await Expect(other.Page.GetByText(prompt)).ToHaveCountAsync(0);
         await Expect(other.Page.Locator($"img[src*='{imageId}']")).ToHaveCountAsync(0);
         Assert.Equal(404, (await other.FetchAsync(CreatePage.FileUrl(imageId))).Status);
+        owner.AssertNoPageProblems();
+        other.AssertNoPageProblems();
     });
 }

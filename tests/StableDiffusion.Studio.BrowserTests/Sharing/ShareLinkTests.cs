@@ -45,6 +45,7 @@ public sealed class ShareLinkTests(StudioFixture studio, ITestOutputHelper outpu
 
         await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Expect(owner.Page.GetByTestId("share-link")).ToHaveCountAsync(0);
+        await Expect(owner.Page.GetByText("Link revoked")).ToBeVisibleAsync();
         await owner.ScreenshotAsync("link revoked");
 
         var revoked = await visitor.Page.GotoAsync(link);
@@ -53,5 +54,7 @@ public sealed class ShareLinkTests(StudioFixture studio, ITestOutputHelper outpu
         await Expect(visitor.Page.GetByRole(AriaRole.Img, new() { Name = prompt })).ToHaveCountAsync(0);
         await visitor.ScreenshotAsync("revoked link");
         Assert.Equal(404, (await visitor.FetchAsync(sharedSrc)).Status);
+        owner.AssertNoPageProblems();
+        visitor.AssertNoPageProblems();
     });
 }
