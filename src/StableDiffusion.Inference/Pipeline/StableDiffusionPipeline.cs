@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace StableDiffusion.Inference.Pipeline;
 
@@ -153,11 +156,24 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
     private double[] EncodeInitImage(GenerationRequest request, RunOptions runOptions)
     {
-        using var decoded = SafeImageDecoder.Decode(request.InitImage!);
+        using var decoded = DecodeInitImage(request.InitImage!);
         using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
         var pixels = ImageTensors.ToTensor(resized);
         var mean = model.EncodeImage(pixels, request.Height, request.Width, runOptions);
         return [.. mean.Select(v => (double)v * model.ScalingFactor)];
+    }
+
+    /// <summary>Uploads go through the size- and format-limited decoder; a refused image is a bad argument, not a crash.</summary>
+    private static Image<Rgb24> DecodeInitImage(byte[] bytes)
+    {
+        try
+        {
+            return SafeImageDecoder.Decode(bytes);
+        }
+        catch (InvalidImageException error)
+        {
+            throw new ArgumentException($"Init image: {error.Message}", nameof(bytes), error);
+        }
     }
 
     private (float[] Pixels, int Height, int Width) Decode(ReadOnlySpan<double> latents, int height, int width, RunOptions runOptions)
@@ -207,10 +223,15 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     private void Validate(GenerationRequest request)
     {
-        var factor = model.VaeScaleFactor;
-        if (request.Width <= 0 || request.Height <= 0 || request.Width % factor != 0 || request.Height % factor != 0)
+        // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (16) needs its own factor too.
+        var multiple = model.VaeScaleFactor % 8 == 0 ? model.VaeScaleFactor : 8 * model.VaeScaleFactor / (int)BigInteger.GreatestCommonDivisor(8, model.VaeScaleFactor);
+        if (request.Width <= 0 || request.Height <= 0 || request.Width % multiple != 0 || request.Height % multiple != 0)
         {
-            throw new ArgumentException($"Width and height must be positive multiples of {factor} (got {request.Width}×{request.Height}).", nameof(request));
+            throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
+        }
+        if (model.UnetFixedLatentSize is { } size && (request.Height != size.Height * model.VaeScaleFactor || request.Width != size.Width * model.VaeScaleFactor))
+        {
+            throw new ArgumentException($"Model '{model.Name}' was exported for {size.Width * model.VaeScaleFactor}×{size.Height * model.VaeScaleFactor} images only.", nameof(request));
         }
         if (request.Steps < 1)
         {

@@ -21,11 +21,26 @@ namespace StableDiffusion.Studio.Tests.Infrastructure;
 /// The real studio on a TestServer with a real SQLite file in its own temp data directory. With a
 /// <see cref="FakeImageGenerator"/> by default; <c>realModels</c> runs the real pipeline on the fixture models.
 /// </summary>
-public sealed class StudioFactory(string? dataDirectory = null, bool realModels = false, int maxQueuedJobsPerUser = 10) : WebApplicationFactory<Program>
+public sealed class StudioFactory : WebApplicationFactory<Program>
 {
-    private readonly bool ownsDirectory = dataDirectory is null;
+    private string? dataDirectory;
 
-    public string DataDirectory { get; } = dataDirectory ?? Directory.CreateTempSubdirectory("studio-tests-").FullName;
+    /// <summary>A temp folder deleted on dispose, unless one is given (to restart on the same data).</summary>
+    public string DataDirectory
+    {
+        get => dataDirectory ??= Directory.CreateTempSubdirectory("studio-tests-").FullName;
+        init
+        {
+            dataDirectory = value;
+            OwnsDirectory = false;
+        }
+    }
+
+    public bool RealModels { get; init; }
+
+    public int MaxQueuedJobsPerUser { get; init; } = 10;
+
+    private bool OwnsDirectory { get; init; } = true;
 
     public FakeImageGenerator Fake { get; } = new();
 
@@ -38,10 +53,10 @@ public sealed class StudioFactory(string? dataDirectory = null, bool realModels 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Studio:DataDirectory", DataDirectory);
-        builder.UseSetting("Studio:MaxQueuedJobsPerUser", maxQueuedJobsPerUser.ToString());
+        builder.UseSetting("Studio:MaxQueuedJobsPerUser", MaxQueuedJobsPerUser.ToString());
         builder.UseSetting("Inference:ModelsDirectory", FixtureModels);
         builder.UseSetting("Inference:ExecutionProvider", "cpu");
-        if (!realModels)
+        if (!RealModels)
         {
             builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageGenerator>(Fake)));
         }
@@ -112,7 +127,7 @@ public sealed class StudioFactory(string? dataDirectory = null, bool realModels 
     {
         Fake.Release();
         base.Dispose(disposing);
-        if (disposing && ownsDirectory)
+        if (disposing && OwnsDirectory && dataDirectory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try

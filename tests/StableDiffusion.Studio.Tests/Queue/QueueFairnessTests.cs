@@ -47,7 +47,7 @@ public sealed class QueueFairnessTests
     [Fact]
     public async Task AUserPastTheQueuedJobLimitGetsAClearMessageAndNoJob()
     {
-        using var studio = new StudioFactory(maxQueuedJobsPerUser: 2);
+        using var studio = new StudioFactory { MaxQueuedJobsPerUser = 2 };
         studio.Fake.Hold();
         var running = await studio.Queue.SubmitAsync("alice", Settings.Valid("running"));
         await studio.WaitForStatusAsync("alice", running.Job!.Id, JobStatus.Running);

@@ -1,0 +1,108 @@
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Tests.Infrastructure;
+
+namespace StableDiffusion.Studio.Tests.Queue;
+
+public sealed class ValidationTests : IClassFixture<StudioFactory>
+{
+    private readonly StudioFactory studio;
+
+    public ValidationTests(StudioFactory studio) => this.studio = studio;
+
+    public static TheoryData<string, Action<JobSettings>> BadSettings => new()
+    {
+        { "Prompt", s => s.Prompt = new string('a', GenerationLimits.MaxPromptLength + 1) },
+        { "Prompt", s => s.Prompt = "   " },
+        { "Steps", s => s.Steps = 0 },
+        { "Steps", s => s.Steps = 151 },
+        { "CFG scale", s => s.GuidanceScale = 30.5 },
+        { "CFG scale", s => s.GuidanceScale = double.NaN },
+        { "Width", s => s.Width = 100 },
+        { "Height", s => s.Height = 4096 },
+        { "Batch count", s => s.BatchCount = 17 },
+        { "Seed", s => s.Seed = 1L << 32 },
+        { "Seed", s => s.Seed = -2 },
+        { "Sampler", s => s.Scheduler = "../x" },
+        { "Model", s => s.Model = "no-such-model" },
+        { "Model", s => s.Model = "broken-model" },
+        { "Init image", s => s.InitImage = "GIF89a not really"u8.ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task ABadSettingIsRefusedWithAMessageForItsFieldAndCreatesNothing(string field, Action<JobSettings> spoil)
+    {
+        var owner = "validation-" + Guid.NewGuid().ToString("N");
+        var settings = Settings.Valid();
+        spoil(settings);
+
+        var result = await studio.Queue.SubmitAsync(owner, settings);
+
+        Assert.False(result.Succeeded);
+        Assert.True(result.Errors.ContainsKey(field), string.Join("; ", result.Errors.Keys));
+        Assert.False(string.IsNullOrWhiteSpace(result.Errors[field]));
+        await using var db = await studio.OpenDatabaseAsync();
+        Assert.Empty(db.Jobs.Where(j => j.OwnerId == owner));
+    }
+
+    [Fact]
+    public async Task AnUploadDeclaringMoreThan4096PixelsASideIsRefusedBeforeDecoding()
+    {
+        // A PNG header claiming 50000×50000: refused from the header alone.
+        var settings = Settings.Valid();
+        settings.InitImage = PngHeader(50_000, 50_000);
+
+        var result = await studio.Queue.SubmitAsync("uploader", settings);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("4096", result.Errors["Init image"]);
+    }
+
+    [Fact]
+    public async Task RandomSeedIsResolvedAtSubmissionWithinTheA1111Range()
+    {
+        var settings = Settings.Valid();
+        settings.Seed = -1;
+
+        var job = (await studio.Queue.SubmitAsync("seeder", settings)).Job!;
+
+        Assert.InRange(job.Seed, 0, GenerationLimits.MaxSeed);
+    }
+
+    private static byte[] PngHeader(int width, int height)
+    {
+        using var stream = new MemoryStream();
+        stream.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var ihdr = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8;
+        ihdr[9] = 2;
+        var type = "IHDR"u8.ToArray();
+        stream.Write([0, 0, 0, 13]);
+        stream.Write(type);
+        stream.Write(ihdr);
+        var crc = Crc32([.. type, .. ihdr]);
+        var crcBytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crcBytes, crc);
+        stream.Write(crcBytes);
+        stream.Write([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]);
+        return stream.ToArray();
+    }
+
+    // PNG's CRC-32 (ISO 3309), bit by bit: a header with a wrong CRC would be refused for that instead.
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
