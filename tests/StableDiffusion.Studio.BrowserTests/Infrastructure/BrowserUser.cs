@@ -29,7 +29,14 @@ public sealed class BrowserUser : IAsyncDisposable
                 Record($"{response.Status} {response.Request.ResourceType} {response.Url}");
             }
         };
-        page.RequestFailed += (_, request) => Record($"failed {request.ResourceType} {request.Url}: {request.Failure}");
+        page.RequestFailed += (_, request) =>
+        {
+            // Leaving a page aborts what it still had in flight; that is the browser's doing, not the studio's.
+            if (request.Failure != "net::ERR_ABORTED")
+            {
+                Record($"failed {request.ResourceType} {request.Url}: {request.Failure}");
+            }
+        };
         page.Console += (_, message) =>
         {
             // Chromium reports every 4xx as "Failed to load resource", the expected 404 pages too; subresources are
@@ -53,9 +60,6 @@ public sealed class BrowserUser : IAsyncDisposable
         }
     }
 
-    /// <summary>Requests sent with this user's cookies, outside the page.</summary>
-    public IAPIRequestContext Requests => context.APIRequest;
-
     /// <summary>Loads a page and waits until its circuit is live: earlier clicks would hit prerendered markup with no handlers.</summary>
     public async Task<IResponse?> OpenInteractiveAsync(string path)
     {
@@ -77,7 +81,7 @@ public sealed class BrowserUser : IAsyncDisposable
     /// <summary>GET with this user's cookies: the status and body, as the browser would receive them.</summary>
     public async Task<(int Status, byte[] Body)> FetchAsync(string url)
     {
-        var response = await Requests.GetAsync(url);
+        var response = await context.APIRequest.GetAsync(url);
         try
         {
             return (response.Status, await response.BodyAsync());
