@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace StableDiffusion.Studio.BrowserTests.Infrastructure;
+
+/// <summary>The Create page as a user sees it: found by labels, roles and the page's test ids.</summary>
+public sealed partial class CreatePage(BrowserUser user)
+{
+    public ILocator Prompt => user.Page.GetByLabel("Prompt", new() { Exact = true });
+
+    public ILocator Steps => user.Page.GetByLabel("Steps", new() { Exact = true });
+
+    public ILocator Generate => user.Page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true });
+
+    /// <summary>Links to finished images, newest first.</summary>
+    public ILocator Results => user.Page.GetByTestId("result-image");
+
+    public Task OpenAsync() => user.OpenInteractiveAsync("/");
+
+    /// <summary>Generates one image from <paramref name="prompt"/> and returns its id, read from the result's link.</summary>
+    public async Task<Guid> GenerateAsync(string prompt)
+    {
+        await OpenAsync();
+        var before = await Results.CountAsync();
+        await Prompt.FillAsync(prompt);
+        await Generate.ClickAsync();
+        await Expect(Results).ToHaveCountAsync(before + 1);
+        await Expect(Results.First.Locator("img")).ToHaveAttributeAsync("alt", new Regex(Regex.Escape(prompt)));
+        return ImageIdOf(await Results.First.GetAttributeAsync("href"));
+    }
+
+    public static Guid ImageIdOf(string? href) =>
+        href is not null && ImageLink().Match(href) is { Success: true } match
+            ? Guid.Parse(match.Groups[1].Value)
+            : throw new InvalidOperationException($"Not an image page link: {href}");
+
+    public static string FileUrl(Guid imageId) => $"/files/images/{imageId}";
+
+    [GeneratedRegex("/images/([0-9a-fA-F-]{36})$")]
+    private static partial Regex ImageLink();
+}
