@@ -44,7 +44,12 @@ public static class StudioApi
         services.AddCors(o => o.AddPolicy(CorsPolicy, policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()));
 
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(o =>
+        {
+            // The document describes the APIs, not the studio's pages, files and health check.
+            o.ShouldInclude = d => d.RelativePath is { } path && (path.StartsWith("api/v1/", StringComparison.Ordinal) || path.StartsWith("sdapi/v1/", StringComparison.Ordinal));
+            o.AddDocumentTransformer<ApiKeySecuritySchemes>();
+        });
         return builder;
     }
 
