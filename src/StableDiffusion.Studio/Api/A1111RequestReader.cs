@@ -205,9 +205,12 @@ public static class A1111RequestReader
     private static bool SameValue(JsonNode expected, JsonNode actual) =>
         (expected.GetValueKind(), actual.GetValueKind()) switch
         {
-            (JsonValueKind.Number, JsonValueKind.Number) => expected.GetValue<double>() == actual.GetValue<double>(),
+            // Compared as numbers, so 2 and 2.0 are the same value.
+            (JsonValueKind.Number, JsonValueKind.Number) => AsDouble(expected) == AsDouble(actual),
             _ => JsonNode.DeepEquals(expected, actual),
         };
+
+    private static double AsDouble(JsonNode number) => double.Parse(number.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
@@ -236,7 +239,7 @@ public static class A1111RequestReader
             case null:
                 return null;
             case JsonValueKind.Number:
-                return value.GetValue<double>();
+                return AsDouble(value);
             // Pydantic coerces numeric strings, and so do clients that build bodies from text boxes.
             case JsonValueKind.String when double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
                 return parsed;

@@ -62,7 +62,7 @@ public sealed class A1111ClientReplayTests(ApiStudio studio) : IClassFixture<Api
               "steps": 5,
               "cfg_scale": 6.5,
               "width": 64,
-              "height": 48,
+              "height": 72,
               "restore_faces": false,
               "enable_hr": false,
               "hr_upscaler": "Latent",
@@ -86,7 +86,7 @@ public sealed class A1111ClientReplayTests(ApiStudio studio) : IClassFixture<Api
         var parameters = A1111Answer.ParametersOf(answer.Images[0]);
         Assert.Equal("Euler a", parameters.Sampler);
         Assert.Equal(6.5, parameters.CfgScale);
-        Assert.Equal((64, 48), (parameters.Width, parameters.Height));
+        Assert.Equal((64, 72), (parameters.Width, parameters.Height));
         Assert.Equal(["alwayson_scripts"], answer.IgnoredFields);
         Assert.Equal("Euler a", answer.Parameters.GetProperty("sampler_name").GetString());
         Assert.Equal(5, answer.Parameters.GetProperty("steps").GetInt32());
@@ -163,7 +163,7 @@ public sealed class A1111ClientReplayTests(ApiStudio studio) : IClassFixture<Api
     public async Task MissingFieldsTakeA1111sApiDefaults()
     {
         var answer = await A1111Answer.PostAsync(studio.Bearer(studio.AliceKey), "/sdapi/v1/txt2img",
-            new { prompt = "defaults", width = 32, height = 32 });
+            new { prompt = "defaults", width = 64, height = 64 });
 
         Assert.Equal(A1111RequestReader.DefaultSteps, answer.Info.GetProperty("steps").GetInt32());
         Assert.Equal("Euler", answer.Info.GetProperty("sampler_name").GetString());

@@ -13,7 +13,7 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         var alice = studio.Bearer(studio.AliceKey);
 
         var response = await alice.PostAsJsonAsync("/api/v1/generations",
-            new { prompt = "a red circle", negativePrompt = "blurry", seed = 42, steps = 4, sampler = "Euler a", width = 64, height = 48, batchCount = 2 });
+            new { prompt = "a red circle", negativePrompt = "blurry", seed = 42, steps = 4, sampler = "Euler a", width = 64, height = 72, batchCount = 2 });
         var created = await response.Content.ReadFromJsonAsync<GenerationCreated>(ApiStudio.Json);
         var job = await ApiStudio.WaitForFinishAsync(alice, response.Headers.Location!.ToString());
         var png = await alice.GetAsync(job.Images[1].Url);
@@ -22,7 +22,7 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         Assert.Equal($"/api/v1/generations/{created!.Id}", response.Headers.Location!.ToString());
         Assert.Equal("succeeded", job.Status);
         Assert.Equal(1, job.Progress);
-        Assert.Equal(("euler-a", "Euler a", 64, 48, 42L), (job.Settings.Sampler, job.Settings.SamplerName, job.Settings.Width, job.Settings.Height, job.Settings.Seed));
+        Assert.Equal(("euler-a", "Euler a", 64, 72, 42L), (job.Settings.Sampler, job.Settings.SamplerName, job.Settings.Width, job.Settings.Height, job.Settings.Seed));
         Assert.Equal([42L, 43L], job.Images.Select(i => i.Seed));
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
         var parameters = A1111Answer.ParametersOf(await png.Content.ReadAsByteArrayAsync());
@@ -110,7 +110,7 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         var urls = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            urls.Add((await frank.PostAsJsonAsync("/api/v1/generations", new { prompt = $"page {i}", steps = 1, width = 32, height = 32 })).Headers.Location!.ToString());
+            urls.Add((await frank.PostAsJsonAsync("/api/v1/generations", new { prompt = $"page {i}", steps = 1, width = 64, height = 64 })).Headers.Location!.ToString());
         }
 
         var first = await frank.GetFromJsonAsync<GenerationList>("/api/v1/generations?page=1&pageSize=2", ApiStudio.Json);
