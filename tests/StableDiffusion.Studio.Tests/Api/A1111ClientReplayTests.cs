@@ -11,6 +11,7 @@ namespace StableDiffusion.Studio.Tests.Api;
 /// SillyTavern src/endpoints/stable-diffusion.js, aiyabot core/stablecog.py), run through the real pipeline on a
 /// fixture model, checked on what each client reads back.
 /// </summary>
+[Collection(ApiCollection.Name)]
 public sealed class A1111ClientReplayTests(ApiStudio studio) : IClassFixture<ApiStudio>
 {
     [Fact]

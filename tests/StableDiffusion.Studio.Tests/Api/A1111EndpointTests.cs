@@ -5,6 +5,7 @@ using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Tests.Api;
 
+[Collection(ApiCollection.Name)]
 public sealed class A1111EndpointTests(ApiStudio studio) : IClassFixture<ApiStudio>
 {
     public static TheoryData<string> EmptyLists => ["upscalers", "latent-upscale-modes", "sd-vae", "loras", "prompt-styles", "sd-modules"];

@@ -5,6 +5,7 @@ using StableDiffusion.Studio.Api;
 
 namespace StableDiffusion.Studio.Tests.Api;
 
+[Collection(ApiCollection.Name)]
 public sealed class ApiAuthenticationTests(ApiStudio studio) : IClassFixture<ApiStudio>
 {
     private static readonly object Txt2Img = new { prompt = "must not run", steps = 2, width = 64, height = 64 };

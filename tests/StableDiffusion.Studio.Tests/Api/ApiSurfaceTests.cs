@@ -9,6 +9,7 @@ using StableDiffusion.Studio.Data;
 namespace StableDiffusion.Studio.Tests.Api;
 
 /// <summary>The OpenAPI document and reference page, CORS, and the progress hub as a program uses it.</summary>
+[Collection(ApiCollection.Name)]
 public sealed class ApiSurfaceTests(ApiStudio studio) : IClassFixture<ApiStudio>
 {
     public sealed record WatchedUpdate(Guid JobId, JobStatus Status, int Step, int TotalSteps, string? Error, List<Guid> ImageIds);

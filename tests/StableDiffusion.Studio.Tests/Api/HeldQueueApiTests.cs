@@ -6,6 +6,7 @@ using StableDiffusion.Studio.Api;
 namespace StableDiffusion.Studio.Tests.Api;
 
 /// <summary>Behaviour that needs a job to stay running: the fake pipeline holds every job at its start until released.</summary>
+[Collection(ApiCollection.Name)]
 public sealed class HeldQueueApiTests(HeldApiStudio studio) : IClassFixture<HeldApiStudio>, IAsyncLifetime
 {
     private static readonly object Small = new { prompt = "held", steps = 3, width = 64, height = 64 };

@@ -5,6 +5,7 @@ using StableDiffusion.Studio.Api;
 
 namespace StableDiffusion.Studio.Tests.Api;
 
+[Collection(ApiCollection.Name)]
 public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
 {
     [Fact]
