@@ -13,15 +13,19 @@ import argparse
 import copy
 import json
 import math
+import os
 import random
 import shutil
 import sys
 import time
 from pathlib import Path
 
-import onnx
-import torch
-from torch.nn import functional as F
+# On a shared, busy CPU, OpenMP threads that spin while waiting make every step several times slower.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import onnx  # noqa: E402
+import torch  # noqa: E402
+from torch.nn import functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nets  # noqa: E402
@@ -36,7 +40,7 @@ AE_CHANNELS = (16, 32, 64)
 CAPTION_LENGTH = 20  # captions are at most 12 tokens; the text tower is causal, so later positions never matter
 
 FULL = dict(ae_steps=900, ae_batch=32, clip_min_steps=300, clip_max_steps=700, clip_batch=128,
-            latents=16000, unet_steps=3000, unet_batch=64, eval_prompts=8)
+            latents=12000, unet_steps=3000, unet_batch=64, eval_prompts=8)
 SMOKE = dict(ae_steps=3, ae_batch=8, clip_min_steps=3, clip_max_steps=3, clip_batch=16,
              latents=64, unet_steps=3, unet_batch=8, eval_prompts=1)
 
@@ -45,19 +49,45 @@ def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def cosine_schedule(optimizer, steps, warmup):
-    return torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * s / steps))))
+class Schedule:
+    """Warm-up then cosine decay to 5%, driven by progress in [0, 1]: the step count, or with a time budget
+    (--minutes) whichever of steps and elapsed time is further along. Sets the optimizer's learning rate."""
+
+    def __init__(self, optimizer, lr, steps, seconds=None, warmup=50):
+        self.optimizer, self.lr, self.steps, self.seconds, self.warmup = optimizer, lr, steps, seconds, warmup
+        self.started = time.time()
+        self.step_count = 0
+        self.current_lr = 0.0
+
+    def progress(self):
+        done = self.step_count / self.steps
+        if self.seconds is not None:
+            done = max(done, (time.time() - self.started) / self.seconds)
+        return done
+
+    def running(self):
+        """Sets the learning rate for the next step; False once the stage's steps or time are spent."""
+        progress = self.progress()
+        if progress >= 1:
+            return False
+        warm = min(1.0, (self.step_count + 1) / self.warmup)
+        self.current_lr = self.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.current_lr
+        self.step_count += 1
+        return True
 
 
 # ---------------------------------------------------------------- stage 1: autoencoder
 
-def train_autoencoder(cfg, rng):
+def train_autoencoder(cfg, rng, seconds):
     encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
     params = list(encoder.parameters()) + list(decoder.parameters())
     optimizer = torch.optim.AdamW(params, lr=2e-3, weight_decay=0.0)
-    schedule = cosine_schedule(optimizer, cfg["ae_steps"], 50)
-    for step in range(cfg["ae_steps"]):
+    schedule = Schedule(optimizer, 2e-3, cfg["ae_steps"], seconds)
+    step = -1
+    while schedule.running():
+        step += 1
         _, images = shapes.batch(cfg["ae_batch"], rng)
         moments = encoder(images)
         mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
@@ -69,12 +99,38 @@ def train_autoencoder(cfg, rng):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
-        schedule.step()
-        if step % 100 == 0 or step == cfg["ae_steps"] - 1:
+        if step % 100 == 0:
             log(f"ae step {step} loss {loss.item():.4f} kl {kl.item():.3f}")
+    log(f"ae trained for {step + 1} steps")
     encoder.eval()
     decoder.eval()
-    return encoder, decoder
+    return encoder, decoder, step + 1
+
+
+def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32):
+    """Decoder alone on the frozen encoder's latents: sharper colours and edges without moving the latent space
+    the UNet was trained in."""
+    decoder.train()
+    optimizer = torch.optim.AdamW(decoder.parameters(), lr=5e-4, weight_decay=0.0)
+    schedule = Schedule(optimizer, 5e-4, 10 ** 6, seconds, warmup=20)
+    step = -1
+    while schedule.running():
+        step += 1
+        _, images = shapes.batch(batch, rng)
+        with torch.no_grad():
+            moments = encoder(images)
+            mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
+            z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        out = decoder(z)
+        loss = F.mse_loss(out, images) + 0.5 * F.l1_loss(out, images)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(decoder.parameters(), 1.0)
+        optimizer.step()
+        if step % 100 == 0:
+            log(f"decoder step {step} loss {loss.item():.4f}")
+    decoder.eval()
+    return step + 1
 
 
 def psnr(encoder, decoder, rng, count=256):
@@ -144,23 +200,26 @@ def separation(text_encoder, projection, tokenizer):
     return report
 
 
-def train_text_encoder(cfg, rng, tokenizer):
+def train_text_encoder(cfg, rng, tokenizer, seconds):
     text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
     image_tower = nets.ImageTower(TEXT_WIDTH)
     projection = torch.nn.Linear(TEXT_WIDTH, TEXT_WIDTH, bias=False)
     logit_scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07)))
     params = [*text_encoder.parameters(), *image_tower.parameters(), *projection.parameters(), logit_scale]
     optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.05)
-    schedule = cosine_schedule(optimizer, cfg["clip_max_steps"], 50)
+    schedule = Schedule(optimizer, 1e-3, cfg["clip_max_steps"], seconds)
     report = None
-    for step in range(cfg["clip_max_steps"]):
+    step = -1
+    while schedule.running():
+        step += 1
         # Half the batch are hard negatives, each one word away from a caption in the other half,
         # so every word of the grammar has to be told apart (not just the easy colours).
         base = [shapes.random_scene(rng) for _ in range(cfg["clip_batch"] // 2)]
         scenes = base + [shapes.sibling(s, rng) for s in base]
         images = shapes.render(scenes, rng)
         ids = caption_ids(tokenizer, scenes)
-        text = F.normalize(projection(pooled(text_encoder(ids), ids)), dim=-1)
+        hidden = pooled(text_encoder(ids), ids)
+        text = F.normalize(projection(hidden), dim=-1)
         image = F.normalize(image_tower(images), dim=-1)
         logits = logit_scale.clamp(max=math.log(100)).exp() * text @ image.T
         keys = torch.tensor([shapes.caption_index(*s) for s in scenes])
@@ -168,12 +227,17 @@ def train_text_encoder(cfg, rng, tokenizer):
         target = same / same.sum(1, keepdim=True)
         loss = 0.5 * (torch.sum(-target * F.log_softmax(logits, 1), 1).mean()
                       + torch.sum(-target * F.log_softmax(logits.T, 1), 1).mean())
+        # The image tower learns colours long before shapes and counts, and until it does the CLIP loss leaves
+        # "circle" and "square" nearly the same (cosine 0.999 after 200 steps). A caption-vs-caption term on the
+        # pooled states themselves (each caption its own class, temperature 0.1) keeps every word apart meanwhile.
+        unit = F.normalize(hidden, dim=-1)
+        text_logits = (unit @ unit.T) / 0.1
+        loss = loss + 0.5 * torch.sum(-target * F.log_softmax(text_logits, 1), 1).mean()
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
-        schedule.step()
-        last = step == cfg["clip_max_steps"] - 1
+        last = schedule.progress() >= 1
         if step % 50 == 0 or last:
             accuracy = float((logits.argmax(1) == torch.arange(len(scenes))).float().mean())
             log(f"clip step {step} loss {loss.item():.3f} acc {accuracy:.2f} scale {logit_scale.exp().item():.1f}")
@@ -184,15 +248,18 @@ def train_text_encoder(cfg, rng, tokenizer):
                 + ", ".join(f"{k} {v['hidden_max']:.3f}" for k, v in report.items()))
             if step + 1 >= cfg["clip_min_steps"] and worst < 0.8:
                 break
+    if report is None or (step + 1) % 100 != 0 and not last:
+        report = separation(text_encoder, projection, tokenizer)
+    log(f"text encoder trained for {step + 1} steps")
     text_encoder.eval()
     for p in text_encoder.parameters():
         p.requires_grad_(False)
-    return text_encoder, report
+    return text_encoder, report, step + 1
 
 
 # ---------------------------------------------------------------- stage 3: UNet
 
-def latent_dataset(cfg, rng, encoder, tokenizer):
+def latent_dataset(cfg, rng, encoder, scaling_factor=None):
     scenes, latents = [], []
     with torch.no_grad():
         for start in range(0, cfg["latents"], 256):
@@ -200,7 +267,7 @@ def latent_dataset(cfg, rng, encoder, tokenizer):
             scenes += batch_scenes
             latents.append(encoder(images)[:, :4])
     latents = torch.cat(latents)
-    scaling_factor = float(1 / latents.std())
+    scaling_factor = scaling_factor or float(1 / latents.std())
     keys = torch.tensor([shapes.caption_index(*s) for s in scenes])
     return latents * scaling_factor, keys, scaling_factor
 
@@ -217,16 +284,20 @@ def text_states(text_encoder, tokenizer):
     return states, row_of_key
 
 
-def train_unet(cfg, latents, keys, states, row_of_key):
-    torch.manual_seed(3)
+def train_unet(cfg, latents, keys, states, row_of_key, seconds, initial=None, seed=3):
+    torch.manual_seed(seed)
     unet = nets.UNet(context_dim=TEXT_WIDTH)
+    if initial is not None:
+        unet.load_state_dict(initial)
     ema = copy.deepcopy(unet)
     optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
-    schedule = cosine_schedule(optimizer, cfg["unet_steps"], 100)
+    schedule = Schedule(optimizer, 6e-4, cfg["unet_steps"], seconds, warmup=100)
     ac = sampling.alphas_cumprod().float()
     snr = ac / (1 - ac)
-    generator = torch.Generator().manual_seed(4)
-    for step in range(cfg["unet_steps"]):
+    generator = torch.Generator().manual_seed(seed + 1)
+    step = -1
+    while schedule.running():
+        step += 1
         pick = torch.randint(0, len(latents), (cfg["unet_batch"],), generator=generator)
         x0 = latents[pick]
         # Random flips keep the scene's words true and double the data.
@@ -247,15 +318,15 @@ def train_unet(cfg, latents, keys, states, row_of_key):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
         optimizer.step()
-        schedule.step()
         decay = min(0.999, (1 + step) / (10 + step))
         with torch.no_grad():
             for pe, p in zip(ema.parameters(), unet.parameters()):
                 pe.mul_(decay).add_(p, alpha=1 - decay)
-        if step % 100 == 0 or step == cfg["unet_steps"] - 1:
-            log(f"unet step {step} loss {loss.item():.4f} lr {schedule.get_last_lr()[0]:.2e}")
+        if step % 100 == 0:
+            log(f"unet step {step} loss {loss.item():.4f} lr {schedule.current_lr:.2e}")
+    log(f"unet trained for {step + 1} steps")
     ema.eval()
-    return ema
+    return ema, step + 1
 
 
 # ---------------------------------------------------------------- export
@@ -348,39 +419,86 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="every stage for a few steps (a test of the script)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--minutes", type=float,
+                        help="time budget: each stage stops at its share of it (or at its step cap, raised 10x); "
+                             "the steps run are written to training_metrics.json (--ae-steps etc. repeat them)")
+    parser.add_argument("--ae-steps", type=int)
+    parser.add_argument("--clip-steps", type=int)
+    parser.add_argument("--unet-steps", type=int)
+    parser.add_argument("--resume", type=Path, metavar="CHECKPOINT",
+                        help="keep the VAE and text encoder of a --checkpoint and train its UNet further "
+                             "(with --minutes, first the decoder alone for --decoder-share of the time)")
+    parser.add_argument("--decoder-share", type=float, default=0.0)
     parser.add_argument("--checkpoint", type=Path, help="also save the PyTorch weights here (for evaluate.py --torch)")
     args = parser.parse_args()
-    cfg = SMOKE if args.smoke else FULL
+    cfg = dict(SMOKE if args.smoke else FULL)
+    if args.minutes:
+        for key in ("ae_steps", "clip_max_steps", "unet_steps"):
+            cfg[key] *= 10
+    for key, value in (("ae_steps", args.ae_steps), ("clip_max_steps", args.clip_steps),
+                       ("unet_steps", args.unet_steps)):
+        if value:
+            cfg[key] = value
+    if args.clip_steps:
+        cfg["clip_min_steps"] = args.clip_steps
+    budget = args.minutes * 60 if args.minutes else None
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     tokenizer = ClipTokenizer(TOKENIZER_FILES)
     started = time.time()
 
-    log("stage 1: autoencoder")
-    encoder, decoder = train_autoencoder(cfg, rng)
-    ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
-    log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+    if args.resume:
+        state = torch.load(args.resume)
+        history = state.get("metrics") or json.loads((args.out / "training_metrics.json").read_text())
+        encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
+        encoder.load_state_dict(state["encoder"])
+        decoder.load_state_dict(state["decoder"])
+        encoder.eval()
+        text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
+        text_encoder.load_state_dict(state["text_encoder"])
+        text_encoder.eval()
+        initial_unet, scaling_factor = state["unet"], state["scaling_factor"]
+        separation_report, steps_run = history["text_separation"], history["steps_run"]
+        log(f"resumed from {args.resume}: {steps_run}")
+        if budget and args.decoder_share:
+            log("decoder fine-tuning")
+            steps_run["decoder_fine_tune_steps"] = steps_run.get("decoder_fine_tune_steps", 0) + fine_tune_decoder(
+                rng, encoder, decoder, args.decoder_share * budget)
+        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256)
+        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+    else:
+        log("stage 1: autoencoder")
+        encoder, decoder, ae_steps = train_autoencoder(cfg, rng, budget and 0.13 * budget)
+        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
+        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
 
-    log("stage 2: text encoder (contrastive)")
-    torch.manual_seed(args.seed + 1)
-    text_encoder, separation_report = train_text_encoder(cfg, rng, tokenizer)
+        log("stage 2: text encoder (contrastive)")
+        torch.manual_seed(args.seed + 1)
+        text_encoder, separation_report, clip_steps = train_text_encoder(cfg, rng, tokenizer,
+                                                                         budget and 0.13 * budget)
+        initial_unet, scaling_factor = None, None
+        steps_run = {"ae_steps": ae_steps, "clip_steps": clip_steps, "unet_steps": 0}
     for kind, r in separation_report.items():
         status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
         log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
             f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
 
     log("stage 3: UNet")
-    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, tokenizer)
+    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, scaling_factor)
     log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
     states, row_of_key = text_states(text_encoder, tokenizer)
-    unet = train_unet(cfg, latents, keys, states, row_of_key)
+    remaining = budget and started + budget - time.time() - 60  # a minute kept for the export
+    unet, unet_steps = train_unet(cfg, latents, keys, states, row_of_key, remaining, initial_unet,
+                                  seed=3 + 100 * bool(args.resume))
+    steps_run["unet_steps"] += unet_steps
 
     log("export")
     rgb_factors, rgb_residual = latent_rgb_factors(decoder, latents, scaling_factor)
     args.out.mkdir(parents=True, exist_ok=True)
     export(args.out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors)
-    metrics = {"seed": args.seed, "smoke": args.smoke, "config": cfg, "minutes": round((time.time() - started) / 60, 1),
+    metrics = {"seed": args.seed, "smoke": args.smoke, "config": cfg, "time_budget_minutes": args.minutes,
+               "steps_run": steps_run, "resumed": bool(args.resume), "minutes": round((time.time() - started) / 60, 1),
                "autoencoder_psnr_db": round(ae_psnr, 2), "scaling_factor": scaling_factor,
                "text_separation": separation_report, "latent_rgb_rms_error": rgb_residual,
                "parameters": {"vae_encoder": sum(p.numel() for p in encoder.parameters()),
@@ -391,7 +509,7 @@ def main():
     if args.checkpoint:
         torch.save({"text_encoder": text_encoder.state_dict(), "unet": unet.state_dict(),
                     "encoder": encoder.state_dict(), "decoder": decoder.state_dict(),
-                    "scaling_factor": scaling_factor}, args.checkpoint)
+                    "scaling_factor": scaling_factor, "metrics": metrics}, args.checkpoint)
     log(f"done in {metrics['minutes']} min: {args.out}")
 
 

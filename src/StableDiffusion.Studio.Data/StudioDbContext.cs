@@ -21,6 +21,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<JobStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<ComparisonKind>().HaveConversion<string>().HaveMaxLength(24);
     }

@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Studio.Components.Generation;
 using StableDiffusion.Studio.Comparisons;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
@@ -51,6 +53,8 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<ComparisonService>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<GenerationService>();
+        services.AddScoped<ReconnectNotifier>();
+        services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
         return builder;
     }
 

@@ -41,11 +41,7 @@ internal static class InfoCommand
                 output.WriteLine($"  output {tensorOutput}");
             }
         }
-        if (!sd.SupportsImageToImage)
-        {
-            output.WriteLine("vae_encoder: none (no img2img)");
-        }
-        output.WriteLine($"vae encoder output: {(sd.VaeEncoderKind?.ToString() ?? "none")}");
+        output.WriteLine(sd.VaeEncoderKind is { } kind ? $"vae encoder output: {kind} (img2img uses its mean)" : "vae_encoder: none (no img2img)");
         output.WriteLine($"vae scaling factor: {sd.ScalingFactor}");
         output.WriteLine($"vae scale factor: {sd.VaeScaleFactor} (latent {sd.LatentChannels} channels)");
         output.WriteLine($"tokenizer: max length {sd.Tokenizer.MaxLength}, pad id {sd.Tokenizer.PadId}");

@@ -25,13 +25,15 @@ internal static class ModelOptions
     /// The given folder, else the embedded model: the first <c>models/tiny-shapes</c> with a model_index.json found
     /// walking up from the current directory, then from the program's own folder.
     /// </summary>
-    public static string Resolve(string? model)
+    public static string Resolve(string? model) => Resolve(model, Environment.CurrentDirectory, AppContext.BaseDirectory);
+
+    internal static string Resolve(string? model, params string[] searchFrom)
     {
         if (!string.IsNullOrWhiteSpace(model))
         {
             return model;
         }
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        foreach (var start in searchFrom)
         {
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {

@@ -23,7 +23,7 @@ internal sealed class OnnxComponent(string name, string file, InferenceSession s
         [.. session.InputMetadata.Select(i => OnnxNames.Signature(i.Key, i.Value))],
         [.. session.OutputMetadata.Select(o => OnnxNames.Signature(o.Key, o.Value))]);
 
-    /// <summary>The named input, which must be a floating-point or (when <paramref name="integer"/>) integer tensor.</summary>
+    /// <summary>The named input, which must be a tensor of one of the <paramref name="allowed"/> element types.</summary>
     public NodeMetadata Input(string inputName, params TensorElementType[] allowed) =>
         Require(session.InputMetadata, "input", inputName, allowed);
 

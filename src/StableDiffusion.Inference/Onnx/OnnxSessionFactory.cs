@@ -57,9 +57,14 @@ internal sealed class OnnxSessionFactory : IDisposable
             SwitchToCpu($"CUDA loaded but could not run: {FirstLine(error.Message)}");
             return Open(component, path);
         }
-        catch (OnnxRuntimeException error)
+        catch (OnnxRuntimeException error) when (error.Message.Contains("Protobuf", StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelLoadException($"{component} is not a valid ONNX model (truncated or corrupt file?): {FirstLine(error.Message)}", error);
+        }
+        catch (OnnxRuntimeException error)
+        {
+            // e.g. external weights (weights.pb, model.onnx_data) missing beside the graph, or an operator this runtime lacks.
+            throw new ModelLoadException($"{component} could not be opened by ONNX Runtime: {FirstLine(error.Message)}", error);
         }
     }
 

@@ -3,9 +3,11 @@ using System.Text.Json.Nodes;
 namespace StableDiffusion.Inference.Pipeline;
 
 /// <summary>
-/// A linear map from one latent pixel to RGB in [-1, 1], for cheap per-step previews: A1111's "Approx cheap"
-/// live preview (modules/sd_vae_approx.py cheap_approximation), rgb = Σc latent[c]·Factors[c] + Bias.
-/// Read from the model's latent_rgb_factors.json: {"factors": [[r,g,b] per latent channel], "bias": [r,g,b]}.
+/// A linear map from one latent pixel to RGB, for cheap per-step previews: A1111's "Approx cheap" live preview
+/// (modules/sd_vae_approx.py cheap_approximation), rgb = Σc latent[c]·Factors[c] + Bias, on the latent as the
+/// denoising loop holds it (scaled). Read from the model's latent_rgb_factors.json:
+/// {"factors": [[r,g,b] per latent channel], "bias": [r,g,b]}, a least-squares fit to the VAE's RGB in [0, 1]
+/// (training/train.py latent_rgb_factors).
 /// </summary>
 internal sealed record LatentRgbFactors(float[][] Factors, float[] Bias)
 {
@@ -38,7 +40,7 @@ internal sealed record LatentRgbFactors(float[][] Factors, float[] Bias)
         }
     }
 
-    /// <summary>RGB planes [3, h, w] in [-1, 1] (the VAE decoder's range) of a [channels, h, w] latent.</summary>
+    /// <summary>RGB planes [3, h, w] of a [channels, h, w] latent, mapped from [0, 1] to the VAE decoder's [-1, 1].</summary>
     public float[] ToRgb(ReadOnlySpan<double> latent, int height, int width)
     {
         var pixels = height * width;
@@ -52,7 +54,7 @@ internal sealed record LatentRgbFactors(float[][] Factors, float[] Bias)
                 {
                     value += latent[c * pixels + p] * Factors[c][k];
                 }
-                rgb[k * pixels + p] = (float)value;
+                rgb[k * pixels + p] = (float)(value * 2 - 1);
             }
         }
         return rgb;

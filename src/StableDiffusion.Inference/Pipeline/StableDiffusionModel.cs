@@ -110,6 +110,9 @@ public sealed partial class StableDiffusionModel : IDisposable
     /// <summary>1 when the UNet's batch axis is fixed at 1, so guidance needs two calls; else null (dynamic).</summary>
     internal int? UnetFixedBatch { get; private set; }
 
+    /// <summary>Latent height and width when the UNet graph fixes them (Olive's static-shape exports), else null.</summary>
+    internal (int Height, int Width)? UnetFixedLatentSize { get; private set; }
+
     internal TensorElementType VaeDecoderInputType { get; private set; }
 
     internal TensorElementType VaeEncoderInputType { get; private set; }
@@ -153,6 +156,10 @@ public sealed partial class StableDiffusionModel : IDisposable
         Unet.RejectInputsOtherThan("sample", "timestep", "encoder_hidden_states");
         UnetFixedBatch = OnnxComponent.StaticDimension(sample, 0) == 1 ? 1 : null;
         LatentChannels = OnnxComponent.StaticDimension(sample, 1) ?? LatentChannels;
+        if (OnnxComponent.StaticDimension(sample, 2) is { } fixedHeight && OnnxComponent.StaticDimension(sample, 3) is { } fixedWidth)
+        {
+            UnetFixedLatentSize = (fixedHeight, fixedWidth);
+        }
 
         VaeDecoder = OpenComponent("vae_decoder");
         var latent = VaeDecoder.Input("latent_sample", floats);

@@ -3,6 +3,8 @@ using Microsoft.ML.OnnxRuntime;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace StableDiffusion.Inference.Pipeline;
 
@@ -121,9 +123,12 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                     var predictedOriginal = scheduler.Step(guidedNoise, stepIndex, latents, noise);
 
                     // 5e. Report progress, with a preview of the predicted clean image.
-                    var step = stepIndex - beginIndex + 1;
-                    progress?.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
-                        Preview(predictedOriginal, step, latentHeight, latentWidth, runOptions)));
+                    if (progress is not null)
+                    {
+                        var step = stepIndex - beginIndex + 1;
+                        progress.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
+                            Run(() => Preview(predictedOriginal, step, latentHeight, latentWidth, runOptions), cancellationToken)));
+                    }
                 }
 
                 // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
@@ -153,11 +158,24 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
     private double[] EncodeInitImage(GenerationRequest request, RunOptions runOptions)
     {
-        using var decoded = SafeImageDecoder.Decode(request.InitImage!);
+        using var decoded = DecodeInitImage(request.InitImage!);
         using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
         var pixels = ImageTensors.ToTensor(resized);
         var mean = model.EncodeImage(pixels, request.Height, request.Width, runOptions);
         return [.. mean.Select(v => (double)v * model.ScalingFactor)];
+    }
+
+    /// <summary>Uploads go through the size- and format-limited decoder; a refused image is a bad argument, not a crash.</summary>
+    private static Image<Rgb24> DecodeInitImage(byte[] bytes)
+    {
+        try
+        {
+            return SafeImageDecoder.Decode(bytes);
+        }
+        catch (InvalidImageException error)
+        {
+            throw new ArgumentException($"Init image: {error.Message}", nameof(bytes), error);
+        }
     }
 
     private (float[] Pixels, int Height, int Width) Decode(ReadOnlySpan<double> latents, int height, int width, RunOptions runOptions)
@@ -207,10 +225,15 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     private void Validate(GenerationRequest request)
     {
-        var factor = model.VaeScaleFactor;
-        if (request.Width <= 0 || request.Height <= 0 || request.Width % factor != 0 || request.Height % factor != 0)
+        // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (a power of two past 8) needs its own factor.
+        var multiple = Math.Max(8, model.VaeScaleFactor);
+        if (request.Width <= 0 || request.Height <= 0 || request.Width % multiple != 0 || request.Height % multiple != 0)
         {
-            throw new ArgumentException($"Width and height must be positive multiples of {factor} (got {request.Width}×{request.Height}).", nameof(request));
+            throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
+        }
+        if (model.UnetFixedLatentSize is { } size && (request.Height != size.Height * model.VaeScaleFactor || request.Width != size.Width * model.VaeScaleFactor))
+        {
+            throw new ArgumentException($"Model '{model.Name}' was exported for {size.Width * model.VaeScaleFactor}×{size.Height * model.VaeScaleFactor} images only.", nameof(request));
         }
         if (request.Steps < 1)
         {

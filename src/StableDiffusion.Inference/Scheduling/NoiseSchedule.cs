@@ -31,11 +31,16 @@ public sealed class NoiseSchedule
             alphasCumprod[^1] = Math.Pow(2, -24);
         }
 
-        sigmas = alphasCumprod.Select(a => Math.Sqrt((1 - a) / a)).ToArray();
+        // diffusers evaluates √((1 − ᾱ)/ᾱ) on its float32 ᾱ, in float32. Near t = 0, 1 − ᾱ cancels: the float32
+        // σ_min is 1.3e-5 above the exact one, and σ_min anchors the Karras ramp and ends every Euler-family
+        // schedule, so the training sigmas mirror that arithmetic (the only float32 step kept here).
+        sigmas = alphasCumprod.Select(a => (double)Float32Sigma((float)a)).ToArray();
         logSigmas = sigmas.Select(s => Math.Log(s)).ToArray();
     }
 
     public int NumTrainTimesteps => betas.Length;
+
+    private static float Float32Sigma(float alphaCumprod) => MathF.Sqrt((1f - alphaCumprod) / alphaCumprod);
 
     public IReadOnlyList<double> Betas => betas;
 

@@ -6,11 +6,12 @@ namespace StableDiffusion.Inference.Scheduling;
 /// PNDM (Liu et al. 2022), mirroring diffusers' <c>scheduling_pndm.py</c>. With <c>skip_prk_steps</c> (every
 /// SD config) it is PLMS: linear multistep over ε with Adams–Bashforth weights 1; (3, −1)/2; (23, −16, 5)/12;
 /// (55, −59, 37, −9)/24, warmed up by repeating the second timestep (N steps → N+1 iterations). Otherwise
-/// three pseudo Runge–Kutta steps (4 model calls each) come first. Each move is the "transfer" of eq. 11:
+/// three pseudo Runge–Kutta steps (12 model calls) come first. Each move is the "transfer" of eq. 11:
 /// x_{t'} = √(ᾱ_{t'}/ᾱ_t)·x − (ᾱ_{t'} − ᾱ_t)·ε / (ᾱ_t·√(1−ᾱ_{t'}) + √(ᾱ_t(1−ᾱ_t)ᾱ_{t'})).
 /// </summary>
 public sealed class PndmScheduler : IScheduler
 {
+    private const int PndmOrder = 4;
     private readonly NoiseSchedule schedule;
     private readonly TimestepSpacing spacing;
     private readonly int stepsOffset;
@@ -69,14 +70,14 @@ public sealed class PndmScheduler : IScheduler
         }
         else
         {
-            if (ascending.Length < 3)
+            if (ascending.Length < PndmOrder)
             {
-                throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), "PNDM with Runge–Kutta warm-up needs at least 3 steps.");
+                throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), numInferenceSteps, "PNDM with Runge–Kutta warm-up needs at least 4 steps.");
             }
 
-            // The last 3 timesteps, each followed by its half step t + T/N/2; every stage but the ends is visited
-            // twice: (prk[:-1].repeat(2)[1:-1])[::-1].
-            var stages = ascending[^3..].SelectMany(t => new[] { t, t + stepRatio / 2 }).ToArray();
+            // The last 4 timesteps, each followed by its half step t + T/N/2; every stage but the ends is visited
+            // twice: (prk[:-1].repeat(2)[1:-1])[::-1], 12 model calls. PLMS then restarts from the 4th timestep.
+            var stages = ascending[^PndmOrder..].SelectMany(t => new[] { t, t + stepRatio / 2 }).ToArray();
             var repeated = stages[..^1].SelectMany(t => new[] { t, t }).ToArray()[1..^1];
             prk = [.. repeated.Reverse()];
             plms = [.. ascending[..^3].Reverse()];

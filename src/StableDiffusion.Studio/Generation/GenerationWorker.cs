@@ -62,14 +62,22 @@ public sealed partial class GenerationWorker(
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
             var request = new GenerationRequest(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
                 job.Width, job.Height, job.BatchCount, InitImage: init, Strength: job.Strength ?? 0.75);
-            var progress = new StepReporter(step => Publish(job, JobStatus.Running, step, clock.Elapsed));
+            // Previews come every step or every few (VAE previews); the last one stays on screen in between.
+            byte[]? lastPreview = null;
+            var progress = new StepReporter(step =>
+            {
+                lastPreview = step.Preview ?? lastPreview;
+                Publish(job, JobStatus.Running, step with { Preview = lastPreview }, clock.Elapsed);
+            });
             var result = await Task.Run(() => generator.Generate(job.Model, request, progress, cts.Token), cts.Token);
             var images = await SaveImagesAsync(job, result);
             await FinishAsync(job, JobStatus.Succeeded, null, result, images);
             LogSucceeded(job.Id, clock.ElapsedMilliseconds);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (Exception) when (cts.IsCancellationRequested)
         {
+            // Usually OperationCanceledException; an ONNX call stopped by RunOptions.Terminate may surface as its own
+            // exception, and either way the user asked for the stop.
             var status = stoppingToken.IsCancellationRequested ? JobStatus.Failed : JobStatus.Cancelled;
             await FinishAsync(job, status, status == JobStatus.Failed ? StudioStartup.InterruptedError : null, null, []);
             LogCancelled(job.Id);

@@ -123,6 +123,31 @@ public sealed partial class JobQueue(
             .FirstOrDefaultAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken);
     }
 
+    /// <summary>
+    /// Waits until the job is over and returns it (with its images), or null when it is not the owner's. For callers
+    /// that answer only when the image exists, like A1111's synchronous txt2img.
+    /// </summary>
+    public async Task<JobRecord?> WaitAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Subscribed before the first read: the worker publishes only after it has recorded the outcome.
+        using var subscription = feed.SubscribeJob(jobId, update =>
+        {
+            if (update.IsFinished)
+            {
+                finished.TrySetResult();
+            }
+        });
+        var job = await GetAsync(ownerId, jobId, cancellationToken);
+        if (job is null || job.Status is not (JobStatus.Queued or JobStatus.Running))
+        {
+            return job;
+        }
+
+        await finished.Task.WaitAsync(cancellationToken);
+        return await GetAsync(ownerId, jobId, cancellationToken);
+    }
+
     /// <summary>The owner's waiting and running jobs, oldest first.</summary>
     public async Task<IReadOnlyList<JobRecord>> ListActiveAsync(string ownerId, CancellationToken cancellationToken = default)
     {

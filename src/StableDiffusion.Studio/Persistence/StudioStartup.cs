@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Persistence;
@@ -36,6 +37,10 @@ public static partial class StudioStartup
                 LogInterrupted(logger, interrupted);
             }
         }
+
+        // Loading the models takes a moment (ONNX sessions); start now so the first page does not wait for it.
+        var generator = app.Services.GetRequiredService<IImageGenerator>();
+        _ = Task.Run(() => generator.Models.Count);
 
         var swept = app.Services.GetRequiredService<ImageFileStore>().SweepTemporaryFiles();
         if (swept > 0)

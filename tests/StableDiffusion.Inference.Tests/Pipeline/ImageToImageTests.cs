@@ -51,6 +51,16 @@ public sealed class ImageToImageTests(LoadedModels models) : IClassFixture<Loade
     }
 
     [Fact]
+    public void AnInitImageThatIsNotAnImageIsABadArgument()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp16Int64FloatScalar]);
+
+        var error = Assert.Throws<ArgumentException>(() => pipeline.Generate(Requests.Small() with { InitImage = "not an image"u8.ToArray() }));
+
+        Assert.StartsWith("Init image:", error.Message);
+    }
+
+    [Fact]
     public void ModelWithoutVaeEncoderCannotDoImageToImage()
     {
         using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);

@@ -10,7 +10,7 @@ namespace StableDiffusion.Studio.Tests.Infrastructure;
 /// <summary>
 /// A pipeline stand-in the tests steer: it records which prompts started in which order, can hold every job at
 /// its start until released, reports one progress per step, honours cancellation between steps, and fails any
-/// prompt containing "explode".
+/// prompt containing "explode"; a cancelled prompt containing "terminate" stops the way ONNX Runtime does.
 /// </summary>
 public sealed class FakeImageGenerator : IImageGenerator
 {
@@ -44,6 +44,12 @@ public sealed class FakeImageGenerator : IImageGenerator
         {
             for (var step = 1; step <= request.Steps; step++)
             {
+                if (cancellationToken.IsCancellationRequested && request.Prompt.Contains("terminate", StringComparison.Ordinal))
+                {
+                    // What an ONNX call stopped by RunOptions.Terminate throws when nothing translates it.
+                    throw new InvalidOperationException("Exiting due to terminate flag being set to true.");
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
                 Thread.Sleep(StepDelay);
                 progress?.Report(new StepProgress(image, request.BatchCount, step, request.Steps, TimeSpan.Zero, step == request.Steps ? TinyPng("preview") : null));

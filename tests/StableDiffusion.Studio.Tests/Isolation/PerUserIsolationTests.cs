@@ -120,7 +120,7 @@ public sealed class PerUserIsolationTests : IClassFixture<PerUserIsolationTests.
     public async Task SecondUserCannotCancelShareOrDeleteFirstUsersThings()
     {
         var links = world.Studio.Services.GetRequiredService<ShareLinkService>();
-        var library = world.Studio.Services.GetRequiredService<Library.ImageLibrary>();
+        var library = world.Studio.Services.GetRequiredService<StableDiffusion.Studio.Library.ImageLibrary>();
 
         Assert.False(await world.Studio.Queue.CancelAsync("bob", world.Job.Id));
         Assert.Null(await links.CreateForImageAsync("bob", world.Image.Id));

@@ -42,4 +42,21 @@ public sealed class CancellationTests
         Assert.Equal(JobStatus.Cancelled, (await studio.Queue.GetAsync("alice", second.Id))!.Status);
         Assert.Equal(["first", "third"], studio.Fake.Started.ToArray());
     }
+
+    [Fact]
+    public async Task ACancelThatSurfacesAsAnOnnxErrorIsStillRecordedCancelled()
+    {
+        using var studio = new StudioFactory();
+        studio.Fake.StepDelay = TimeSpan.FromMilliseconds(50);
+        var settings = Settings.Valid("terminate me");
+        settings.Steps = 150;
+        var job = (await studio.Queue.SubmitAsync("alice", settings)).Job!;
+        await studio.WaitForStatusAsync("alice", job.Id, JobStatus.Running);
+
+        await studio.Queue.CancelAsync("alice", job.Id);
+        var finished = await studio.WaitForFinishAsync("alice", job.Id);
+
+        Assert.Equal(JobStatus.Cancelled, finished.Status);
+        Assert.Null(finished.Error);
+    }
 }

@@ -22,4 +22,22 @@ public sealed class FailingJobTests
         Assert.NotNull(failed.FinishedAt);
         Assert.Equal(JobStatus.Succeeded, succeeded.Status);
     }
+
+    [Fact]
+    public async Task WaitingOnAJobReturnsItOnceItHasFinished()
+    {
+        using var studio = new StudioFactory();
+        studio.Fake.Hold();
+        var job = (await studio.Queue.SubmitAsync("alice", Settings.Valid("awaited"))).Job!;
+        var waiting = studio.Queue.WaitAsync("alice", job.Id);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+
+        studio.Fake.Release();
+        var finished = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(JobStatus.Succeeded, finished!.Status);
+        Assert.Single(finished.Images);
+        Assert.Null(await studio.Queue.WaitAsync("bob", job.Id));
+    }
 }

@@ -21,6 +21,7 @@ public sealed partial class Create : IDisposable
     [Inject] private CurrentUser User { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private ReconnectNotifier Reconnects { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "from")]
     public Guid? From { get; set; }
@@ -63,6 +64,7 @@ public sealed partial class Create : IDisposable
         {
             throttle = new RenderThrottle(() => InvokeAsync(OnThrottledRenderAsync), RenderThrottle.FourPerSecond);
             subscription = await Generation.SubscribeAsync(OnUpdate, OnQueueChanged);
+            Reconnects.Reconnected += OnReconnectedAsync;
         }
     }
 
@@ -193,8 +195,16 @@ public sealed partial class Create : IDisposable
         StateHasChanged();
     }
 
+    private Task OnReconnectedAsync() => InvokeAsync(async () =>
+    {
+        live.Clear();
+        await RefreshAsync();
+        StateHasChanged();
+    });
+
     public void Dispose()
     {
+        Reconnects.Reconnected -= OnReconnectedAsync;
         subscription?.Dispose();
         throttle?.Dispose();
         if (shortcuts is not null)

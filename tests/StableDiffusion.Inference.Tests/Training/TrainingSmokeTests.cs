@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace StableDiffusion.Inference.Tests.Training;
+
+/// <summary>
+/// Runs training/train.py --smoke (every stage for a few steps) so the script that makes the embedded model
+/// cannot rot: it must still train, export and write the Stable Diffusion ONNX folder layout.
+/// </summary>
+public sealed class TrainingSmokeTests : IDisposable
+{
+    private readonly string _output = Directory.CreateTempSubdirectory("tiny-shapes-smoke-").FullName;
+
+    [Fact]
+    public async Task SmokeTrainingWritesACompleteOnnxModelFolder()
+    {
+        var repoRoot = FindRepoRoot();
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            WorkingDirectory = repoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "training/train.py", "--smoke", "--out", _output })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 0, $"train.py --smoke exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        string[] expected =
+        [
+            "model_index.json", "scheduler/scheduler_config.json", "defaults.json", "latent_rgb_factors.json",
+            "tokenizer/vocab.json", "tokenizer/merges.txt", "text_encoder/model.onnx", "unet/model.onnx",
+            "vae_decoder/model.onnx", "vae_decoder/config.json", "vae_encoder/model.onnx",
+        ];
+        var missing = expected.Where(file => !File.Exists(Path.Combine(_output, file))).ToList();
+        Assert.Empty(missing);
+    }
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StableDiffusion.Studio.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("StableDiffusion.Studio.sln not found above the test binaries.");
+    }
+}

@@ -1,0 +1,57 @@
+using Bunit;
+using StableDiffusion.Studio.Components.Generation;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Tests.Components;
+
+public sealed class JobProgressTests : ComponentTestContext
+{
+    private static readonly Guid JobId = Guid.NewGuid();
+
+    [Fact]
+    public void ARunningJobShowsStepOfTotalEtaAndThePreview()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Running, 5, 20, 0, 1, TimeSpan.FromSeconds(12), [1, 2, 3], null, []);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update));
+
+        Assert.Equal("Step 5/20", view.Find("[data-testid=step-text]").TextContent);
+        Assert.Equal("ETA 12s", view.Find("[data-testid=eta]").TextContent);
+        Assert.StartsWith("data:image/png;base64,", view.Find("img[alt='Live preview']").GetAttribute("src"));
+        Assert.Contains("25", view.Find(".mud-progress-linear").GetAttribute("aria-valuenow"));
+    }
+
+    [Fact]
+    public void ABatchNamesTheImageBeingDenoised()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Running, 3, 10, 1, 4, null, null, null, []);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update));
+
+        Assert.Equal("Image 2/4, step 3/10", view.Find("[data-testid=step-text]").TextContent);
+    }
+
+    [Fact]
+    public void AWaitingJobShowsItsQueuePositionAndCancelCallsBack()
+    {
+        var cancelled = false;
+        var update = new JobUpdate(JobId, "alice", JobStatus.Queued, 0, 20, 0, 1, null, null, null, []);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update).Add(c => c.QueuePosition, 3).Add(c => c.OnCancel, () => cancelled = true));
+        view.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+
+        Assert.Equal("Waiting in queue: position 3", view.Find("[data-testid=queue-position]").TextContent);
+        Assert.True(cancelled);
+    }
+
+    [Fact]
+    public void AFinishedJobOffersNoCancel()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Succeeded, 20, 20, 0, 1, null, null, null, []);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update));
+
+        Assert.DoesNotContain(view.FindAll("button"), b => b.TextContent.Trim() == "Cancel");
+    }
+}

@@ -1,0 +1,74 @@
+using Bunit;
+using StableDiffusion.Studio.Components.Generation;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Tests.Infrastructure;
+
+namespace StableDiffusion.Studio.Tests.Components;
+
+public sealed class SettingsFormTests : ComponentTestContext
+{
+    [Fact]
+    public void EachValidationMessageAppearsUnderItsField()
+    {
+        var settings = Settings.Valid();
+        settings.Steps = 0;
+        settings.Width = 100;
+        var errors = SettingsValidator.Validate(settings, Fake.Models);
+
+        var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings).Add(f => f.Errors, errors));
+
+        Assert.Contains("Steps must be between 1 and 150.", form.Markup);
+        Assert.Contains("Width must be a multiple of 8 between 64 and 2048.", form.Markup);
+        Assert.DoesNotContain("Height must be", form.Markup);
+    }
+
+    [Fact]
+    public void APromptPastTheLimitIsFlaggedBeforeSending()
+    {
+        var settings = Settings.Valid(new string('x', GenerationLimits.MaxPromptLength + 5));
+
+        var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings));
+
+        Assert.Contains($"the limit is {GenerationLimits.MaxPromptLength}", form.Markup);
+    }
+
+    [Fact]
+    public void TheTokenCountFollowsThePromptAndWarnsPastTheModelsLimit()
+    {
+        var settings = Settings.Valid("one two three");
+        var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings));
+
+        Assert.Equal("3/75", form.Find("[data-testid=token-count]").TextContent.Trim());
+
+        form.Find("textarea").Input(string.Join(' ', Enumerable.Repeat("word", 80)));
+
+        Assert.StartsWith("80/75", form.Find("[data-testid=token-count]").TextContent.Trim());
+        Assert.Equal(string.Join(' ', Enumerable.Repeat("word", 80)), settings.Prompt);
+    }
+
+    [Fact]
+    public void TheDiceButtonMakesTheSeedRandomAndReuseRestoresTheLastOne()
+    {
+        var settings = Settings.Valid();
+        var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings).Add(f => f.LastSeed, 1234L));
+
+        form.Find("button[aria-label='Random seed']").Click();
+        Assert.Equal(-1, settings.Seed);
+
+        form.Find("button[aria-label='Reuse last seed']").Click();
+        Assert.Equal(1234, settings.Seed);
+    }
+
+    [Fact]
+    public void EveryControlHasItsAccessibleLabel()
+    {
+        var form = Render<SettingsForm>(p => p.Add(f => f.Settings, Settings.Valid()));
+
+        foreach (var label in new[] { "Prompt", "Negative prompt", "Seed", "Steps", "CFG scale", "Sampler", "Width", "Height", "Batch count", "Model" })
+        {
+            Assert.Contains(form.FindAll("label"), l => l.TextContent.Trim() == label);
+        }
+
+        Assert.NotNull(form.Find("input[type=file][aria-label='Init image']"));
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Tests.Infrastructure;
+
+namespace StableDiffusion.Studio.Tests.Generation;
+
+public sealed class ModelListTests : IDisposable
+{
+    private readonly DirectoryInfo models = Directory.CreateTempSubdirectory("studio-models-");
+
+    [Fact]
+    public void AFolderThatFailsToLoadIsListedAsUnavailableWithItsReason()
+    {
+        CopyDirectory(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "good"));
+        var broken = Directory.CreateDirectory(Path.Combine(models.FullName, "broken"));
+        File.WriteAllText(Path.Combine(broken.FullName, "model_index.json"), "{}");
+        Directory.CreateDirectory(Path.Combine(models.FullName, "not-a-model"));
+        using var generator = new OnnxImageGenerator(
+            Options.Create(new InferenceOptions { ModelsDirectory = models.FullName, DefaultModel = "good", ExecutionProvider = "cpu" }),
+            new Environment(models.FullName), NullLoggerFactory.Instance);
+
+        var list = generator.Models;
+
+        Assert.Equal(["good", "broken"], list.Select(m => m.Name));
+        Assert.True(list[0].IsAvailable);
+        Assert.False(list[1].IsAvailable);
+        Assert.False(string.IsNullOrWhiteSpace(list[1].UnavailableReason));
+        Assert.Equal(3, generator.CountTokens("good", "a red circle"));
+        Assert.Null(generator.CountTokens("broken", "a red circle"));
+    }
+
+    public void Dispose() => models.Delete(recursive: true);
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private sealed class Environment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Test";
+
+        public string ApplicationName { get; set; } = "StableDiffusion.Studio";
+
+        public string ContentRootPath { get; set; } = root;
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}

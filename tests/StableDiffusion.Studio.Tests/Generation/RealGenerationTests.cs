@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Tests.Infrastructure;
+
+namespace StableDiffusion.Studio.Tests.Generation;
+
+/// <summary>The studio over the real inference library, on the tiny random-weight fixture models.</summary>
+public sealed class RealGenerationTests : IClassFixture<RealGenerationTests.RealStudio>
+{
+    private const string Model = "fp32-ids-int64-timestep-float32-one";
+    private readonly StudioFactory studio;
+
+    public RealGenerationTests(RealStudio real) => studio = real.Studio;
+
+    public sealed class RealStudio : IDisposable
+    {
+        public StudioFactory Studio { get; } = new() { RealModels = true };
+
+        public void Dispose() => Studio.Dispose();
+    }
+
+    [Fact]
+    public async Task EveryFixtureModelIsListedAsAvailableWithItsExecutionProvider()
+    {
+        var models = studio.Services.GetRequiredService<IImageGenerator>().Models;
+
+        Assert.Contains(models, m => m.Name == Model);
+        Assert.All(models, m => Assert.True(m.IsAvailable, m.UnavailableReason));
+        Assert.All(models, m => Assert.Equal("CPU", m.ExecutionProvider));
+        var health = await studio.CreateClient().GetStringAsync("/healthz");
+        Assert.Contains("\"executionProvider\":\"CPU\"", health);
+    }
+
+    [Fact]
+    public async Task ASubmittedJobWritesAPngWithItsParametersAndReportsEveryStep()
+    {
+        var settings = Settings.Valid("a red circle on a blue square", Model);
+        settings.Steps = 3;
+        settings.Scheduler = "euler-a";
+        var feed = studio.Services.GetRequiredService<JobProgressFeed>();
+        var steps = new ConcurrentQueue<JobUpdate>();
+        var result = await studio.Queue.SubmitAsync("painter", settings);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
+        using (feed.SubscribeJob(result.Job!.Id, steps.Enqueue))
+        {
+            var job = await studio.WaitForFinishAsync("painter", result.Job.Id, TimeSpan.FromSeconds(60));
+
+            Assert.Equal(JobStatus.Succeeded, job.Status);
+            var image = Assert.Single(job.Images);
+            var file = Path.Combine(studio.DataDirectory, image.FilePath);
+            Assert.True(File.Exists(file));
+            var parameters = PngInfo.ReadParameters(await File.ReadAllBytesAsync(file));
+            Assert.NotNull(parameters);
+            Assert.StartsWith("a red circle on a blue square", parameters);
+            Assert.Contains("Steps: 3", parameters);
+            Assert.Contains($"Seed: {job.Seed}", parameters);
+            Assert.Equal(parameters, image.Parameters);
+            Assert.NotNull(job.TotalMilliseconds);
+        }
+
+        var running = steps.Where(u => u.Status == JobStatus.Running && u.Step > 0).Select(u => u.Step).ToList();
+        Assert.Equal([1, 2, 3], running);
+    }
+
+    [Fact]
+    public async Task ImageToImageRunsFromAnUploadedPicture()
+    {
+        var settings = Settings.Valid("img2img", Model);
+        settings.Steps = 4;
+        settings.Strength = 0.5;
+        using (var picture = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(40, 24))
+        using (var stream = new MemoryStream())
+        {
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(picture, stream);
+            settings.InitImage = stream.ToArray();
+        }
+
+        var result = await studio.Queue.SubmitAsync("painter", settings);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
+        var job = await studio.WaitForFinishAsync("painter", result.Job!.Id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(0.5, job.Strength);
+        Assert.True(File.Exists(Path.Combine(studio.DataDirectory, job.InitImagePath!)));
+        Assert.Single(job.Images);
+    }
+}
