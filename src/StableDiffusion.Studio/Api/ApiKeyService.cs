@@ -12,7 +12,11 @@ namespace StableDiffusion.Studio.Api;
 /// Makes, lists and revokes a user's API keys, and finds the user a presented key belongs to. Keys are 256 random
 /// bits; only their SHA-256 is stored, so a copied database holds no usable key.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> contexts, DatabaseWriter writer, IOptionsMonitor<ApiOptions> options)
+public sealed partial class ApiKeyService(
+    IDbContextFactory<StudioDbContext> contexts,
+    DatabaseWriter writer,
+    IOptionsMonitor<ApiOptions> options,
+    ILogger<ApiKeyService> logger)
 {
     public const string KeyPrefix = "sds_";
     public const int MaxNameLength = 100;
@@ -40,6 +44,7 @@ public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> contexts, D
             db.Set<ApiKeyRecord>().Add(record);
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
+        LogCreated(record.Id, ownerId);
         return new CreatedApiKey(record, key);
     }
 
@@ -54,10 +59,18 @@ public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> contexts, D
     }
 
     /// <summary>Revokes at once: the next request with the key gets 401. False when the key is not the owner's or already revoked.</summary>
-    public async Task<bool> RevokeAsync(string ownerId, Guid keyId, CancellationToken cancellationToken = default) =>
-        await writer.WriteAsync(db => db.Set<ApiKeyRecord>()
+    public async Task<bool> RevokeAsync(string ownerId, Guid keyId, CancellationToken cancellationToken = default)
+    {
+        var revoked = await writer.WriteAsync(db => db.Set<ApiKeyRecord>()
             .Where(k => k.Id == keyId && k.OwnerId == ownerId && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, DateTime.UtcNow), cancellationToken), cancellationToken) == 1;
+        if (revoked)
+        {
+            LogRevoked(keyId, ownerId);
+        }
+
+        return revoked;
+    }
 
     /// <summary>The user id a key acts as, or null for an unknown or revoked key.</summary>
     public async Task<string?> FindOwnerAsync(string key, CancellationToken cancellationToken = default)
@@ -86,4 +99,10 @@ public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> contexts, D
     }
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "API key {KeyId} created by {OwnerId}")]
+    private partial void LogCreated(Guid keyId, string ownerId);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "API key {KeyId} of {OwnerId} revoked")]
+    private partial void LogRevoked(Guid keyId, string ownerId);
 }

@@ -111,4 +111,19 @@ public sealed class ApiAuthenticationTests(ApiStudio studio) : IClassFixture<Api
         Assert.Contains("Open WebUI at home", html);
         Assert.Contains("API keys", html);
     }
+
+    [Fact]
+    public async Task ABasicAuthHeaderOnThePagesIsLeftToTheProxyInFrontOfTheStudio()
+    {
+        var browser = studio.Browser("gina");
+        browser.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("proxy-user:proxy-password")));
+
+        var page = await browser.GetAsync("/settings");
+        var api = await browser.GetAsync("/api/v1/models");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("gina", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
 }
