@@ -95,6 +95,19 @@ public sealed class ApiSurfaceTests(ApiStudio studio) : IClassFixture<ApiStudio>
         Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
     }
 
+    [Fact]
+    public async Task HubTakesTheKeyFromTheAccessTokenQueryAsBrowserWebSocketsMustSendIt()
+    {
+        var client = studio.Anonymous();
+
+        var valid = await client.PostAsync($"/hubs/generation/negotiate?negotiateVersion=1&access_token={Uri.EscapeDataString(studio.AliceKey)}", null);
+        var revoked = await client.PostAsync($"/hubs/generation/negotiate?negotiateVersion=1&access_token={Uri.EscapeDataString(studio.RevokedKey)}", null);
+
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        Assert.True((await valid.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("connectionToken", out _));
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+    }
+
     private static HttpRequestMessage Preflight(string path, string origin)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, path);
