@@ -70,11 +70,24 @@ public static class A1111RequestReader
 
         var samplerName = NonEmpty(ReadString(body, "sampler_name", errors)) ?? NonEmpty(ReadString(body, "sampler_index", errors)) ?? DefaultSampler;
         var scheduleType = NonEmpty(ReadString(body, "scheduler", errors));
-        var scheduler = Samplers.IdOf(samplerName, scheduleType);
+        // With a schedule type the pair is A1111's (1.9+); alone, the name may also be an old combined one or an id.
+        string? scheduler = null;
+        string? samplerError = null;
+        if (scheduleType is null)
+        {
+            scheduler = Samplers.IdOf(samplerName);
+        }
+        else if (SamplerCatalog.TryFromA1111(samplerName, scheduleType, out var pair, out samplerError))
+        {
+            scheduler = pair;
+        }
+
         if (scheduler is null)
         {
-            SamplerCatalog.TryFromA1111(samplerName, scheduleType, out _, out var samplerError);
-            errors[body.ContainsKey("sampler_name") ? "sampler_name" : "sampler_index"] = samplerError ?? $"Sampler '{samplerName}' not found.";
+            SamplerCatalog.TryFromA1111(samplerName, null, out var known, out var unknownError);
+            // A known sampler with a schedule it cannot take is the scheduler's fault, not the sampler's.
+            var field = known is not null ? "scheduler" : body.ContainsKey("sampler_name") ? "sampler_name" : "sampler_index";
+            errors[field] = (known is not null ? samplerError : unknownError) ?? $"Sampler '{samplerName}' not found.";
         }
 
         if (batchSize < 1)

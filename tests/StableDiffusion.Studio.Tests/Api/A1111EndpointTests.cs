@@ -118,6 +118,17 @@ public sealed class A1111EndpointTests(ApiStudio studio) : IClassFixture<ApiStud
     }
 
     [Fact]
+    public async Task AScheduleTheSamplerCannotTakeIsReportedOnScheduler()
+    {
+        var response = await studio.Bearer(studio.AliceKey).PostAsJsonAsync("/sdapi/v1/txt2img",
+            new { prompt = "bad schedule", sampler_name = "DDIM", scheduler = "Karras", width = 64, height = 64 });
+
+        var errors = (await ProblemAsync(response)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("scheduler", out _));
+        Assert.False(errors.TryGetProperty("sampler_name", out _));
+    }
+
+    [Fact]
     public async Task StudioLimitsOnStepsAndSizeAreReportedUnderA1111FieldNames()
     {
         var response = await studio.Bearer(studio.AliceKey).PostAsJsonAsync("/sdapi/v1/txt2img",
