@@ -20,6 +20,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseStudioApi();
 app.UseAnonymousIdentity();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

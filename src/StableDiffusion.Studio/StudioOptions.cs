@@ -21,6 +21,10 @@ public sealed class StudioOptions
     [Range(1024, 256L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
 
+    /// <summary>Requests one client address may make to share links (/s/…) per minute before getting 429.</summary>
+    [Range(1, 100_000)]
+    public int ShareRequestsPerMinute { get; set; } = 120;
+
     /// <summary>Origin used for absolute links in share pages (Open Graph); the request's own origin when empty.</summary>
     [Url]
     public string? PublicBaseUrl { get; set; }

@@ -5,7 +5,7 @@ namespace StableDiffusion.Studio;
 /// <summary>Absolute folders resolved once from the options and the content root.</summary>
 public sealed class StudioPaths(IOptions<StudioOptions> options, IHostEnvironment environment)
 {
-    public string DataDirectory { get; } = Path.GetFullPath(options.Value.DataDirectory, environment.ContentRootPath);
+    public string DataDirectory { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Value.DataDirectory, environment.ContentRootPath));
 
     public string DatabaseFile => Path.Combine(DataDirectory, "studio.db");
 

@@ -36,6 +36,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         AddIdentity(builder);
+        services.AddShareRateLimit(builder.Configuration.GetValue("Studio:ShareRequestsPerMinute", new StudioOptions().ShareRequestsPerMinute));
 
         services.AddDbContextFactory<StudioDbContext>((provider, options) => options.UseSqlite(
             $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",

@@ -7,7 +7,7 @@ namespace StableDiffusion.Studio.Generation;
 /// synchronous callback and must only store the update and schedule their own work. The newest update per job is
 /// kept so a late subscriber starts from the current step.
 /// </summary>
-public sealed class JobProgressFeed
+public sealed partial class JobProgressFeed(ILogger<JobProgressFeed> logger)
 {
     private readonly ConcurrentDictionary<Guid, JobUpdate> latest = new();
     private readonly ConcurrentDictionary<long, Subscription> subscriptions = new();
@@ -38,7 +38,15 @@ public sealed class JobProgressFeed
         {
             if (subscription.Filter(update))
             {
-                subscription.OnUpdate(update);
+                try
+                {
+                    subscription.OnUpdate(update);
+                }
+                catch (Exception ex)
+                {
+                    // One broken page must not fail the job being reported, nor starve the other subscribers.
+                    LogSubscriberFailed(ex, update.JobId);
+                }
             }
         }
     }
@@ -61,4 +69,7 @@ public sealed class JobProgressFeed
 
         public void Dispose() => remove();
     }
+
+    [LoggerMessage(EventId = 250, Level = LogLevel.Warning, Message = "A progress subscriber failed on an update of job {JobId}")]
+    private partial void LogSubscriberFailed(Exception exception, Guid jobId);
 }

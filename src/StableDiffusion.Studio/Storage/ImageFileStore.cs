@@ -45,19 +45,17 @@ public sealed class ImageFileStore(StudioPaths paths)
         }
     }
 
-    /// <summary>Removes temp files a crash left behind; their final names were never written.</summary>
+    /// <summary>Removes temp files a crash left behind in the folders this store writes; their final names were never written.</summary>
     public int SweepTemporaryFiles()
     {
-        if (!Directory.Exists(paths.DataDirectory))
-        {
-            return 0;
-        }
-
         var count = 0;
-        foreach (var temp in Directory.EnumerateFiles(paths.DataDirectory, "*" + TempSuffix, SearchOption.AllDirectories))
+        foreach (var folder in new[] { "images", "uploads" }.Select(paths.Resolve).Where(Directory.Exists))
         {
-            File.Delete(temp);
-            count++;
+            foreach (var temp in Directory.EnumerateFiles(folder, "*" + TempSuffix, SearchOption.AllDirectories))
+            {
+                File.Delete(temp);
+                count++;
+            }
         }
 
         return count;

@@ -7,9 +7,6 @@ namespace StableDiffusion.Studio.Tests.Generation;
 
 public sealed class HubWatchTests
 {
-    /// <summary>What a hub client receives; the server's JobUpdate seen from outside.</summary>
-    public sealed record WatchedUpdate(Guid JobId, JobStatus Status, int Step, int TotalSteps, string? Error, List<Guid> ImageIds);
-
     [Fact]
     public async Task AnOwnerWatchingTheirJobGetsProgressAndThenFinished()
     {

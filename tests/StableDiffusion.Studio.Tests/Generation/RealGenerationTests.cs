@@ -8,19 +8,12 @@ using StableDiffusion.Studio.Tests.Infrastructure;
 namespace StableDiffusion.Studio.Tests.Generation;
 
 /// <summary>The studio over the real inference library, on the tiny random-weight fixture models.</summary>
-public sealed class RealGenerationTests : IClassFixture<RealGenerationTests.RealStudio>
+public sealed class RealGenerationTests : IClassFixture<RealStudio>
 {
     private const string Model = "fp32-ids-int64-timestep-float32-one";
     private readonly StudioFactory studio;
 
     public RealGenerationTests(RealStudio real) => studio = real.Studio;
-
-    public sealed class RealStudio : IDisposable
-    {
-        public StudioFactory Studio { get; } = new() { RealModels = true };
-
-        public void Dispose() => Studio.Dispose();
-    }
 
     [Fact]
     public async Task EveryFixtureModelIsListedAsAvailableWithItsExecutionProvider()

@@ -40,6 +40,8 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
 
     public int MaxQueuedJobsPerUser { get; init; } = 10;
 
+    public int ShareRequestsPerMinute { get; init; } = 1000;
+
     private bool OwnsDirectory { get; init; } = true;
 
     public FakeImageGenerator Fake { get; } = new();
@@ -54,6 +56,7 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Studio:DataDirectory", DataDirectory);
         builder.UseSetting("Studio:MaxQueuedJobsPerUser", MaxQueuedJobsPerUser.ToString());
+        builder.UseSetting("Studio:ShareRequestsPerMinute", ShareRequestsPerMinute.ToString());
         builder.UseSetting("Inference:ModelsDirectory", FixtureModels);
         builder.UseSetting("Inference:ExecutionProvider", "cpu");
         if (!RealModels)

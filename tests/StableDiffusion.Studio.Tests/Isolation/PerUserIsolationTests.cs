@@ -10,38 +10,11 @@ using StableDiffusion.Studio.Tests.Infrastructure;
 namespace StableDiffusion.Studio.Tests.Isolation;
 
 /// <summary>Anything of user A addressed by user B answers exactly as if it did not exist.</summary>
-public sealed class PerUserIsolationTests : IClassFixture<PerUserIsolationTests.AliceHasAnImage>
+public sealed class PerUserIsolationTests : IClassFixture<AliceHasAnImage>
 {
     private readonly AliceHasAnImage world;
 
     public PerUserIsolationTests(AliceHasAnImage world) => this.world = world;
-
-    public sealed class AliceHasAnImage : IAsyncLifetime
-    {
-        public StudioFactory Studio { get; } = new();
-
-        public JobRecord Job { get; private set; } = default!;
-
-        public ImageRecord Image => Job.Images[0];
-
-        public ComparisonRecord Comparison { get; private set; } = default!;
-
-        public async Task InitializeAsync()
-        {
-            Job = await Studio.GenerateAsync("alice", "alice's secret lighthouse");
-            var comparisons = Studio.Services.GetRequiredService<ComparisonService>();
-            var (comparison, result) = await comparisons.CreateAsync("alice",
-                new ComparisonRequest(Settings.Valid("alice's grid"), [1, 2, 3, 4], ComparisonKind.Seeds, []));
-            Assert.True(result.Succeeded);
-            Comparison = comparison!;
-        }
-
-        public Task DisposeAsync()
-        {
-            Studio.Dispose();
-            return Task.CompletedTask;
-        }
-    }
 
     [Fact]
     public async Task SecondUserCannotOpenFirstUsersImagePage()

@@ -42,4 +42,22 @@ public sealed class DatabaseTests
         Assert.All(job.Images, i => Assert.False(Path.IsPathRooted(i.FilePath)));
         Assert.Empty(Directory.EnumerateFiles(studio.DataDirectory, "*.tmp", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public void HalfWrittenImagesFromACrashAreRemovedAtStart()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("studio-sweep-").FullName;
+        var half = Path.Combine(dataDirectory, "images", "2026-01", "0123.png.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(half)!);
+        File.WriteAllBytes(half, [0x89, 0x50]);
+
+        using (var studio = new StudioFactory { DataDirectory = dataDirectory })
+        {
+            _ = studio.Server;
+
+            Assert.False(File.Exists(half));
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
 }
