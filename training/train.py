@@ -107,6 +107,32 @@ def train_autoencoder(cfg, rng, seconds):
     return encoder, decoder, step + 1
 
 
+def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32):
+    """Decoder alone on the frozen encoder's latents: sharper colours and edges without moving the latent space
+    the UNet was trained in."""
+    decoder.train()
+    optimizer = torch.optim.AdamW(decoder.parameters(), lr=5e-4, weight_decay=0.0)
+    schedule = Schedule(optimizer, 5e-4, 10 ** 6, seconds, warmup=20)
+    step = -1
+    while schedule.running():
+        step += 1
+        _, images = shapes.batch(batch, rng)
+        with torch.no_grad():
+            moments = encoder(images)
+            mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
+            z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        out = decoder(z)
+        loss = F.mse_loss(out, images) + 0.5 * F.l1_loss(out, images)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(decoder.parameters(), 1.0)
+        optimizer.step()
+        if step % 100 == 0:
+            log(f"decoder step {step} loss {loss.item():.4f}")
+    decoder.eval()
+    return step + 1
+
+
 def psnr(encoder, decoder, rng, count=256):
     with torch.no_grad():
         _, images = shapes.batch(count, rng)
@@ -192,7 +218,8 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
         scenes = base + [shapes.sibling(s, rng) for s in base]
         images = shapes.render(scenes, rng)
         ids = caption_ids(tokenizer, scenes)
-        text = F.normalize(projection(pooled(text_encoder(ids), ids)), dim=-1)
+        hidden = pooled(text_encoder(ids), ids)
+        text = F.normalize(projection(hidden), dim=-1)
         image = F.normalize(image_tower(images), dim=-1)
         logits = logit_scale.clamp(max=math.log(100)).exp() * text @ image.T
         keys = torch.tensor([shapes.caption_index(*s) for s in scenes])
@@ -200,6 +227,12 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
         target = same / same.sum(1, keepdim=True)
         loss = 0.5 * (torch.sum(-target * F.log_softmax(logits, 1), 1).mean()
                       + torch.sum(-target * F.log_softmax(logits.T, 1), 1).mean())
+        # The image tower learns colours long before shapes and counts, and until it does the CLIP loss leaves
+        # "circle" and "square" nearly the same (cosine 0.999 after 200 steps). A caption-vs-caption term on the
+        # pooled states themselves (each caption its own class, temperature 0.1) keeps every word apart meanwhile.
+        unit = F.normalize(hidden, dim=-1)
+        text_logits = (unit @ unit.T) / 0.1
+        loss = loss + 0.5 * torch.sum(-target * F.log_softmax(text_logits, 1), 1).mean()
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -226,7 +259,7 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
 
 # ---------------------------------------------------------------- stage 3: UNet
 
-def latent_dataset(cfg, rng, encoder, tokenizer):
+def latent_dataset(cfg, rng, encoder, scaling_factor=None):
     scenes, latents = [], []
     with torch.no_grad():
         for start in range(0, cfg["latents"], 256):
@@ -234,7 +267,7 @@ def latent_dataset(cfg, rng, encoder, tokenizer):
             scenes += batch_scenes
             latents.append(encoder(images)[:, :4])
     latents = torch.cat(latents)
-    scaling_factor = float(1 / latents.std())
+    scaling_factor = scaling_factor or float(1 / latents.std())
     keys = torch.tensor([shapes.caption_index(*s) for s in scenes])
     return latents * scaling_factor, keys, scaling_factor
 
@@ -251,15 +284,17 @@ def text_states(text_encoder, tokenizer):
     return states, row_of_key
 
 
-def train_unet(cfg, latents, keys, states, row_of_key, seconds):
-    torch.manual_seed(3)
+def train_unet(cfg, latents, keys, states, row_of_key, seconds, initial=None, seed=3):
+    torch.manual_seed(seed)
     unet = nets.UNet(context_dim=TEXT_WIDTH)
+    if initial is not None:
+        unet.load_state_dict(initial)
     ema = copy.deepcopy(unet)
     optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
     schedule = Schedule(optimizer, 6e-4, cfg["unet_steps"], seconds, warmup=100)
     ac = sampling.alphas_cumprod().float()
     snr = ac / (1 - ac)
-    generator = torch.Generator().manual_seed(4)
+    generator = torch.Generator().manual_seed(seed + 1)
     step = -1
     while schedule.running():
         step += 1
@@ -390,6 +425,10 @@ def main():
     parser.add_argument("--ae-steps", type=int)
     parser.add_argument("--clip-steps", type=int)
     parser.add_argument("--unet-steps", type=int)
+    parser.add_argument("--resume", type=Path, metavar="CHECKPOINT",
+                        help="keep the VAE and text encoder of a --checkpoint and train its UNet further "
+                             "(with --minutes, first the decoder alone for --decoder-share of the time)")
+    parser.add_argument("--decoder-share", type=float, default=0.0)
     parser.add_argument("--checkpoint", type=Path, help="also save the PyTorch weights here (for evaluate.py --torch)")
     args = parser.parse_args()
     cfg = dict(SMOKE if args.smoke else FULL)
@@ -409,32 +448,57 @@ def main():
     tokenizer = ClipTokenizer(TOKENIZER_FILES)
     started = time.time()
 
-    log("stage 1: autoencoder")
-    encoder, decoder, ae_steps = train_autoencoder(cfg, rng, budget and 0.13 * budget)
-    ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
-    log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+    if args.resume:
+        state = torch.load(args.resume)
+        history = state.get("metrics") or json.loads((args.out / "training_metrics.json").read_text())
+        encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
+        encoder.load_state_dict(state["encoder"])
+        decoder.load_state_dict(state["decoder"])
+        encoder.eval()
+        text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
+        text_encoder.load_state_dict(state["text_encoder"])
+        text_encoder.eval()
+        initial_unet, scaling_factor = state["unet"], state["scaling_factor"]
+        separation_report, steps_run = history["text_separation"], history["steps_run"]
+        log(f"resumed from {args.resume}: {steps_run}")
+        if budget and args.decoder_share:
+            log("decoder fine-tuning")
+            steps_run["decoder_fine_tune_steps"] = steps_run.get("decoder_fine_tune_steps", 0) + fine_tune_decoder(
+                rng, encoder, decoder, args.decoder_share * budget)
+        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256)
+        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+    else:
+        log("stage 1: autoencoder")
+        encoder, decoder, ae_steps = train_autoencoder(cfg, rng, budget and 0.13 * budget)
+        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
+        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
 
-    log("stage 2: text encoder (contrastive)")
-    torch.manual_seed(args.seed + 1)
-    text_encoder, separation_report, clip_steps = train_text_encoder(cfg, rng, tokenizer, budget and 0.13 * budget)
+        log("stage 2: text encoder (contrastive)")
+        torch.manual_seed(args.seed + 1)
+        text_encoder, separation_report, clip_steps = train_text_encoder(cfg, rng, tokenizer,
+                                                                         budget and 0.13 * budget)
+        initial_unet, scaling_factor = None, None
+        steps_run = {"ae_steps": ae_steps, "clip_steps": clip_steps, "unet_steps": 0}
     for kind, r in separation_report.items():
         status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
         log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
             f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
 
     log("stage 3: UNet")
-    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, tokenizer)
+    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, scaling_factor)
     log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
     states, row_of_key = text_states(text_encoder, tokenizer)
     remaining = budget and started + budget - time.time() - 60  # a minute kept for the export
-    unet, unet_steps = train_unet(cfg, latents, keys, states, row_of_key, remaining)
+    unet, unet_steps = train_unet(cfg, latents, keys, states, row_of_key, remaining, initial_unet,
+                                  seed=3 + 100 * bool(args.resume))
+    steps_run["unet_steps"] += unet_steps
 
     log("export")
     rgb_factors, rgb_residual = latent_rgb_factors(decoder, latents, scaling_factor)
     args.out.mkdir(parents=True, exist_ok=True)
     export(args.out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors)
     metrics = {"seed": args.seed, "smoke": args.smoke, "config": cfg, "time_budget_minutes": args.minutes,
-               "steps_run": {"ae_steps": ae_steps, "clip_steps": clip_steps, "unet_steps": unet_steps}, "minutes": round((time.time() - started) / 60, 1),
+               "steps_run": steps_run, "resumed": bool(args.resume), "minutes": round((time.time() - started) / 60, 1),
                "autoencoder_psnr_db": round(ae_psnr, 2), "scaling_factor": scaling_factor,
                "text_separation": separation_report, "latent_rgb_rms_error": rgb_residual,
                "parameters": {"vae_encoder": sum(p.numel() for p in encoder.parameters()),
@@ -445,7 +509,7 @@ def main():
     if args.checkpoint:
         torch.save({"text_encoder": text_encoder.state_dict(), "unet": unet.state_dict(),
                     "encoder": encoder.state_dict(), "decoder": decoder.state_dict(),
-                    "scaling_factor": scaling_factor}, args.checkpoint)
+                    "scaling_factor": scaling_factor, "metrics": metrics}, args.checkpoint)
     log(f"done in {metrics['minutes']} min: {args.out}")
 
 
