@@ -164,8 +164,9 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
             lowerOrderCount++;
         }
 
+        // The history keeps its own copy: callers may reuse the returned preview buffer.
         previousOutput = denoised;
-        return denoised;
+        return (double[])denoised.Clone();
     }
 
     /// <summary>√ᾱ·x₀ + √(1−ᾱ)·ε at σ_i, i.e. α_i·x₀ + σ_i·α_i·ε (diffusers' <c>add_noise</c> with <c>begin_index</c>).</summary>

@@ -69,22 +69,27 @@ public static class SamplerCatalog
             return false;
         }
 
+        // "Uniform" is the timestep-uniform schedule the k-diffusion samplers use by default; only DPM++ 2M
+        // switches between it and Karras. The combined old-style name already fixes Karras.
         var schedule = scheduleType?.Trim() ?? "";
-        var isAutomatic = schedule.Length == 0 || schedule.Equals("Automatic", StringComparison.OrdinalIgnoreCase);
-        var isKarras = schedule.Equals("Karras", StringComparison.OrdinalIgnoreCase);
-        var isUniform = schedule.Equals("Uniform", StringComparison.OrdinalIgnoreCase);
-        var isDpm = samplerId == "dpmpp-2m-karras";
-        id = (isDpm, isAutomatic, isKarras, isUniform) switch
+        var combinedKarras = name.Equals("DPM++ 2M Karras", StringComparison.OrdinalIgnoreCase) || name.Equals("k_dpmpp_2m_ka", StringComparison.OrdinalIgnoreCase);
+        id = samplerId switch
         {
-            (_, true, _, _) => samplerId,
-            (true, _, true, _) => "dpmpp-2m-karras",
-            (true, _, _, true) when !name.Contains("Karras", StringComparison.OrdinalIgnoreCase) && !name.EndsWith("_ka", StringComparison.OrdinalIgnoreCase) => "dpmpp-2m",
-            (false, _, _, true) when samplerId is "euler" or "euler-a" or "lms" or "heun" => samplerId,
+            _ when schedule.Length == 0 || Is(schedule, "Automatic") => samplerId,
+            "dpmpp-2m-karras" when Is(schedule, "Karras") => samplerId,
+            "dpmpp-2m-karras" when Is(schedule, "Uniform") && !combinedKarras => "dpmpp-2m",
+            "euler" or "euler-a" or "lms" or "heun" when Is(schedule, "Uniform") => samplerId,
             _ => null,
         };
         if (id is null)
         {
-            var available = isDpm ? "Automatic, Karras or Uniform" : samplerId is "euler" or "euler-a" or "lms" or "heun" ? "Automatic or Uniform" : "Automatic";
+            var available = samplerId switch
+            {
+                "dpmpp-2m-karras" when combinedKarras => "Automatic or Karras",
+                "dpmpp-2m-karras" => "Automatic, Karras or Uniform",
+                "euler" or "euler-a" or "lms" or "heun" => "Automatic or Uniform",
+                _ => "Automatic",
+            };
             error = $"Schedule type '{scheduleType}' is not available for sampler '{samplerName}' (use {available}).";
             return false;
         }
@@ -92,4 +97,6 @@ public static class SamplerCatalog
         error = null;
         return true;
     }
+
+    private static bool Is(string value, string label) => value.Equals(label, StringComparison.OrdinalIgnoreCase);
 }

@@ -51,7 +51,7 @@ public sealed record SchedulerConfig
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(QuoteNamedFloats(json), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException e)
         {
@@ -78,10 +78,10 @@ public sealed record SchedulerConfig
                 NumTrainTimesteps = Int(root, "num_train_timesteps"),
                 BetaStart = Double(root, "beta_start"),
                 BetaEnd = Double(root, "beta_end"),
-                BetaSchedule = Enum(root, "beta_schedule", ParseBetaSchedule),
+                BetaSchedule = Named(root, "beta_schedule", ParseBetaSchedule),
                 TrainedBetas = DoubleArray(root, "trained_betas"),
-                PredictionType = Enum(root, "prediction_type", ParsePredictionType),
-                TimestepSpacing = Enum(root, "timestep_spacing", ParseTimestepSpacing),
+                PredictionType = Named(root, "prediction_type", ParsePredictionType),
+                TimestepSpacing = Named(root, "timestep_spacing", ParseTimestepSpacing),
                 StepsOffset = Int(root, "steps_offset"),
                 SetAlphaToOne = Bool(root, "set_alpha_to_one"),
                 SkipPrkSteps = Bool(root, "skip_prk_steps"),
@@ -127,6 +127,55 @@ public sealed record SchedulerConfig
         _ => throw new FormatException($"Unsupported timestep_spacing '{value}' (expected leading, linspace or trailing)."),
     };
 
+    /// <summary>
+    /// diffusers saves configs with Python's json.dumps, which writes non-finite floats as bare
+    /// <c>NaN</c>/<c>Infinity</c>/<c>-Infinity</c> (DPM-Solver's <c>"lambda_min_clipped": -Infinity</c>); those are
+    /// not JSON, so they are quoted before parsing.
+    /// </summary>
+    internal static string QuoteNamedFloats(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var result = new System.Text.StringBuilder(json.Length + 16);
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (inString)
+            {
+                result.Append(c);
+                if (c == '\\' && i + 1 < json.Length)
+                {
+                    result.Append(json[++i]);
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            if (c == '"')
+            {
+                inString = true;
+                result.Append(c);
+                continue;
+            }
+
+            var literal = new[] { "-Infinity", "Infinity", "NaN" }.FirstOrDefault(name => string.CompareOrdinal(json, i, name, 0, name.Length) == 0);
+            if (literal is null)
+            {
+                result.Append(c);
+                continue;
+            }
+
+            result.Append('"').Append(literal).Append('"');
+            i += literal.Length - 1;
+        }
+
+        return result.ToString();
+    }
+
     private static JsonElement? Value(JsonElement root, string key) =>
         root.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
@@ -137,7 +186,7 @@ public sealed record SchedulerConfig
         _ => throw WrongType(key, "a string"),
     };
 
-    private static T? Enum<T>(JsonElement root, string key, Func<string, T> parse)
+    private static T? Named<T>(JsonElement root, string key, Func<string, T> parse)
         where T : struct => String(root, key) is { } text ? parse(text) : null;
 
     private static bool? Bool(JsonElement root, string key) => Value(root, key) switch
@@ -169,7 +218,7 @@ public sealed record SchedulerConfig
         _ => throw WrongType(key, "an array of numbers"),
     };
 
-    // diffusers writes non-finite floats as bare NaN/Infinity, which System.Text.Json reads as strings only when quoted.
+    // Non-finite floats arrive quoted (see QuoteNamedFloats).
     private static double Number(JsonElement value, string key) => value.ValueKind switch
     {
         JsonValueKind.Number => value.GetDouble(),

@@ -103,6 +103,16 @@ public sealed class SchedulerConfigTests
     }
 
     [Fact]
+    public void ConfigSavedByDiffusersWithBareInfinityIsRead()
+    {
+        // DPMSolverMultistepScheduler configs are written by Python's json.dumps: -Infinity is not quoted.
+        var config = SchedulerConfig.Parse("""{"_class_name": "DPMSolverMultistepScheduler", "lambda_min_clipped": -Infinity, "variance_type": null, "note": "NaN stays text", "solver_order": 2}""");
+
+        Assert.Equal(2, config.SolverOrder);
+        Assert.True(config.IsPresent("lambda_min_clipped"));
+    }
+
+    [Fact]
     public void UnknownSchedulerIdIsAClearError()
     {
         var error = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("dpmpp-3m", SchedulerConfig.Empty));
