@@ -209,7 +209,7 @@ def save_grid(scenes, images, path, rows=12):
     for r in range(rows):
         for c in range(len(SEEDS)):
             grid[r * size:(r + 1) * size, c * size:(c + 1) * size] = images[r][c]
-    Image.fromarray(grid).save(path)
+    Image.fromarray(grid).resize((grid.shape[1] * 2, grid.shape[0] * 2), Image.NEAREST).save(path, optimize=True)
     Path(path).with_suffix(".txt").write_text("\n".join(shapes.caption(*s) for s in scenes[:rows]) + "\n")
 
 

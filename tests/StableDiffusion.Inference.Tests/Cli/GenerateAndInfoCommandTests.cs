@@ -51,6 +51,19 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
     }
 
     [Fact]
+    public void WithoutModelGenerateUsesTheEmbeddedTinyShapesModel()
+    {
+        var file = Path.Combine(output.FullName, "embedded.png");
+
+        var (exitCode, _, stderr) = Run("generate", "--prompt", "a red circle", "--steps", "2", "--seed", "3", "--provider", "cpu", "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        var parsed = Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(file))!);
+        Assert.Equal("tiny-shapes", parsed.Model);
+        Assert.Equal((2, 3L), (parsed.Steps, parsed.Seed));
+    }
+
+    [Fact]
     public void ImageToImageFromTheCommandLineRecordsTheStrength()
     {
         var init = Path.Combine(output.FullName, "init.png");

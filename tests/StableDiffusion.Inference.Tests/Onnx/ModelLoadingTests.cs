@@ -93,6 +93,17 @@ public sealed class ModelLoadingTests
     }
 
     [Fact]
+    public void EmbeddedModelHasAFourTimesVaeItsOwnDefaultsAndPreviewFactors()
+    {
+        using var model = StableDiffusionModel.Load(Path.Combine(ModelFixtures.RepositoryRoot, "models", "tiny-shapes"), Cpu);
+
+        Assert.Equal(4, model.VaeScaleFactor);
+        Assert.True(model.HasLatentRgbFactors);
+        Assert.NotEqual(ModelDefaults.StableDiffusion15, model.Defaults);
+        Assert.Equal((64, 64), (model.Defaults.Width, model.Defaults.Height));
+    }
+
+    [Fact]
     public void ModelFolderListsOnlyFoldersWithAModelIndex()
     {
         var models = ModelFolder.List(Path.GetDirectoryName(ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne))!);
