@@ -2,6 +2,7 @@ using StableDiffusion.Studio;
 using StableDiffusion.Studio.Components;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Security;
 
 // appsettings.json and wwwroot live at the repository root (or next to the published app).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = StudioContentRoot.Find() });
@@ -13,6 +14,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 
+app.UseStudioSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseStaticFiles();
 app.UseAuthentication();
@@ -22,7 +24,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapStudioEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 // Migrations, interrupted-job recovery and the temp-file sweep happen before the first request.
 await app.PrepareStudioAsync();

@@ -56,6 +56,10 @@ public static class StudioServiceCollectionExtensions
         services.AddScoped<GenerationService>();
         services.AddScoped<ReconnectNotifier>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
+        services.AddSingleton<OpenCircuits>();
+        services.AddScoped<CircuitLimitHandler>();
+        services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<CircuitLimitHandler>());
+        services.AddSingleton<SubmitRateLimit>();
         return builder;
     }
 

@@ -18,6 +18,7 @@ public sealed partial class JobQueue(
     ImageFileStore files,
     IImageGenerator generator,
     JobProgressFeed feed,
+    SubmitRateLimit submitLimit,
     IOptions<StudioOptions> options,
     ILogger<JobQueue> logger)
 {
@@ -43,6 +44,11 @@ public sealed partial class JobQueue(
             {
                 return SubmitResult.Failed(errors);
             }
+        }
+
+        if (submitLimit.TryAcquire(ownerId) is { } tooFast)
+        {
+            return SubmitResult.Failed("", tooFast);
         }
 
         // Every cell shares the one init image, so it is read (and re-encoded) once.
