@@ -43,6 +43,7 @@ public static class StudioServiceCollectionExtensions
             sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
         services.AddSingleton<DatabaseWriter>();
         services.AddSingleton<ImageFileStore>();
+        services.AddSingleton<MissingImageFiles>();
 
         services.AddSingleton<IImageGenerator, OnnxImageGenerator>();
         services.AddSingleton<JobProgressFeed>();
