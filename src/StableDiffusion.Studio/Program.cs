@@ -1,4 +1,5 @@
 using StableDiffusion.Studio;
+using StableDiffusion.Studio.Api;
 using StableDiffusion.Studio.Components;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Persistence;
@@ -7,6 +8,7 @@ using StableDiffusion.Studio.Security;
 // appsettings.json and wwwroot live at the repository root (or next to the published app).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = StudioContentRoot.Find() });
 builder.AddStudioServices();
+builder.AddStudioApi();
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -18,12 +20,14 @@ app.UseStudioSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseStudioApi();
 app.UseAnonymousIdentity();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapStudioEndpoints();
+app.MapStudioApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 // Migrations, interrupted-job recovery and the temp-file sweep happen before the first request.

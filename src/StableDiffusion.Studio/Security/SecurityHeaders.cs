@@ -1,3 +1,5 @@
+using StableDiffusion.Studio.Api;
+
 namespace StableDiffusion.Studio.Security;
 
 /// <summary>
@@ -22,7 +24,9 @@ public static class SecurityHeaders
         response.OnStarting(() =>
         {
             response.Headers.XContentTypeOptions = "nosniff";
-            if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            // The API reference page (Scalar) runs an inline script of its own: it keeps the browser's defaults.
+            if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true
+                && !context.Request.Path.StartsWithSegments(StudioApi.DocsPath))
             {
                 response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 response.Headers.XFrameOptions = "DENY";

@@ -1,0 +1,15 @@
+namespace StableDiffusion.Studio.Data;
+
+/// <summary>
+/// The A1111 "options" one user's programs set. A1111 keeps them for the whole server (a client switching the
+/// model switches it for everyone); here each user has their own.
+/// </summary>
+public sealed class ApiOptionsRecord
+{
+    public required string OwnerId { get; set; }
+
+    /// <summary>The model name <c>sd_model_checkpoint</c> was set to; null for the studio's default.</summary>
+    public string? Model { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,358 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Scheduling;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio.Api;
+
+/// <summary>
+/// AUTOMATIC1111's /sdapi/v1 (modules/api/api.py) for the programs that speak it: Open WebUI, SillyTavern, Discord
+/// bots, scripts. Unlike A1111, everything is per user: a call blocks until its images are done but waits in the
+/// studio's shared, fair queue; progress, interrupt and skip touch only the caller's own job; options only the
+/// caller's own default model.
+/// </summary>
+public static class A1111Endpoints
+{
+    public const string Prefix = "/sdapi/v1";
+
+    private static readonly Dictionary<string, string> FieldNames = new()
+    {
+        ["Prompt"] = "prompt", ["Negative prompt"] = "negative_prompt", ["Seed"] = "seed", ["Steps"] = "steps",
+        ["CFG scale"] = "cfg_scale", ["Sampler"] = "sampler_name", ["Width"] = "width", ["Height"] = "height",
+        ["Batch count"] = "batch_size", ["Model"] = "override_settings.sd_model_checkpoint", ["Init image"] = "init_images",
+        ["Denoising strength"] = "denoising_strength",
+    };
+
+    public static RouteGroupBuilder MapA1111Api(this RouteGroupBuilder api)
+    {
+        api.MapPost("/txt2img", (Delegate)((HttpContext context) => GenerateAsync(context, imageToImage: false))).Accepts<JsonObject>("application/json")
+            .WithSummary("A1111 txt2img: blocks until the images are done");
+        api.MapPost("/img2img", (Delegate)((HttpContext context) => GenerateAsync(context, imageToImage: true))).Accepts<JsonObject>("application/json")
+            .WithSummary("A1111 img2img: blocks until the images are done");
+        api.MapGet("/progress", ProgressAsync).WithSummary("Progress of your own running job");
+        api.MapPost("/interrupt", async (HttpContext context, JobQueue queue) =>
+        {
+            await StopOwnJobAsync(context, queue);
+            return TypedResults.Json(new JsonObject());
+        }).WithSummary("Stop your own current job");
+        api.MapPost("/skip", async (HttpContext context, JobQueue queue) =>
+        {
+            // The studio runs a batch as one job, so there is no "next image" to skip to: skip stops the job.
+            await StopOwnJobAsync(context, queue);
+            return TypedResults.Json<JsonNode?>(null);
+        }).WithSummary("As interrupt: the studio runs a batch as one job");
+        api.MapGet("/samplers", Samplers);
+        api.MapGet("/schedulers", Schedulers);
+        api.MapGet("/sd-models", (ApiModelCatalog models) => TypedResults.Json(new JsonArray([.. models.Available.Select(ModelJson)])));
+        api.MapGet("/options", GetOptionsAsync).WithSummary("Your options (sd_model_checkpoint is your own default model)");
+        api.MapPost("/options", SetOptionsAsync).Accepts<JsonObject>("application/json").WithSummary("Set your own default model");
+        api.MapPost("/png-info", (Delegate)PngInfoAsync).Accepts<JsonObject>("application/json");
+        api.MapPost("/refresh-checkpoints", () => TypedResults.Json<JsonNode?>(null));
+
+        // Lists of things the studio does not have, answered empty so that probing clients carry on.
+        foreach (var path in new[] { "upscalers", "latent-upscale-modes", "sd-vae", "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
+        {
+            api.MapGet("/" + path, () => TypedResults.Json(new JsonArray()));
+        }
+
+        api.MapGet("/embeddings", () => TypedResults.Json(new JsonObject { ["loaded"] = new JsonObject(), ["skipped"] = new JsonObject() }));
+        return api;
+    }
+
+    private static async Task<IResult> GenerateAsync(HttpContext context, bool imageToImage)
+    {
+        var services = context.RequestServices;
+        var models = services.GetRequiredService<ApiModelCatalog>();
+        var options = services.GetRequiredService<ApiOptionsStore>();
+        var generations = services.GetRequiredService<ApiGenerations>();
+        var queue = services.GetRequiredService<JobQueue>();
+        var files = services.GetRequiredService<ImageFileStore>();
+        var ownerId = context.User.StudioUserId()!;
+        var cancellationToken = context.RequestAborted;
+
+        if (await ReadBodyAsync(context) is not { } body)
+        {
+            return ApiProblems.Invalid("body", "The body must be a JSON object.");
+        }
+
+        var checkpoint = (body["override_settings"] as JsonObject)?["sd_model_checkpoint"];
+        var checkpointName = checkpoint?.GetValueKind() == JsonValueKind.String ? checkpoint.GetValue<string>() : null;
+        var model = checkpointName is null ? await options.ModelOfAsync(ownerId, cancellationToken) : models.Find(checkpointName);
+        if (model is null)
+        {
+            return ApiProblems.Invalid("override_settings.sd_model_checkpoint", checkpointName is null
+                ? "No model is available."
+                : $"Model '{checkpointName}' not found. Available: {string.Join(", ", models.Available.Select(m => m.Title))}.");
+        }
+
+        var request = A1111RequestReader.Read(body, imageToImage, model);
+        if (request.Errors.Count > 0)
+        {
+            return ApiProblems.Invalid(request.Errors, field => field);
+        }
+
+        if (checkpointName is not null && body["override_settings_restore_afterwards"]?.GetValueKind() == JsonValueKind.False)
+        {
+            // A1111 then keeps the override as the new setting; here it becomes the caller's own default model.
+            await options.SetModelAsync(ownerId, model, cancellationToken);
+        }
+
+        var submission = await generations.SubmitAsync(ownerId, request.Settings, cancellationToken);
+        if (submission.QueueFull)
+        {
+            return ApiProblems.QueueFull(context.Response, submission.RetryAfter!.Value, queue.MaxQueuedJobsPerUser);
+        }
+
+        if (submission.Job is null)
+        {
+            return ApiProblems.Invalid(submission.Errors, label => FieldNames.GetValueOrDefault(label, label));
+        }
+
+        JobRecord job;
+        try
+        {
+            job = await generations.WaitAsync(ownerId, submission.Job.Id, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller hung up: nobody will read these images, so the GPU goes to the next job.
+            await queue.CancelAsync(ownerId, submission.Job.Id, CancellationToken.None);
+            return TypedResults.Empty;
+        }
+
+        if (job.Status == JobStatus.Failed)
+        {
+            return TypedResults.Problem($"The generation failed: {job.Error}", statusCode: StatusCodes.Status500InternalServerError,
+                title: "Generation failed");
+        }
+
+        var images = new JsonArray();
+        if (request.SendImages)
+        {
+            foreach (var image in job.Images.OrderBy(i => i.Index))
+            {
+                images.Add(Convert.ToBase64String(await files.ReadAsync(image.FilePath, CancellationToken.None)));
+            }
+        }
+
+        return TypedResults.Json(new JsonObject
+        {
+            ["images"] = images,
+            ["parameters"] = request.Parameters,
+            ["info"] = A1111Info.Write(job, request, model),
+        });
+    }
+
+    private static async Task<JsonObject> ProgressAsync(HttpContext context, JobQueue queue, JobProgressFeed feed, bool? skip_current_image)
+    {
+        var active = await queue.ListActiveAsync(context.User.StudioUserId()!, context.RequestAborted);
+        var running = active.FirstOrDefault(j => j.Status == JobStatus.Running);
+        var waiting = active.Count(j => j.Status == JobStatus.Queued);
+        var textInfo = waiting > 0 ? $"{waiting} of your jobs waiting in the queue" : null;
+        if (running is null)
+        {
+            return ProgressJson(0, 0, State(false, "", 0, "0", 0, 0, 0), null, textInfo);
+        }
+
+        var update = feed.Latest(running.Id);
+        var jobCount = Math.Max(1, running.BatchCount);
+        var jobNo = update?.ImageIndex ?? 0;
+        var step = update?.Step ?? 0;
+        var steps = Math.Max(1, update?.TotalSteps ?? running.Steps);
+        // modules/progress.py: 0.01 + job_no/job_count + (1/job_count)·(sampling_step/sampling_steps), capped at 1.
+        var progress = Math.Min(1, 0.01 + (double)jobNo / jobCount + 1.0 / jobCount * step / steps);
+        var elapsed = (DateTime.UtcNow - (running.StartedAt ?? DateTime.UtcNow)).TotalSeconds;
+        var etaRelative = elapsed / progress - elapsed;
+        var preview = skip_current_image != true && update?.Preview is { } png ? Convert.ToBase64String(png) : null;
+        var timestamp = (running.StartedAt ?? running.CreatedAt).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        return ProgressJson(progress, etaRelative, State(false, $"Batch {jobNo + 1} out of {jobCount}", jobCount, timestamp, jobNo, step, steps),
+            preview, textInfo);
+    }
+
+    private static JsonObject ProgressJson(double progress, double etaRelative, JsonObject state, string? currentImage, string? textInfo) => new()
+    {
+        ["progress"] = progress,
+        ["eta_relative"] = etaRelative,
+        ["state"] = state,
+        ["current_image"] = currentImage,
+        ["textinfo"] = textInfo,
+        ["current_task"] = null,
+    };
+
+    private static JsonObject State(bool interrupted, string job, int jobCount, string timestamp, int jobNo, int step, int steps) => new()
+    {
+        ["skipped"] = false,
+        ["interrupted"] = interrupted,
+        ["stopping_generation"] = false,
+        ["job"] = job,
+        ["job_count"] = jobCount,
+        ["job_timestamp"] = timestamp,
+        ["job_no"] = jobNo,
+        ["sampling_step"] = step,
+        ["sampling_steps"] = steps,
+    };
+
+    /// <summary>The caller's running job, or when none runs their oldest waiting one: what "my generation" means to them.</summary>
+    private static async Task StopOwnJobAsync(HttpContext context, JobQueue queue)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var active = await queue.ListActiveAsync(ownerId, context.RequestAborted);
+        var target = active.FirstOrDefault(j => j.Status == JobStatus.Running) ?? active.FirstOrDefault();
+        if (target is not null)
+        {
+            await queue.CancelAsync(ownerId, target.Id, context.RequestAborted);
+        }
+    }
+
+    private static IResult Samplers() =>
+        TypedResults.Json(new JsonArray([.. SamplerCatalog.All.GroupBy(s => s.SamplerName).Select(g => (JsonNode)new JsonObject
+        {
+            ["name"] = g.Key,
+            ["aliases"] = new JsonArray([.. g.Select(s => s.Id).Concat(g.Select(s => s.DisplayName)).Where(a => a != g.Key).Distinct().Select(a => (JsonNode)a)]),
+            ["options"] = new JsonObject(),
+        })]));
+
+    // The schedule types the catalog maps (modules/sd_schedulers.py names and labels).
+    private static IResult Schedulers() =>
+        TypedResults.Json(new JsonArray(
+            SchedulerJson("automatic", "Automatic", -1),
+            SchedulerJson("uniform", "Uniform", -1),
+            SchedulerJson("karras", "Karras", 7.0)));
+
+    private static JsonObject SchedulerJson(string name, string label, double rho) => new()
+    {
+        ["name"] = name,
+        ["label"] = label,
+        ["aliases"] = null,
+        ["default_rho"] = rho,
+        ["need_inner_model"] = false,
+    };
+
+    private static JsonNode ModelJson(ApiModel model) => new JsonObject
+    {
+        ["title"] = model.Title,
+        ["model_name"] = model.Name,
+        ["hash"] = model.Hash,
+        ["sha256"] = model.Sha256,
+        ["filename"] = $"{model.Name}/unet/model.onnx",
+        ["config"] = null,
+    };
+
+    private static async Task<IResult> GetOptionsAsync(HttpContext context, ApiOptionsStore options)
+    {
+        var model = await options.ModelOfAsync(context.User.StudioUserId()!, context.RequestAborted);
+        return TypedResults.Json(new JsonObject
+        {
+            ["sd_model_checkpoint"] = model?.Title,
+            ["sd_checkpoint_hash"] = model?.Sha256,
+            ["sd_vae"] = "Automatic",
+            ["CLIP_stop_at_last_layers"] = 1,
+            ["samples_format"] = "png",
+            ["eta_noise_seed_delta"] = 0,
+            ["live_previews_enable"] = true,
+        });
+    }
+
+    private static async Task<IResult> SetOptionsAsync(HttpContext context, ApiOptionsStore options, ApiModelCatalog models)
+    {
+        if (await ReadBodyAsync(context) is not { } body)
+        {
+            return ApiProblems.Invalid("body", "The body must be a JSON object.");
+        }
+
+        // Other keys are accepted and ignored, as clients post back the whole dictionary they read.
+        if (body["sd_model_checkpoint"] is { } checkpoint)
+        {
+            var name = checkpoint.GetValueKind() == JsonValueKind.String ? checkpoint.GetValue<string>() : null;
+            if (models.Find(name) is not { } model)
+            {
+                return ApiProblems.Invalid("sd_model_checkpoint",
+                    $"Model '{name}' not found. Available: {string.Join(", ", models.Available.Select(m => m.Title))}.");
+            }
+
+            await options.SetModelAsync(context.User.StudioUserId()!, model, context.RequestAborted);
+        }
+
+        return TypedResults.Json<JsonNode?>(null);
+    }
+
+    private static async Task<IResult> PngInfoAsync(HttpContext context)
+    {
+        if (await ReadBodyAsync(context) is not { } body)
+        {
+            return ApiProblems.Invalid("body", "The body must be a JSON object.");
+        }
+
+        var text = body["image"]?.GetValueKind() == JsonValueKind.String ? body["image"]!.GetValue<string>() : null;
+        if (!Base64Image.TryDecode(text, out var bytes))
+        {
+            return ApiProblems.Invalid("image", "image must be a base64 image or a data: URI.");
+        }
+
+        var info = PngInfo.ReadParameters(bytes) ?? "";
+        return TypedResults.Json(new JsonObject
+        {
+            ["info"] = info,
+            ["items"] = new JsonObject(),
+            ["parameters"] = ParsedParameters(info),
+        });
+    }
+
+    /// <summary>As modules/infotext_utils.py <c>parse_generation_parameters</c>: string values, sizes split into "-1"/"-2".</summary>
+    private static JsonObject ParsedParameters(string info)
+    {
+        var parsed = new JsonObject();
+        if (!Infotext.TryParse(info, out var settings))
+        {
+            return parsed;
+        }
+
+        parsed["Prompt"] = settings.Prompt;
+        parsed["Negative prompt"] = settings.NegativePrompt;
+        parsed["Steps"] = settings.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parsed["Sampler"] = settings.Sampler;
+        parsed["Schedule type"] = settings.ScheduleType ?? "Automatic";
+        parsed["CFG scale"] = settings.CfgScale.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parsed["Seed"] = settings.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parsed["Size-1"] = settings.Width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parsed["Size-2"] = settings.Height.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (settings.ModelHash is not null)
+        {
+            parsed["Model hash"] = settings.ModelHash;
+        }
+
+        if (settings.Model is not null)
+        {
+            parsed["Model"] = settings.Model;
+        }
+
+        if (settings.DenoisingStrength is { } strength)
+        {
+            parsed["Denoising strength"] = strength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        parsed["RNG"] = settings.Rng ?? "GPU";
+        foreach (var (key, value) in settings.Extra)
+        {
+            parsed[key] = value;
+        }
+
+        return parsed;
+    }
+
+    private static async Task<JsonObject?> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

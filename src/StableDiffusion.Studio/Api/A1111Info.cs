@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Scheduling;
+using StableDiffusion.Studio.Data;
+
+namespace StableDiffusion.Studio.Api;
+
+/// <summary>
+/// The <c>info</c> string of A1111's txt2img/img2img answers: <c>Processed.js()</c> (modules/processing.py) as
+/// JSON text, plus what the studio adds: <c>ignored_fields</c>, <c>notes</c>, the job and image ids, and the status.
+/// </summary>
+public static class A1111Info
+{
+    public static string Write(JobRecord job, A1111Translation request, ApiModel model)
+    {
+        var images = job.Images.OrderBy(i => i.Index).ToList();
+        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, job.BatchCount).Select(i => job.Seed + i).ToList();
+        var sampler = SamplerCatalog.All.FirstOrDefault(s => s.Id == job.Scheduler);
+        var info = new JsonObject
+        {
+            ["prompt"] = job.Prompt,
+            ["all_prompts"] = Repeat(job.Prompt, seeds.Count),
+            ["negative_prompt"] = job.NegativePrompt,
+            ["all_negative_prompts"] = Repeat(job.NegativePrompt, seeds.Count),
+            ["seed"] = seeds[0],
+            ["all_seeds"] = new JsonArray([.. seeds.Select(s => (JsonNode)s)]),
+            ["subseed"] = -1,
+            ["all_subseeds"] = new JsonArray([.. seeds.Select(_ => (JsonNode)(-1))]),
+            ["subseed_strength"] = 0,
+            ["width"] = job.Width,
+            ["height"] = job.Height,
+            ["sampler_name"] = sampler?.SamplerName ?? job.Scheduler,
+            ["scheduler"] = sampler?.ScheduleType ?? "Automatic",
+            ["cfg_scale"] = job.GuidanceScale,
+            ["steps"] = job.Steps,
+            ["batch_size"] = request.BatchSize,
+            ["restore_faces"] = false,
+            ["face_restoration_model"] = null,
+            ["sd_model_name"] = job.Model,
+            ["sd_model_hash"] = model.Hash,
+            ["sd_vae_name"] = null,
+            ["sd_vae_hash"] = null,
+            ["seed_resize_from_w"] = -1,
+            ["seed_resize_from_h"] = -1,
+            ["denoising_strength"] = job.Strength,
+            ["extra_generation_params"] = new JsonObject(),
+            ["index_of_first_image"] = 0,
+            ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
+            ["styles"] = new JsonArray(),
+            ["job_timestamp"] = job.CreatedAt.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
+            ["clip_skip"] = 1,
+            ["is_using_inpainting_conditioning"] = false,
+            ["version"] = "stable-diffusion-studio",
+            ["ignored_fields"] = new JsonArray([.. request.IgnoredFields.Select(f => (JsonNode)f)]),
+            ["notes"] = new JsonArray([.. request.Notes.Select(n => (JsonNode)n)]),
+            ["status"] = GenerationMapping.StatusName(job.Status),
+            ["job_id"] = job.Id.ToString(),
+            ["image_ids"] = new JsonArray([.. images.Select(i => (JsonNode)i.Id.ToString())]),
+        };
+        return info.ToJsonString();
+    }
+
+    private static JsonArray Repeat(string text, int count) => new([.. Enumerable.Repeat(text, count).Select(t => (JsonNode)t)]);
+}

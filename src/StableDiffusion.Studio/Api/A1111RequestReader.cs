@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Scheduling;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Api;
+
+/// <summary>
+/// Reads A1111's <c>StableDiffusionTxt2ImgProcessingAPI</c> / <c>Img2ImgProcessingAPI</c> bodies
+/// (modules/api/models.py): every field optional, A1111's API defaults where one is missing (steps 50, sampler
+/// Euler, CFG 7, seed -1). Fields the studio does not implement are accepted; the ones set to something that
+/// would change the picture are listed as ignored. Hires-fix fields count only with <c>enable_hr</c>, as in A1111.
+/// </summary>
+public static class A1111RequestReader
+{
+    public const int DefaultSteps = 50;
+    public const double DefaultCfgScale = 7.0;
+    public const string DefaultSampler = "Euler";
+    public const int DefaultSize = 512;
+    public const double DefaultDenoisingStrength = 0.75;
+
+    private static readonly HashSet<string> TextToImageFields =
+    [
+        "prompt", "negative_prompt", "seed", "sampler_name", "sampler_index", "scheduler", "batch_size", "n_iter", "steps",
+        "cfg_scale", "width", "height", "override_settings", "override_settings_restore_afterwards", "send_images",
+    ];
+
+    private static readonly HashSet<string> ImageToImageFields =
+        [.. TextToImageFields, "init_images", "denoising_strength", "include_init_images"];
+
+    // Values that ask for nothing the studio does not do: A1111's defaults, and what the studio always does (it
+    // always saves to the gallery, and resizes the init image to the requested size, as resize_mode 0).
+    private static readonly Dictionary<string, JsonNode[]> Unremarkable = new()
+    {
+        ["subseed"] = [-1], ["subseed_strength"] = [0], ["seed_resize_from_h"] = [-1, 0], ["seed_resize_from_w"] = [-1, 0],
+        ["save_images"] = [true], ["resize_mode"] = [0], ["mask_blur"] = [4], ["inpainting_fill"] = [0],
+        ["inpaint_full_res"] = [true], ["inpaint_full_res_padding"] = [0, 32], ["inpainting_mask_invert"] = [0],
+        ["initial_noise_multiplier"] = [1], ["clip_skip"] = [1], ["CLIP_stop_at_last_layers"] = [1], ["s_noise"] = [1],
+        ["sd_vae"] = ["Automatic", "None"], ["denoising_strength"] = [DefaultDenoisingStrength],
+    };
+
+    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model)
+    {
+        var errors = new Dictionary<string, string>();
+        var notes = new List<string>();
+        var prompt = ReadString(body, "prompt", errors) ?? "";
+        var negative = ReadString(body, "negative_prompt", errors) ?? "";
+        var seed = ReadNumber(body, "seed", errors) is { } s ? (long)s : -1;
+        var steps = ReadInt(body, "steps", errors) ?? DefaultSteps;
+        var cfgScale = ReadNumber(body, "cfg_scale", errors) ?? DefaultCfgScale;
+        var batchSize = ReadInt(body, "batch_size", errors) ?? 1;
+        var iterations = ReadInt(body, "n_iter", errors) ?? 1;
+        var sendImages = ReadBool(body, "send_images", errors) ?? true;
+
+        var (width, height) = (ReadInt(body, "width", errors), ReadInt(body, "height", errors));
+        var native = model.Info.Defaults;
+        if (width is null || height is null)
+        {
+            // A1111 assumes 512×512, which is an SD 1.5 model's native size; a model made for another size (the
+            // embedded 64×64 one) would be asked for a size it never saw, so a missing size is the model's own.
+            if (native.Width != DefaultSize || native.Height != DefaultSize)
+            {
+                notes.Add($"width/height not given: used {model.Name}'s native size {width ?? native.Width}x{height ?? native.Height} instead of A1111's {DefaultSize}x{DefaultSize}");
+            }
+
+            width ??= native.Width;
+            height ??= native.Height;
+        }
+
+        var samplerName = NonEmpty(ReadString(body, "sampler_name", errors)) ?? NonEmpty(ReadString(body, "sampler_index", errors)) ?? DefaultSampler;
+        var scheduleType = NonEmpty(ReadString(body, "scheduler", errors));
+        // With a schedule type the pair is A1111's (1.9+); alone, the name may also be an old combined one or an id.
+        string? scheduler = null;
+        string? samplerError = null;
+        if (scheduleType is null)
+        {
+            scheduler = Samplers.IdOf(samplerName);
+        }
+        else if (SamplerCatalog.TryFromA1111(samplerName, scheduleType, out var pair, out samplerError))
+        {
+            scheduler = pair;
+        }
+
+        if (scheduler is null)
+        {
+            SamplerCatalog.TryFromA1111(samplerName, null, out var known, out var unknownError);
+            // A known sampler with a schedule it cannot take is the scheduler's fault, not the sampler's.
+            var field = known is not null ? "scheduler" : body.ContainsKey("sampler_name") ? "sampler_name" : "sampler_index";
+            errors[field] = (known is not null ? samplerError : unknownError) ?? $"Sampler '{samplerName}' not found.";
+        }
+
+        if (batchSize < 1)
+        {
+            errors["batch_size"] = "batch_size must be at least 1.";
+        }
+
+        if (iterations < 1)
+        {
+            errors["n_iter"] = "n_iter must be at least 1.";
+        }
+
+        var total = (long)batchSize * iterations;
+        if (total > GenerationLimits.MaxBatchCount)
+        {
+            errors["batch_size"] = $"n_iter × batch_size is {total}; the studio makes at most {GenerationLimits.MaxBatchCount} images per request.";
+        }
+
+        byte[]? init = null;
+        var strength = DefaultDenoisingStrength;
+        if (imageToImage)
+        {
+            strength = ReadNumber(body, "denoising_strength", errors) ?? DefaultDenoisingStrength;
+            if (body["init_images"] is not JsonArray { Count: > 0 } images || images[0]?.GetValueKind() != JsonValueKind.String
+                || !Base64Image.TryDecode(images[0]!.GetValue<string>(), out init))
+            {
+                errors["init_images"] = "img2img needs init_images: a list with one base64 PNG, JPEG or WebP (or a data: URI).";
+            }
+            else if (images.Count > 1)
+            {
+                notes.Add("init_images has several images: only the first is used");
+            }
+        }
+
+        var settings = new JobSettings
+        {
+            Prompt = prompt,
+            NegativePrompt = negative,
+            Seed = seed,
+            Steps = steps,
+            GuidanceScale = cfgScale,
+            Scheduler = scheduler ?? "",
+            Width = width.Value,
+            Height = height.Value,
+            BatchCount = (int)Math.Clamp(total, 0, int.MaxValue),
+            Model = model.Name,
+            InitImage = init,
+            Strength = strength,
+        };
+
+        var entry = scheduler is null ? null : SamplerCatalog.Get(scheduler);
+        var parameters = (JsonObject)body.DeepClone();
+        parameters["prompt"] = prompt;
+        parameters["negative_prompt"] = negative;
+        parameters["seed"] = seed;
+        parameters["sampler_name"] = entry?.SamplerName ?? samplerName;
+        parameters["scheduler"] = entry?.ScheduleType ?? "Automatic";
+        parameters["steps"] = steps;
+        parameters["cfg_scale"] = cfgScale;
+        parameters["width"] = width;
+        parameters["height"] = height;
+        parameters["batch_size"] = batchSize;
+        parameters["n_iter"] = iterations;
+        parameters["send_images"] = sendImages;
+        if (imageToImage)
+        {
+            parameters["denoising_strength"] = strength;
+            // As A1111's img2imgapi: the images are not sent back unless asked for.
+            if (ReadBool(body, "include_init_images", errors) != true)
+            {
+                parameters["init_images"] = null;
+                parameters["mask"] = null;
+            }
+        }
+
+        return new A1111Translation(settings, errors, IgnoredFields(body, imageToImage), notes, batchSize, sendImages, parameters);
+    }
+
+    private static List<string> IgnoredFields(JsonObject body, bool imageToImage)
+    {
+        var used = imageToImage ? ImageToImageFields : TextToImageFields;
+        var hires = body["enable_hr"] is JsonValue hr && hr.GetValueKind() == JsonValueKind.True;
+        var ignored = new List<string>();
+        foreach (var (field, value) in body)
+        {
+            var hiresOnly = field.StartsWith("hr_", StringComparison.Ordinal) || field is "firstphase_width" or "firstphase_height"
+                || (!imageToImage && field == "denoising_strength");
+            if (used.Contains(field) || (hiresOnly && !hires) || !Matters(field, value))
+            {
+                continue;
+            }
+
+            ignored.Add(field);
+        }
+
+        if (body["override_settings"] is JsonObject overrides)
+        {
+            ignored.AddRange(overrides
+                .Where(pair => pair.Key != "sd_model_checkpoint" && Matters(pair.Key, pair.Value))
+                .Select(pair => "override_settings." + pair.Key));
+        }
+
+        return ignored;
+    }
+
+    private static bool Matters(string field, JsonNode? value)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        if (Unremarkable.TryGetValue(field, out var plain))
+        {
+            return !plain.Any(p => SameValue(p, value));
+        }
+
+        return value.GetValueKind() switch
+        {
+            JsonValueKind.False or JsonValueKind.Null => false,
+            JsonValueKind.String => value.GetValue<string>().Length > 0,
+            JsonValueKind.Array => value.AsArray().Count > 0,
+            JsonValueKind.Object => value.AsObject().Count > 0,
+            _ => true,
+        };
+    }
+
+    private static bool SameValue(JsonNode expected, JsonNode actual) =>
+        (expected.GetValueKind(), actual.GetValueKind()) switch
+        {
+            // Compared as numbers, so 2 and 2.0 are the same value.
+            (JsonValueKind.Number, JsonValueKind.Number) => AsDouble(expected) == AsDouble(actual),
+            _ => JsonNode.DeepEquals(expected, actual),
+        };
+
+    private static double AsDouble(JsonNode number) => double.Parse(number.ToJsonString(), CultureInfo.InvariantCulture);
+
+    private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static string? ReadString(JsonObject body, string field, Dictionary<string, string> errors)
+    {
+        var value = body[field];
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.GetValueKind() == JsonValueKind.String)
+        {
+            return value.GetValue<string>();
+        }
+
+        errors[field] = $"{field} must be a string.";
+        return null;
+    }
+
+    private static double? ReadNumber(JsonObject body, string field, Dictionary<string, string> errors)
+    {
+        var value = body[field];
+        switch (value?.GetValueKind())
+        {
+            case null:
+                return null;
+            case JsonValueKind.Number:
+                return AsDouble(value);
+            // Pydantic coerces numeric strings, and so do clients that build bodies from text boxes.
+            case JsonValueKind.String when double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+            default:
+                errors[field] = $"{field} must be a number.";
+                return null;
+        }
+    }
+
+    private static int? ReadInt(JsonObject body, string field, Dictionary<string, string> errors)
+    {
+        var number = ReadNumber(body, field, errors);
+        if (number is null)
+        {
+            return null;
+        }
+
+        if (number != Math.Floor(number.Value) || number is < int.MinValue or > int.MaxValue)
+        {
+            errors[field] = $"{field} must be a whole number.";
+            return null;
+        }
+
+        return (int)number.Value;
+    }
+
+    private static bool? ReadBool(JsonObject body, string field, Dictionary<string, string> errors)
+    {
+        var kind = body[field]?.GetValueKind();
+        switch (kind)
+        {
+            case null:
+                return null;
+            case JsonValueKind.True or JsonValueKind.False:
+                return kind == JsonValueKind.True;
+            default:
+                errors[field] = $"{field} must be true or false.";
+                return null;
+        }
+    }
+}

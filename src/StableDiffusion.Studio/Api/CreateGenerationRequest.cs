@@ -1,0 +1,21 @@
+namespace StableDiffusion.Studio.Api;
+
+/// <summary>A txt2img request, or img2img with <see cref="InitImage"/>. Anything left out takes the model's recommended value.</summary>
+/// <param name="Seed">-1 or absent for a random seed; image i of the batch uses seed + i.</param>
+/// <param name="Sampler">A scheduler id (<c>dpmpp-2m-karras</c>) or an A1111 name (<c>DPM++ 2M Karras</c>, <c>Euler a</c>).</param>
+/// <param name="Model">A model name, A1111 title or hash; absent for your default model.</param>
+/// <param name="InitImage">PNG, JPEG or WebP as base64 or a data URI; makes this img2img.</param>
+/// <param name="DenoisingStrength">img2img only, in (0, 1]; 0.75 when absent.</param>
+public sealed record CreateGenerationRequest(
+    string? Prompt,
+    string? NegativePrompt = null,
+    long? Seed = null,
+    int? Steps = null,
+    double? CfgScale = null,
+    string? Sampler = null,
+    int? Width = null,
+    int? Height = null,
+    int? BatchCount = null,
+    string? Model = null,
+    string? InitImage = null,
+    double? DenoisingStrength = null);

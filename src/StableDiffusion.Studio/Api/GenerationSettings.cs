@@ -1,0 +1,19 @@
+namespace StableDiffusion.Studio.Api;
+
+/// <summary>The settings a job runs with, the random seed already resolved.</summary>
+/// <param name="Sampler">The scheduler id.</param>
+/// <param name="SamplerName">A1111's display name for it.</param>
+public sealed record GenerationSettings(
+    string Prompt,
+    string NegativePrompt,
+    long Seed,
+    int Steps,
+    double CfgScale,
+    string Sampler,
+    string SamplerName,
+    int Width,
+    int Height,
+    int BatchCount,
+    string Model,
+    bool ImageToImage,
+    double? DenoisingStrength);

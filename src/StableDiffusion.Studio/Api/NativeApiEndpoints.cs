@@ -1,0 +1,214 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Library;
+using StableDiffusion.Studio.Sharing;
+
+namespace StableDiffusion.Studio.Api;
+
+/// <summary>
+/// The studio's own API under /api/v1: submit a job and follow it (or watch it on the progress hub), list and cancel
+/// your jobs, fetch and share your images. Everything answers for the key's user only; another user's id is a 404.
+/// </summary>
+public static class NativeApiEndpoints
+{
+    public const string Prefix = "/api/v1";
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    private static readonly Dictionary<string, string> FieldNames = new()
+    {
+        ["Prompt"] = "prompt", ["Negative prompt"] = "negativePrompt", ["Seed"] = "seed", ["Steps"] = "steps",
+        ["CFG scale"] = "cfgScale", ["Sampler"] = "sampler", ["Width"] = "width", ["Height"] = "height",
+        ["Batch count"] = "batchCount", ["Model"] = "model", ["Init image"] = "initImage", ["Denoising strength"] = "denoisingStrength",
+    };
+
+    public static RouteGroupBuilder MapNativeApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/generations", CreateAsync).Accepts<CreateGenerationRequest>("application/json")
+            .WithSummary("Queue a txt2img or img2img job").WithDescription("Answers 202 at once; follow the Location URL or the progress hub.");
+        api.MapGet("/generations", ListAsync).WithSummary("Your jobs, newest first");
+        api.MapGet("/generations/{id:guid}", GetAsync).WithSummary("A job's status, progress, settings and images");
+        api.MapDelete("/generations/{id:guid}", CancelAsync).WithSummary("Cancel a waiting or running job");
+        api.MapGet("/images/{id:guid}", GetImageAsync).Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .WithSummary("An image as PNG, with its A1111 parameters text chunk");
+        api.MapPost("/images/{id:guid}/share", ShareAsync).WithSummary("Make a public share link for an image");
+        api.MapDelete("/images/{id:guid}/share", UnshareAsync).WithSummary("Revoke every share link of an image");
+        api.MapGet("/models", ListModels).WithSummary("The models, available or not");
+        api.MapGet("/samplers", ListSamplers).WithSummary("The samplers a request may name");
+        return api;
+    }
+
+    private static async Task<Results<Accepted<GenerationCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext context, ApiGenerations generations, ApiModelCatalog models, ApiOptionsStore options, JobQueue queue)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var cancellationToken = context.RequestAborted;
+        CreateGenerationRequest? body;
+        try
+        {
+            body = await context.Request.ReadFromJsonAsync<CreateGenerationRequest>(cancellationToken);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return ApiProblems.Invalid("body", $"The body must be a JSON generation request: {ex.Message}");
+        }
+
+        if (body is null)
+        {
+            return ApiProblems.Invalid("body", "The body must be a JSON generation request.");
+        }
+
+        var model = body.Model is null ? await options.ModelOfAsync(ownerId, cancellationToken) : models.Find(body.Model);
+        if (model is null)
+        {
+            return ApiProblems.Invalid("model", body.Model is null
+                ? "No model is available."
+                : $"Model '{body.Model}' not found. Available: {string.Join(", ", models.Available.Select(m => m.Name))}.");
+        }
+
+        var defaults = model.Info.Defaults;
+        var scheduler = body.Sampler is null ? defaults.Scheduler : Samplers.IdOf(body.Sampler);
+        if (scheduler is null)
+        {
+            return ApiProblems.Invalid("sampler", $"Sampler '{body.Sampler}' not found; GET {Prefix}/samplers lists them.");
+        }
+
+        byte[]? init = null;
+        if (body.InitImage is not null && !Base64Image.TryDecode(body.InitImage, out init))
+        {
+            return ApiProblems.Invalid("initImage", "The init image must be base64 or a data:image/...;base64, URI.");
+        }
+
+        var settings = new JobSettings
+        {
+            Prompt = body.Prompt ?? "",
+            NegativePrompt = body.NegativePrompt ?? "",
+            Seed = body.Seed ?? -1,
+            Steps = body.Steps ?? defaults.Steps,
+            GuidanceScale = body.CfgScale ?? defaults.GuidanceScale,
+            Scheduler = scheduler,
+            Width = body.Width ?? defaults.Width,
+            Height = body.Height ?? defaults.Height,
+            BatchCount = body.BatchCount ?? 1,
+            Model = model.Name,
+            InitImage = init,
+            Strength = body.DenoisingStrength ?? 0.75,
+        };
+        var submission = await generations.SubmitAsync(ownerId, settings, cancellationToken);
+        if (submission.QueueFull)
+        {
+            return ApiProblems.QueueFull(context.Response, submission.RetryAfter!.Value, queue.MaxQueuedJobsPerUser);
+        }
+
+        if (submission.Job is not { } job)
+        {
+            return ApiProblems.Invalid(submission.Errors, label => FieldNames.GetValueOrDefault(label, label));
+        }
+
+        var url = GenerationMapping.JobUrl(job.Id);
+        return TypedResults.Accepted(url, new GenerationCreated(job.Id, GenerationMapping.StatusName(job.Status), url));
+    }
+
+    private static async Task<Ok<GenerationList>> ListAsync(HttpContext context, JobQueue queue, JobProgressFeed feed, int? page, int? pageSize)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var number = Math.Max(1, page ?? 1);
+        var size = Math.Clamp(pageSize ?? DefaultPageSize, 1, MaxPageSize);
+        var (jobs, total) = await queue.ListPageAsync(ownerId, number, size, context.RequestAborted);
+        var positions = await queue.PositionsAsync(ownerId, context.RequestAborted);
+        var items = jobs.Select(j => GenerationMapping.ToResponse(j, feed.Latest(j.Id), positions.TryGetValue(j.Id, out var p) ? p : null)).ToList();
+        return TypedResults.Ok(new GenerationList(items, number, size, total));
+    }
+
+    private static async Task<Results<Ok<GenerationResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, HttpContext context, JobQueue queue, JobProgressFeed feed)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var job = await queue.GetAsync(ownerId, id, context.RequestAborted);
+        if (job is null)
+        {
+            return ApiProblems.NotFound("generation");
+        }
+
+        var positions = await queue.PositionsAsync(ownerId, context.RequestAborted);
+        return TypedResults.Ok(GenerationMapping.ToResponse(job, feed.Latest(id), positions.TryGetValue(id, out var p) ? p : null));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, JobQueue queue)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var job = await queue.GetAsync(ownerId, id, context.RequestAborted);
+        if (job is null)
+        {
+            return ApiProblems.NotFound("generation");
+        }
+
+        return await queue.CancelAsync(ownerId, id, context.RequestAborted)
+            ? TypedResults.NoContent()
+            : ApiProblems.Conflict($"The generation has already {GenerationMapping.StatusName(job.Status)}.");
+    }
+
+    private static async Task<IResult> GetImageAsync(Guid id, HttpContext context, ImageLibrary library)
+    {
+        var path = await library.FindFileAsync(context.User.StudioUserId()!, id, context.RequestAborted);
+        if (path is null)
+        {
+            return ApiProblems.NotFound("image");
+        }
+
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.CacheControl = "private, max-age=3600";
+        return TypedResults.PhysicalFile(path, "image/png");
+    }
+
+    private static async Task<Results<Created<ShareResponse>, ProblemHttpResult>> ShareAsync(
+        Guid id, HttpContext context, ShareLinkService shares, IOptions<StudioOptions> studio)
+    {
+        var token = await shares.CreateForImageAsync(context.User.StudioUserId()!, id, context.RequestAborted);
+        if (token is null)
+        {
+            return ApiProblems.NotFound("image");
+        }
+
+        var origin = studio.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
+        var url = $"{origin}/s/{token}";
+        return TypedResults.Created(url, new ShareResponse(url, origin + ShareEndpoints.ImageUrl(token)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnshareAsync(
+        Guid id, HttpContext context, ImageLibrary library, ShareLinkService shares)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        if (await library.GetAsync(ownerId, id, context.RequestAborted) is null)
+        {
+            return ApiProblems.NotFound("image");
+        }
+
+        foreach (var link in await shares.ListActiveAsync(ownerId, id, null, context.RequestAborted))
+        {
+            await shares.RevokeAsync(ownerId, link.Id, context.RequestAborted);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static Ok<List<ModelResponse>> ListModels(IImageGenerator generator, ApiModelCatalog catalog)
+    {
+        var hashes = catalog.Available.ToDictionary(m => m.Name, m => m.Hash);
+        return TypedResults.Ok(generator.Models.Select(m =>
+        {
+            var hash = hashes.GetValueOrDefault(m.Name);
+            var d = m.Defaults;
+            return new ModelResponse(m.Name, hash is null ? m.Name : $"{m.Name} [{hash}]", hash, m.IsAvailable, m.UnavailableReason,
+                m.SupportsImageToImage, d.Steps, d.GuidanceScale, d.Scheduler, d.Width, d.Height);
+        }).ToList());
+    }
+
+    private static Ok<List<SamplerResponse>> ListSamplers() =>
+        TypedResults.Ok(Inference.Scheduling.SamplerCatalog.All
+            .Select(s => new SamplerResponse(s.Id, s.DisplayName, s.SamplerName, s.ScheduleType))
+            .ToList());
+}
