@@ -303,6 +303,7 @@ public sealed partial class JobQueue(
         Steps = s.Steps,
         GuidanceScale = s.GuidanceScale,
         Scheduler = s.Scheduler,
+        NoiseSource = s.NoiseSource,
         Width = s.Width,
         Height = s.Height,
         BatchCount = s.BatchCount,
