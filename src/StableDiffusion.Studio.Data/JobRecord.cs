@@ -24,6 +24,9 @@ public sealed class JobRecord
     /// <summary>A scheduler id (e.g. dpmpp-2m-karras), not the A1111 display name.</summary>
     public required string Scheduler { get; set; }
 
+    /// <summary>A1111's random number source: "CPU" (torch on the CPU, mt19937) or "NV" (torch on an NVIDIA GPU, Philox).</summary>
+    public string NoiseSource { get; set; } = "CPU";
+
     public int Width { get; set; }
 
     public int Height { get; set; }

@@ -3,6 +3,7 @@ using StableDiffusion.Studio.Api;
 using StableDiffusion.Studio.Components;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Security;
 
 // appsettings.json and wwwroot live at the repository root (or next to the published app).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = StudioContentRoot.Find() });
@@ -15,6 +16,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 
+app.UseStudioSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseStaticFiles();
 app.UseAuthentication();
@@ -26,7 +28,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapStudioEndpoints();
 app.MapStudioApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 // Migrations, interrupted-job recovery and the temp-file sweep happen before the first request.
 await app.PrepareStudioAsync();

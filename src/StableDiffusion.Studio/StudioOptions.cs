@@ -13,6 +13,14 @@ public sealed class StudioOptions
     [Range(1, 1000)]
     public int MaxQueuedJobsPerUser { get; set; } = 10;
 
+    /// <summary>Submissions (a comparison counts once) one user may make per minute, on top of the queue cap.</summary>
+    [Range(1, 10_000)]
+    public int SubmitsPerMinutePerUser { get; set; } = 20;
+
+    /// <summary>Open tabs (Blazor circuits) one user may have at once; the next one is refused with a message.</summary>
+    [Range(1, 1000)]
+    public int MaxCircuitsPerUser { get; set; } = 20;
+
     /// <summary>Jobs the worker runs at once. One GPU usually wants one: concurrent runs multiply activation memory.</summary>
     [Range(1, 16)]
     public int WorkerConcurrency { get; set; } = 1;

@@ -43,6 +43,7 @@ public static class StudioServiceCollectionExtensions
             sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
         services.AddSingleton<DatabaseWriter>();
         services.AddSingleton<ImageFileStore>();
+        services.AddSingleton<MissingImageFiles>();
 
         services.AddSingleton<IImageGenerator, OnnxImageGenerator>();
         services.AddSingleton<JobProgressFeed>();
@@ -56,6 +57,10 @@ public static class StudioServiceCollectionExtensions
         services.AddScoped<GenerationService>();
         services.AddScoped<ReconnectNotifier>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
+        services.AddSingleton<OpenCircuits>();
+        services.AddScoped<CircuitLimitHandler>();
+        services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<CircuitLimitHandler>());
+        services.AddSingleton<SubmitRateLimit>();
         return builder;
     }
 

@@ -12,6 +12,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
         job.Property(j => j.Prompt).HasMaxLength(4000);
         job.Property(j => j.NegativePrompt).HasMaxLength(4000);
         job.Property(j => j.Scheduler).HasMaxLength(32);
+        // Rows written before the column existed were all made with torch's CPU generator.
+        job.Property(j => j.NoiseSource).HasMaxLength(8).HasDefaultValue("CPU");
         job.Property(j => j.Model).HasMaxLength(256);
         job.Property(j => j.InitImagePath).HasMaxLength(256);
         // The queue's two questions: "what is waiting?" and "what is this user's?".

@@ -61,7 +61,7 @@ public sealed partial class GenerationWorker(
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
             var request = new GenerationRequest(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
-                job.Width, job.Height, job.BatchCount, InitImage: init, Strength: job.Strength ?? 0.75);
+                job.Width, job.Height, job.BatchCount, NoiseSources.ToInference(job.NoiseSource), init, job.Strength ?? 0.75);
             // Previews come every step or every few (VAE previews); the last one stays on screen in between.
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>

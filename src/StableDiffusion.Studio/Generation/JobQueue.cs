@@ -18,6 +18,7 @@ public sealed partial class JobQueue(
     ImageFileStore files,
     IImageGenerator generator,
     JobProgressFeed feed,
+    SubmitRateLimit submitLimit,
     IOptions<StudioOptions> options,
     ILogger<JobQueue> logger)
 {
@@ -43,6 +44,11 @@ public sealed partial class JobQueue(
             {
                 return SubmitResult.Failed(errors);
             }
+        }
+
+        if (submitLimit.TryAcquire(ownerId) is { } tooFast)
+        {
+            return SubmitResult.Failed("", tooFast);
         }
 
         // Every cell shares the one init image, so it is read (and re-encoded) once.
@@ -297,6 +303,7 @@ public sealed partial class JobQueue(
         Steps = s.Steps,
         GuidanceScale = s.GuidanceScale,
         Scheduler = s.Scheduler,
+        NoiseSource = s.NoiseSource,
         Width = s.Width,
         Height = s.Height,
         BatchCount = s.BatchCount,

@@ -17,6 +17,9 @@ public sealed class JobSettings
     /// <summary>A scheduler id from <see cref="Samplers"/>.</summary>
     public string Scheduler { get; set; } = "dpmpp-2m-karras";
 
+    /// <summary>A source id from <see cref="NoiseSources"/>: "CPU" (torch, the default) or "NV" (Philox).</summary>
+    public string NoiseSource { get; set; } = NoiseSources.Cpu;
+
     public int Width { get; set; } = 512;
 
     public int Height { get; set; } = 512;

@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Tokenization;
 
 namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
-/// Every Stable Diffusion ONNX folder under <see cref="InferenceOptions.ModelsDirectory"/>, each loaded once on first
-/// use. A folder that fails to load stays listed with its reason; it never takes the studio down.
+/// Every Stable Diffusion ONNX folder under <see cref="InferenceOptions.ModelsDirectory"/>. Folders are checked
+/// cheaply at start (parts present, not Git LFS pointers); only the default model is loaded then, so /healthz knows
+/// the execution provider. Every other model loads on first use; a load failure fails that job with its reason and
+/// leaves the folder listed as unavailable. Nothing here takes the studio down.
 /// </summary>
 public sealed partial class OnnxImageGenerator(
     IOptions<InferenceOptions> options,
@@ -16,25 +19,42 @@ public sealed partial class OnnxImageGenerator(
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<OnnxImageGenerator>();
     private readonly ConcurrentDictionary<string, StableDiffusionModel> loaded = new();
-    private Lazy<IReadOnlyList<ModelInfo>>? scan;
+    private readonly ConcurrentDictionary<string, ModelInfo> infos = new();
+    private readonly ConcurrentDictionary<string, ClipTokenizer?> tokenizers = new();
+    private readonly Lock loading = new();
+    private Lazy<IReadOnlyDictionary<string, string>>? folders;
 
-    public IReadOnlyList<ModelInfo> Models =>
-        LazyInitializer.EnsureInitialized(ref scan, () => new Lazy<IReadOnlyList<ModelInfo>>(LoadAll)).Value;
+    public IReadOnlyList<ModelInfo> Models
+    {
+        get
+        {
+            _ = Folders;
+            // The configured default comes first so forms pick it without knowing its name.
+            return infos.Values.OrderBy(m => m.Name == options.Value.DefaultModel ? 0 : 1).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>Folder of each model by name, found (and the default loaded) once.</summary>
+    private IReadOnlyDictionary<string, string> Folders =>
+        LazyInitializer.EnsureInitialized(ref folders, () => new Lazy<IReadOnlyDictionary<string, string>>(Scan)).Value;
 
     public int? CountTokens(string model, string text)
     {
-        _ = Models;
-        return loaded.TryGetValue(model, out var sd) ? sd.Tokenizer.Encode(text).TokenCount : null;
+        if (loaded.TryGetValue(model, out var sd))
+        {
+            return sd.Tokenizer.Encode(text).TokenCount;
+        }
+
+        // An unloaded model's tokenizer is two small files: counting must not wait for its ONNX sessions.
+        var tokenizer = Folders.TryGetValue(model, out var dir) && infos.TryGetValue(model, out var info) && info.IsAvailable
+            ? tokenizers.GetOrAdd(model, _ => TryLoadTokenizer(dir))
+            : null;
+        return tokenizer?.Encode(text).TokenCount;
     }
 
     public GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
-        _ = Models;
-        if (!loaded.TryGetValue(model, out var sd))
-        {
-            throw new InvalidOperationException($"Model {model} is not available.");
-        }
-
+        var sd = Load(model);
         // The library runs one generation at a time per model; with WorkerConcurrency > 1 the others wait here.
         lock (sd)
         {
@@ -50,43 +70,115 @@ public sealed partial class OnnxImageGenerator(
         }
     }
 
-    private IReadOnlyList<ModelInfo> LoadAll()
+    /// <summary>The loaded model, loading it now if this is its first use; throws with the reason when it cannot.</summary>
+    private StableDiffusionModel Load(string name)
+    {
+        if (loaded.TryGetValue(name, out var sd))
+        {
+            return sd;
+        }
+
+        return Folders.TryGetValue(name, out var dir) ? LoadFrom(name, dir) : throw new ModelLoadException($"Model {name} is not available.");
+    }
+
+    private StableDiffusionModel LoadFrom(string name, string dir)
+    {
+        // One load at a time: two sessions of one UNet at once would double the memory for nothing.
+        lock (loading)
+        {
+            if (loaded.TryGetValue(name, out var sd))
+            {
+                return sd;
+            }
+
+            if (infos.TryGetValue(name, out var info) && info.UnavailableReason is { } reason)
+            {
+                throw new ModelLoadException($"Model {name} is unavailable: {reason}");
+            }
+
+            try
+            {
+                sd = StableDiffusionModel.Load(dir, options.Value, loggerFactory.CreateLogger<StableDiffusionModel>());
+            }
+            catch (Exception ex)
+            {
+                // Any failure (corrupt protobuf, CUDA missing, out of memory) marks the folder unavailable with its reason.
+                LogModelUnavailable(ex, name);
+                infos[name] = Unavailable(name, ex.Message);
+                throw new ModelLoadException($"Model {name} could not be loaded: {ex.Message}", ex);
+            }
+
+            loaded[name] = sd;
+            infos[name] = new ModelInfo(name, null, sd.Defaults, sd.SupportsImageToImage, sd.ExecutionProvider,
+                sd.ExecutionProviderReason, sd.Tokenizer.MaxLength - 2);
+            LogModelLoaded(name, sd.ExecutionProvider, sd.ExecutionProviderReason);
+            return sd;
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> Scan()
     {
         var root = Path.GetFullPath(options.Value.ModelsDirectory, environment.ContentRootPath);
         if (!Directory.Exists(root))
         {
             LogNoModelsDirectory(root);
-            return [];
+            return new Dictionary<string, string>();
         }
 
-        var found = new List<ModelInfo>();
-        foreach (var dir in Directory.EnumerateDirectories(root).Where(LooksLikeModel).Order(StringComparer.Ordinal))
+        var found = Directory.EnumerateDirectories(root).Where(LooksLikeModel).ToDictionary(d => Path.GetFileName(d), d => d, StringComparer.Ordinal);
+        foreach (var (name, dir) in found)
         {
-            found.Add(LoadOne(dir));
+            infos[name] = Check(name, dir);
         }
 
-        // The configured default comes first so forms pick it without knowing its name.
-        return found.OrderBy(m => m.Name == options.Value.DefaultModel ? 0 : 1).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
+        // The default model (else the first valid one) loads now: the execution provider is known from the start.
+        var first = found.Keys.Where(n => infos[n].IsAvailable).OrderBy(n => n == options.Value.DefaultModel ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+        if (first is not null)
+        {
+            try
+            {
+                LoadFrom(first, found[first]);
+            }
+            catch (ModelLoadException)
+            {
+                // Already logged and recorded as unavailable.
+            }
+        }
+
+        return found;
     }
 
-    private ModelInfo LoadOne(string dir)
+    /// <summary>Files present and real (not Git LFS pointers), without opening an ONNX session.</summary>
+    private ModelInfo Check(string name, string dir)
     {
-        var name = Path.GetFileName(dir);
         try
         {
-            var model = StableDiffusionModel.Load(dir, options.Value, loggerFactory.CreateLogger<StableDiffusionModel>());
-            loaded[name] = model;
-            LogModelLoaded(name, model.ExecutionProvider, model.ExecutionProviderReason);
-            return new ModelInfo(name, null, model.Defaults, model.SupportsImageToImage, model.ExecutionProvider,
-                model.ExecutionProviderReason, model.Tokenizer.MaxLength - 2);
+            ModelFolder.Validate(dir);
+            return new ModelInfo(name, null, ModelDefaults.StableDiffusion15, Directory.Exists(Path.Combine(dir, "vae_encoder")),
+                "not loaded", "loads on first use");
         }
         catch (Exception ex)
         {
-            // Any failure (missing part, corrupt protobuf, an unfinished library) leaves the folder listed as unavailable.
             LogModelUnavailable(ex, name);
-            return new ModelInfo(name, ex.Message, ModelDefaults.StableDiffusion15, false, "none", "the model did not load");
+            return Unavailable(name, ex.Message);
         }
     }
+
+    private ClipTokenizer? TryLoadTokenizer(string dir)
+    {
+        try
+        {
+            return ClipTokenizer.Load(Path.Combine(dir, "tokenizer"));
+        }
+        catch (Exception ex)
+        {
+            LogModelUnavailable(ex, Path.GetFileName(dir));
+            return null;
+        }
+    }
+
+    private static ModelInfo Unavailable(string name, string reason) =>
+        new(name, reason, ModelDefaults.StableDiffusion15, false, "none", "the model did not load");
 
     private static bool LooksLikeModel(string dir) =>
         File.Exists(Path.Combine(dir, "model_index.json")) || Directory.Exists(Path.Combine(dir, "unet"));

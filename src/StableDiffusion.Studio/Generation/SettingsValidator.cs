@@ -43,6 +43,11 @@ public static class SettingsValidator
             errors["Sampler"] = "Choose one of the listed samplers.";
         }
 
+        if (!NoiseSources.IsKnownId(settings.NoiseSource))
+        {
+            errors["Random source"] = "Choose CPU or NV.";
+        }
+
         CheckSize(errors, "Width", settings.Width);
         CheckSize(errors, "Height", settings.Height);
 

@@ -7,7 +7,7 @@ namespace StableDiffusion.Studio.Persistence;
 
 /// <summary>
 /// Runs once before the server listens: applies migrations, switches the database to WAL, marks jobs that were
-/// running when the process died as failed, and removes half-written files.
+/// running when the process died as failed, marks images whose file is gone, and removes half-written files.
 /// </summary>
 public static partial class StudioStartup
 {
@@ -36,6 +36,8 @@ public static partial class StudioStartup
             {
                 LogInterrupted(logger, interrupted);
             }
+
+            await MarkMissingFilesAsync(db, app.Services, logger);
         }
 
         // Loading the models takes a moment (ONNX sessions); start now so the first page does not wait for it.
@@ -49,9 +51,34 @@ public static partial class StudioStartup
         }
     }
 
+    private static async Task MarkMissingFilesAsync(StudioDbContext db, IServiceProvider services, ILogger logger)
+    {
+        var files = services.GetRequiredService<ImageFileStore>();
+        var missing = services.GetRequiredService<MissingImageFiles>();
+        await foreach (var image in db.Images.AsNoTracking().Select(i => new { i.Id, i.FilePath }).AsAsyncEnumerable())
+        {
+            if (files.Find(image.FilePath) is null)
+            {
+                missing.Mark(image.Id);
+                LogMissingFile(logger, image.Id, image.FilePath);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            LogMissingFiles(logger, missing.Count);
+        }
+    }
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Count} job(s) were running when the studio last stopped; marked failed")]
     private static partial void LogInterrupted(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Removed {Count} half-written file(s)")]
     private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Image {ImageId} has no file at {Path}; the gallery shows a placeholder")]
+    private static partial void LogMissingFile(ILogger logger, Guid imageId, string path);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Count} image(s) have no file")]
+    private static partial void LogMissingFiles(ILogger logger, int count);
 }

@@ -10,14 +10,12 @@ namespace StableDiffusion.Studio.Sharing;
 public static class ShareRateLimit
 {
     public static IServiceCollection AddShareRateLimit(this IServiceCollection services, int requestsPerMinute) =>
-        services.AddRateLimiter(options =>
+        services.AddProblemDetails().AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return ValueTask.CompletedTask;
-            };
+            options.OnRejected = (context, cancellationToken) => TooManyRequestsBody.WriteAsync(context.HttpContext,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1),
+                cancellationToken);
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/s")
                     ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions

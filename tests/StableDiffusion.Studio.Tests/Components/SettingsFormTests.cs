@@ -38,11 +38,16 @@ public sealed class SettingsFormTests : ComponentTestContext
         var settings = Settings.Valid("one two three");
         var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings));
 
-        Assert.Equal("3/75", form.Find("[data-testid=token-count]").TextContent.Trim());
+        var counter = form.Find("[data-testid=token-count]");
+        Assert.Equal("3/75 tokens", counter.TextContent.Trim());
+        Assert.Equal("Prompt tokens: 3 of 75", counter.GetAttribute("aria-label"));
+        Assert.DoesNotContain("mud-warning-text", counter.ClassName);
 
         form.Find("textarea").Input(string.Join(' ', Enumerable.Repeat("word", 80)));
 
-        Assert.StartsWith("80/75", form.Find("[data-testid=token-count]").TextContent.Trim());
+        counter = form.Find("[data-testid=token-count]");
+        Assert.StartsWith("80/75 tokens", counter.TextContent.Trim());
+        Assert.Contains("mud-warning-text", counter.ClassName);
         Assert.Equal(string.Join(' ', Enumerable.Repeat("word", 80)), settings.Prompt);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
@@ -31,6 +32,41 @@ public sealed class ModelListTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(list[1].UnavailableReason));
         Assert.Equal(3, generator.CountTokens("good", "a red circle"));
         Assert.Null(generator.CountTokens("broken", "a red circle"));
+    }
+
+    [Fact]
+    public void OnlyTheDefaultModelLoadsAtStartOthersLoadOnFirstUseAndABadOneFailsItsJobWithTheReason()
+    {
+        var fixture = Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one");
+        CopyDirectory(fixture, Path.Combine(models.FullName, "default"));
+        CopyDirectory(fixture, Path.Combine(models.FullName, "second"));
+        CopyDirectory(fixture, Path.Combine(models.FullName, "corrupt"));
+        File.WriteAllBytes(Path.Combine(models.FullName, "corrupt", "unet", "model.onnx"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        CopyDirectory(fixture, Path.Combine(models.FullName, "pointer"));
+        File.WriteAllText(Path.Combine(models.FullName, "pointer", "unet", "model.onnx"),
+            "version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 1234\n");
+        using var generator = new OnnxImageGenerator(
+            Options.Create(new InferenceOptions { ModelsDirectory = models.FullName, DefaultModel = "default", ExecutionProvider = "cpu" }),
+            new Environment(models.FullName), NullLoggerFactory.Instance);
+        var request = new GenerationRequest("a red circle", "", 1, 2, 7, "euler", 64, 64);
+
+        var atStart = generator.Models.ToDictionary(m => m.Name);
+
+        Assert.Equal("default", generator.Models[0].Name);
+        Assert.Equal("CPU", atStart["default"].ExecutionProvider, ignoreCase: true);
+        Assert.True(atStart["second"].IsAvailable);
+        Assert.Equal("not loaded", atStart["second"].ExecutionProvider);
+        Assert.True(atStart["corrupt"].IsAvailable);
+        Assert.False(atStart["pointer"].IsAvailable);
+        Assert.Contains("LFS", atStart["pointer"].UnavailableReason);
+        Assert.Equal(3, generator.CountTokens("second", "a red circle"));
+
+        Assert.Single(generator.Generate("second", request, null, CancellationToken.None).Images);
+        Assert.Equal("CPU", generator.Models.Single(m => m.Name == "second").ExecutionProvider, ignoreCase: true);
+
+        var failure = Assert.Throws<ModelLoadException>(() => generator.Generate("corrupt", request, null, CancellationToken.None));
+        Assert.Contains("corrupt", failure.Message);
+        Assert.False(generator.Models.Single(m => m.Name == "corrupt").IsAvailable);
     }
 
     public void Dispose() => models.Delete(recursive: true);

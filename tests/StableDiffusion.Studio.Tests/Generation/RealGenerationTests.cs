@@ -16,13 +16,15 @@ public sealed class RealGenerationTests : IClassFixture<RealStudio>
     public RealGenerationTests(RealStudio real) => studio = real.Studio;
 
     [Fact]
-    public async Task EveryFixtureModelIsListedAsAvailableWithItsExecutionProvider()
+    public async Task EveryFixtureModelIsListedAsAvailableAndTheFirstIsLoadedOnItsExecutionProvider()
     {
         var models = studio.Services.GetRequiredService<IImageGenerator>().Models;
 
         Assert.Contains(models, m => m.Name == Model);
         Assert.All(models, m => Assert.True(m.IsAvailable, m.UnavailableReason));
-        Assert.All(models, m => Assert.Equal("CPU", m.ExecutionProvider));
+        // Only the first model loads at start; the others report their provider once a job has loaded them.
+        Assert.Equal("CPU", models[0].ExecutionProvider);
+        Assert.All(models, m => Assert.Contains(m.ExecutionProvider, new[] { "CPU", "not loaded" }));
         var health = await studio.CreateClient().GetStringAsync("/healthz");
         Assert.Contains("\"executionProvider\":\"CPU\"", health);
     }

@@ -20,6 +20,9 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public ConcurrentQueue<string> Started { get; } = new();
 
+    /// <summary>Every request the worker passed, in order.</summary>
+    public ConcurrentQueue<GenerationRequest> Requests { get; } = new();
+
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
     public IReadOnlyList<ModelInfo> Models { get; } =
@@ -38,6 +41,7 @@ public sealed class FakeImageGenerator : IImageGenerator
     public GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         Started.Enqueue(request.Prompt);
+        Requests.Enqueue(request);
         release.Wait(cancellationToken);
         var images = new List<GeneratedImage>();
         for (var image = 0; image < request.BatchCount; image++)

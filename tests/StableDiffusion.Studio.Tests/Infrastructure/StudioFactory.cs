@@ -42,6 +42,9 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
 
     public int ShareRequestsPerMinute { get; init; } = 1000;
 
+    /// <summary>High by default: most tests submit in bursts that are not what they test.</summary>
+    public int SubmitsPerMinutePerUser { get; init; } = 10_000;
+
     private bool OwnsDirectory { get; init; } = true;
 
     public FakeImageGenerator Fake { get; } = new();
@@ -57,6 +60,7 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         builder.UseSetting("Studio:DataDirectory", DataDirectory);
         builder.UseSetting("Studio:MaxQueuedJobsPerUser", MaxQueuedJobsPerUser.ToString());
         builder.UseSetting("Studio:ShareRequestsPerMinute", ShareRequestsPerMinute.ToString());
+        builder.UseSetting("Studio:SubmitsPerMinutePerUser", SubmitsPerMinutePerUser.ToString());
         builder.UseSetting("Inference:ModelsDirectory", FixtureModels);
         builder.UseSetting("Inference:ExecutionProvider", "cpu");
         if (!RealModels)

@@ -39,6 +39,7 @@ public sealed class ShareLinkTests : IClassFixture<StudioFactory>
         Assert.Contains($"property=\"og:image\" content=\"http://localhost/s/{token}/image\"", html);
         Assert.Contains("name=\"robots\" content=\"noindex", html);
         Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+        Assert.True(page.Headers.CacheControl is { NoStore: true, NoCache: true }, $"Cache-Control: {page.Headers.CacheControl}");
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", image.Headers.GetValues("X-Content-Type-Options").Single());

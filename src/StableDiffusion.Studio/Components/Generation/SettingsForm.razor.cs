@@ -41,8 +41,14 @@ public sealed partial class SettingsForm
     private bool OverTokenLimit => tokenCount > TokenLimit;
 
     private string TokenText => tokenCount is { } count
-        ? OverTokenLimit ? $"{count}/{TokenLimit} tokens: the words past {TokenLimit} are ignored" : $"{count}/{TokenLimit}"
-        : $"?/{TokenLimit}";
+        ? OverTokenLimit ? $"{count}/{TokenLimit} tokens: the words past {TokenLimit} are ignored" : $"{count}/{TokenLimit} tokens"
+        : $"?/{TokenLimit} tokens";
+
+    private string TokenLabel => tokenCount is { } count
+        ? OverTokenLimit
+            ? $"Prompt tokens: {count} of {TokenLimit}, over the limit; the words past {TokenLimit} are ignored"
+            : $"Prompt tokens: {count} of {TokenLimit}"
+        : $"Prompt tokens: unknown, the limit is {TokenLimit}";
 
     protected override void OnParametersSet() => tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
 

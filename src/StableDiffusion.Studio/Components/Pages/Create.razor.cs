@@ -99,6 +99,7 @@ public sealed partial class Create : IDisposable
         settings.Steps = from.Steps;
         settings.GuidanceScale = from.GuidanceScale;
         settings.Scheduler = from.Scheduler;
+        settings.NoiseSource = from.NoiseSource;
         settings.Width = from.Width;
         settings.Height = from.Height;
         if (Generation.Models.Any(m => m.Name == from.Model && m.IsAvailable))
@@ -113,7 +114,7 @@ public sealed partial class Create : IDisposable
     private static JobSettings SettingsFrom(JobRecord job, long seed) => new()
     {
         Prompt = job.Prompt, NegativePrompt = job.NegativePrompt, Seed = seed, Steps = job.Steps, GuidanceScale = job.GuidanceScale,
-        Scheduler = job.Scheduler, Width = job.Width, Height = job.Height, Model = job.Model, BatchCount = 1,
+        Scheduler = job.Scheduler, NoiseSource = job.NoiseSource, Width = job.Width, Height = job.Height, Model = job.Model, BatchCount = 1,
     };
 
     private async Task GenerateAsync()
