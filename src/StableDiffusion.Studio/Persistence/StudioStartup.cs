@@ -13,6 +13,10 @@ public static partial class StudioStartup
 {
     public const string InterruptedError = "interrupted: the server stopped while this job was running";
 
+    // EF Core builds and finalises its model on first use; two hosts in one process (the test suites start
+    // several) racing through MigrateAsync can hit "The model must be finalized". One migration at a time.
+    private static readonly SemaphoreSlim MigrationGate = new(1, 1);
+
     public static async Task PrepareStudioAsync(this WebApplication app)
     {
         var paths = app.Services.GetRequiredService<StudioPaths>();
@@ -23,7 +27,16 @@ public static partial class StudioStartup
         {
             // Migrations live in migrations/; add one from the repository root with
             //   dotnet tool restore && dotnet ef migrations add <Name> --project migrations --startup-project src/StableDiffusion.Studio
-            await db.Database.MigrateAsync();
+            await MigrationGate.WaitAsync();
+            try
+            {
+                await db.Database.MigrateAsync();
+            }
+            finally
+            {
+                MigrationGate.Release();
+            }
+
             // EF only picks WAL when it creates the file itself (efcore#36369); ask every time, it is idempotent.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
             var interrupted = await db.Jobs
