@@ -15,6 +15,7 @@ internal static class CliApp
             TokenizeCommand.Create(),
             NoiseCommand.Create(),
             InfoCommand.Create(),
+            BenchCommand.Create(),
         };
         var parsed = root.Parse(args);
         // System.CommandLine would print every error plus the whole help text; a bad argument gets one line instead.

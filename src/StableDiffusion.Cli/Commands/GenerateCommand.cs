@@ -9,8 +9,6 @@ namespace StableDiffusion.Cli.Commands;
 /// <summary><c>sd generate</c>: txt2img or img2img to PNG files, then one JSON line with seeds, files and timings.</summary>
 internal static class GenerateCommand
 {
-    private static readonly string[] SchedulerIds = ["ddim", "pndm", "euler", "euler-a", "dpmpp-2m", "dpmpp-2m-karras", "lms", "lcm", "ddpm", "heun"];
-
     public static Command Create()
     {
         var model = ModelOptions.Model();
@@ -18,12 +16,7 @@ internal static class GenerateCommand
         var prompt = new Option<string>("--prompt", "-p") { Description = "What to draw", Required = true };
         var negative = new Option<string>("--negative", "-n") { Description = "What to steer away from", DefaultValueFactory = _ => "" };
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
-        var steps = new Option<int?>("--steps") { Description = "Denoising steps (default: the model's)" };
-        var guidance = new Option<double?>("--guidance", "--cfg") { Description = "Classifier-free guidance scale; ≤ 1 disables the negative prompt (default: the model's)" };
-        var scheduler = new Option<string?>("--scheduler") { Description = "Sampler (default: the model's)" };
-        scheduler.AcceptOnlyFromAmong(SchedulerIds);
-        var width = new Option<int?>("--width", "-W") { Description = "Image width, a multiple of 8 (default: the model's)" };
-        var height = new Option<int?>("--height", "-H") { Description = "Image height, a multiple of 8 (default: the model's)" };
+        var sampling = new SamplingOptions();
         var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
         var rng = new Option<string>("--rng") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
         rng.AcceptOnlyFromAmong("torch", "philox");
@@ -33,25 +26,33 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
         {
-            model, prompt, negative, seed, steps, guidance, scheduler, width, height, batch, rng, init, strength, output, provider,
+            model, prompt, negative, seed,
         };
+        foreach (var option in sampling.All)
+        {
+            command.Options.Add(option);
+        }
+        foreach (var option in new Option[] { batch, rng, init, strength, output, provider })
+        {
+            command.Options.Add(option);
+        }
         // Ctrl+C and SIGTERM cancel this token (CliApp), which stops the pipeline between steps or inside an ONNX call.
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
             var started = Stopwatch.GetTimestamp();
             using var sd = StableDiffusionModel.Load(ModelOptions.Resolve(parsed.GetValue(model)), ModelOptions.Options(parsed.GetValue(provider)!));
             var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var defaults = sd.Defaults;
+            var settings = sampling.Resolve(parsed, sd.Defaults);
             var initImage = parsed.GetValue(init);
             var request = new GenerationRequest(
                 parsed.GetValue(prompt)!,
                 parsed.GetValue(negative) ?? "",
                 parsed.GetValue(seed),
-                parsed.GetValue(steps) ?? defaults.Steps,
-                parsed.GetValue(guidance) ?? defaults.GuidanceScale,
-                parsed.GetValue(scheduler) ?? defaults.Scheduler,
-                parsed.GetValue(width) ?? defaults.Width,
-                parsed.GetValue(height) ?? defaults.Height,
+                settings.Steps,
+                settings.GuidanceScale,
+                settings.Scheduler,
+                settings.Width,
+                settings.Height,
                 parsed.GetValue(batch),
                 parsed.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch,
                 initImage is null ? null : File.ReadAllBytes(initImage.FullName),

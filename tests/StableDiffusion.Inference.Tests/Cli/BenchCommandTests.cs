@@ -1,0 +1,48 @@
+using System.Text.Json;
+using StableDiffusion.Cli;
+using StableDiffusion.Inference.Tests.Pipeline;
+
+namespace StableDiffusion.Inference.Tests.Cli;
+
+/// <summary>The bench verb, run in-process through the same entry as the <c>sd</c> program.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void BenchPrintsMediansOfEveryStageOverTheTimedRunsOnly()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--runs", "2", "--warmup", "1",
+            "--steps", "2", "--width", "16", "--height", "16", "--provider", "cpu"], stdout, stderr);
+
+        Assert.True(exitCode == 0, stderr.ToString());
+        var line = Assert.Single(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("runs").GetInt32());
+        Assert.Equal(2, root.GetProperty("settings").GetProperty("steps").GetInt32());
+        Assert.Equal("CPU", root.GetProperty("provider").GetString());
+        Assert.True(root.GetProperty("load_ms").GetDouble() > 0);
+        foreach (var key in new[] { "tokenize", "text_encoder", "unet_total", "unet_per_step", "vae_decode", "total" })
+        {
+            var median = root.GetProperty("median").GetProperty(key).GetDouble();
+            Assert.True(median > 0, key);
+            Assert.InRange(median, root.GetProperty("min").GetProperty(key).GetDouble(), root.GetProperty("max").GetProperty(key).GetDouble());
+        }
+        Assert.Contains("unet_per_step", stderr.ToString());
+    }
+
+    [Fact]
+    public void BenchHelpNamesTheRunsAndWarmupOptions()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--help"], stdout, stderr);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--runs", stdout.ToString());
+        Assert.Contains("--warmup", stdout.ToString());
+    }
+}
