@@ -11,5 +11,8 @@ public sealed class ApiOptionsRecord
     /// <summary>The model name <c>sd_model_checkpoint</c> was set to; null for the studio's default.</summary>
     public string? Model { get; set; }
 
+    /// <summary>A1111's <c>randn_source</c> as the user set it ("CPU", "GPU" or "NV"); null for the studio's default, CPU.</summary>
+    public string? RandnSource { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }

@@ -11,5 +11,6 @@ internal sealed class ApiOptionsConfiguration : IEntityTypeConfiguration<ApiOpti
         options.HasKey(o => o.OwnerId);
         options.Property(o => o.OwnerId).HasMaxLength(64);
         options.Property(o => o.Model).HasMaxLength(256);
+        options.Property(o => o.RandnSource).HasMaxLength(8);
     }
 }

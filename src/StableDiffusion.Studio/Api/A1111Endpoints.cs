@@ -13,7 +13,7 @@ namespace StableDiffusion.Studio.Api;
 /// AUTOMATIC1111's /sdapi/v1 (modules/api/api.py) for the programs that speak it: Open WebUI, SillyTavern, Discord
 /// bots, scripts. Unlike A1111, everything is per user: a call blocks until its images are done but waits in the
 /// studio's shared, fair queue; progress, interrupt and skip touch only the caller's own job; options only the
-/// caller's own default model.
+/// caller's own default model and random source.
 /// </summary>
 public static class A1111Endpoints
 {
@@ -48,8 +48,8 @@ public static class A1111Endpoints
         api.MapGet("/samplers", Samplers);
         api.MapGet("/schedulers", Schedulers);
         api.MapGet("/sd-models", (ApiModelCatalog models) => TypedResults.Json(new JsonArray([.. models.Available.Select(ModelJson)])));
-        api.MapGet("/options", GetOptionsAsync).WithSummary("Your options (sd_model_checkpoint is your own default model)");
-        api.MapPost("/options", SetOptionsAsync).Accepts<JsonObject>("application/json").WithSummary("Set your own default model");
+        api.MapGet("/options", GetOptionsAsync).WithSummary("Your options (sd_model_checkpoint and randn_source are your own)");
+        api.MapPost("/options", SetOptionsAsync).Accepts<JsonObject>("application/json").WithSummary("Set your own default model and randn_source");
         api.MapPost("/png-info", (Delegate)PngInfoAsync).Accepts<JsonObject>("application/json");
         api.MapPost("/refresh-checkpoints", () => TypedResults.Json<JsonNode?>(null));
 
@@ -89,16 +89,24 @@ public static class A1111Endpoints
                 : $"Model '{checkpointName}' not found. Available: {string.Join(", ", models.Available.Select(m => m.Title))}.");
         }
 
-        var request = A1111RequestReader.Read(body, imageToImage, model);
+        var request = A1111RequestReader.Read(body, imageToImage, model, await options.RandnSourceOfAsync(ownerId, cancellationToken));
         if (request.Errors.Count > 0)
         {
             return ApiProblems.Invalid(request.Errors, field => field);
         }
 
-        if (checkpointName is not null && body["override_settings_restore_afterwards"]?.GetValueKind() == JsonValueKind.False)
+        if (body["override_settings_restore_afterwards"]?.GetValueKind() == JsonValueKind.False)
         {
-            // A1111 then keeps the override as the new setting; here it becomes the caller's own default model.
-            await options.SetModelAsync(ownerId, model, cancellationToken);
+            // A1111 then keeps the overrides as the new settings; here they become the caller's own options.
+            if (checkpointName is not null)
+            {
+                await options.SetModelAsync(ownerId, model, cancellationToken);
+            }
+
+            if ((body["override_settings"] as JsonObject)?["randn_source"] is { } source)
+            {
+                await options.SetRandnSourceAsync(ownerId, source.GetValue<string>().ToUpperInvariant(), cancellationToken);
+            }
         }
 
         var submission = await generations.SubmitAsync(ownerId, request.Settings, cancellationToken);
@@ -244,9 +252,12 @@ public static class A1111Endpoints
 
     private static async Task<IResult> GetOptionsAsync(HttpContext context, ApiOptionsStore options)
     {
-        var model = await options.ModelOfAsync(context.User.StudioUserId()!, context.RequestAborted);
+        var ownerId = context.User.StudioUserId()!;
+        var model = await options.ModelOfAsync(ownerId, context.RequestAborted);
+        var randnSource = await options.RandnSourceOfAsync(ownerId, context.RequestAborted);
         return TypedResults.Json(new JsonObject
         {
+            ["randn_source"] = randnSource,
             ["sd_model_checkpoint"] = model?.Title,
             ["sd_checkpoint_hash"] = model?.Sha256,
             ["sd_vae"] = "Automatic",
@@ -275,6 +286,17 @@ public static class A1111Endpoints
             }
 
             await options.SetModelAsync(context.User.StudioUserId()!, model, context.RequestAborted);
+        }
+
+        if (body["randn_source"] is { } source)
+        {
+            var value = source.GetValueKind() == JsonValueKind.String ? source.GetValue<string>() : null;
+            if (NoiseSources.FromA1111(value) is null)
+            {
+                return ApiProblems.Invalid("randn_source", "randn_source must be \"GPU\", \"CPU\" or \"NV\".");
+            }
+
+            await options.SetRandnSourceAsync(context.User.StudioUserId()!, value!.ToUpperInvariant(), context.RequestAborted);
         }
 
         return TypedResults.Json<JsonNode?>(null);

@@ -40,7 +40,8 @@ public static class A1111RequestReader
         ["sd_vae"] = ["Automatic", "None"], ["denoising_strength"] = [DefaultDenoisingStrength],
     };
 
-    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model)
+    /// <param name="randnSource">The caller's <c>randn_source</c> option, used unless override_settings gives one.</param>
+    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model, string randnSource = NoiseSources.Cpu)
     {
         var errors = new Dictionary<string, string>();
         var notes = new List<string>();
@@ -122,6 +123,16 @@ public static class A1111RequestReader
             }
         }
 
+        // modules/rng.py reads the source from opts.randn_source, which a request may override for itself.
+        if (body["override_settings"] is JsonObject { } overrides && overrides["randn_source"] is { } source)
+        {
+            randnSource = source.GetValueKind() == JsonValueKind.String ? source.GetValue<string>() : "";
+            if (NoiseSources.FromA1111(randnSource) is null)
+            {
+                errors["override_settings.randn_source"] = "randn_source must be \"GPU\", \"CPU\" or \"NV\".";
+            }
+        }
+
         var settings = new JobSettings
         {
             Prompt = prompt,
@@ -130,6 +141,7 @@ public static class A1111RequestReader
             Steps = steps,
             GuidanceScale = cfgScale,
             Scheduler = scheduler ?? "",
+            NoiseSource = NoiseSources.FromA1111(randnSource) ?? NoiseSources.Cpu,
             Width = width.Value,
             Height = height.Value,
             BatchCount = (int)Math.Clamp(total, 0, int.MaxValue),
@@ -186,7 +198,7 @@ public static class A1111RequestReader
         if (body["override_settings"] is JsonObject overrides)
         {
             ignored.AddRange(overrides
-                .Where(pair => pair.Key != "sd_model_checkpoint" && Matters(pair.Key, pair.Value))
+                .Where(pair => pair.Key is not ("sd_model_checkpoint" or "randn_source") && Matters(pair.Key, pair.Value))
                 .Select(pair => "override_settings." + pair.Key));
         }
 

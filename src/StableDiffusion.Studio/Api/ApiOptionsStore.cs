@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Persistence;
 
 namespace StableDiffusion.Studio.Api;
 
-/// <summary>Each user's A1111 options (today: the default model), kept per user instead of for the whole server.</summary>
+/// <summary>Each user's A1111 options (the default model and <c>randn_source</c>), kept per user instead of for the whole server.</summary>
 public sealed class ApiOptionsStore(IDbContextFactory<StudioDbContext> contexts, DatabaseWriter writer, ApiModelCatalog models)
 {
     /// <summary>The user's chosen model while it is still available, else the studio's default.</summary>
@@ -18,7 +19,28 @@ public sealed class ApiOptionsStore(IDbContextFactory<StudioDbContext> contexts,
         return models.Find(chosen) ?? models.Default;
     }
 
+    /// <summary>
+    /// The user's <c>randn_source</c>; "CPU" unless they set another. A1111 defaults to "GPU", but CPU noise gives the
+    /// same image for a seed on any machine, with or without a GPU.
+    /// </summary>
+    public async Task<string> RandnSourceOfAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var chosen = await db.Set<ApiOptionsRecord>().AsNoTracking()
+            .Where(o => o.OwnerId == ownerId)
+            .Select(o => o.RandnSource)
+            .FirstOrDefaultAsync(cancellationToken);
+        return chosen ?? NoiseSources.Cpu;
+    }
+
     public Task SetModelAsync(string ownerId, ApiModel model, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ownerId, record => record.Model = model.Name, cancellationToken);
+
+    /// <param name="randnSource">"CPU", "GPU" or "NV", kept as given so that options read back what was set.</param>
+    public Task SetRandnSourceAsync(string ownerId, string randnSource, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ownerId, record => record.RandnSource = randnSource, cancellationToken);
+
+    private Task UpdateAsync(string ownerId, Action<ApiOptionsRecord> update, CancellationToken cancellationToken) =>
         writer.WriteAsync(async db =>
         {
             var record = await db.Set<ApiOptionsRecord>().FirstOrDefaultAsync(o => o.OwnerId == ownerId, cancellationToken);
@@ -28,7 +50,7 @@ public sealed class ApiOptionsStore(IDbContextFactory<StudioDbContext> contexts,
                 db.Set<ApiOptionsRecord>().Add(record);
             }
 
-            record.Model = model.Name;
+            update(record);
             record.UpdatedAt = DateTime.UtcNow;
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);

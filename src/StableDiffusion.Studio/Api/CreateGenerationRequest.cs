@@ -6,6 +6,8 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="Model">A model name, A1111 title or hash; absent for your default model.</param>
 /// <param name="InitImage">PNG, JPEG or WebP as base64 or a data URI; makes this img2img.</param>
 /// <param name="DenoisingStrength">img2img only, in (0, 1]; 0.75 when absent.</param>
+/// <param name="NoiseSource">"cpu" (torch's CPU generator) or "nv" (Philox, as torch on NVIDIA GPUs); absent for your
+/// A1111 <c>randn_source</c> option, CPU unless you set it.</param>
 public sealed record CreateGenerationRequest(
     string? Prompt,
     string? NegativePrompt = null,
@@ -18,4 +20,5 @@ public sealed record CreateGenerationRequest(
     int? BatchCount = null,
     string? Model = null,
     string? InitImage = null,
-    double? DenoisingStrength = null);
+    double? DenoisingStrength = null,
+    string? NoiseSource = null);

@@ -3,6 +3,7 @@ namespace StableDiffusion.Studio.Api;
 /// <summary>The settings a job runs with, the random seed already resolved.</summary>
 /// <param name="Sampler">The scheduler id.</param>
 /// <param name="SamplerName">A1111's display name for it.</param>
+/// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
 public sealed record GenerationSettings(
     string Prompt,
     string NegativePrompt,
@@ -16,4 +17,5 @@ public sealed record GenerationSettings(
     int BatchCount,
     string Model,
     bool ImageToImage,
-    double? DenoisingStrength);
+    double? DenoisingStrength,
+    string NoiseSource);

@@ -82,6 +82,14 @@ public static class NativeApiEndpoints
             return ApiProblems.Invalid("initImage", "The init image must be base64 or a data:image/...;base64, URI.");
         }
 
+        var noiseSource = body.NoiseSource is null
+            ? NoiseSources.FromA1111(await options.RandnSourceOfAsync(ownerId, cancellationToken))
+            : body.NoiseSource.ToUpperInvariant() is NoiseSources.Cpu or NoiseSources.Nv ? body.NoiseSource.ToUpperInvariant() : null;
+        if (noiseSource is null)
+        {
+            return ApiProblems.Invalid("noiseSource", $"Noise source '{body.NoiseSource}' not found: use \"cpu\" or \"nv\".");
+        }
+
         var settings = new JobSettings
         {
             Prompt = body.Prompt ?? "",
@@ -90,6 +98,7 @@ public static class NativeApiEndpoints
             Steps = body.Steps ?? defaults.Steps,
             GuidanceScale = body.CfgScale ?? defaults.GuidanceScale,
             Scheduler = scheduler,
+            NoiseSource = noiseSource,
             Width = body.Width ?? defaults.Width,
             Height = body.Height ?? defaults.Height,
             BatchCount = body.BatchCount ?? 1,

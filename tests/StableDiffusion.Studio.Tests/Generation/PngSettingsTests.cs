@@ -1,0 +1,40 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Tests.Generation;
+
+public sealed class PngSettingsTests
+{
+    [Theory]
+    [InlineData(", RNG: NV", NoiseSources.Nv)]
+    [InlineData(", RNG: CPU", NoiseSources.Cpu)]
+    [InlineData(", RNG: GPU", NoiseSources.Nv)]
+    [InlineData("", NoiseSources.Nv)]
+    public void TheRandomSourceComesFromTheInfotextsRngKeyAndWithoutOneIsA1111sGpuDefault(string rng, string expected)
+    {
+        var settings = PngSettings.Read(Png($"a red circle\nNegative prompt: blur\nSteps: 4, Sampler: Euler, CFG scale: 6, Seed: 9, Size: 64x48, Model: tiny-shapes{rng}"));
+
+        Assert.NotNull(settings);
+        Assert.Equal(expected, settings.NoiseSource);
+        Assert.Equal(("a red circle", "blur", 4, "euler", 6.0, 9L, 64, 48), (settings.Prompt, settings.NegativePrompt, settings.Steps,
+            settings.Scheduler, settings.GuidanceScale, settings.Seed, settings.Width, settings.Height));
+    }
+
+    [Fact]
+    public void APngWithoutParametersHasNoSettings()
+    {
+        using var image = new Image<Rgb24>(8, 8);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+
+        Assert.Null(PngSettings.Read(stream.ToArray()));
+    }
+
+    internal static byte[] Png(string parameters)
+    {
+        using var image = new Image<Rgb24>(8, 8);
+        return PngInfo.Encode(image, parameters);
+    }
+}
