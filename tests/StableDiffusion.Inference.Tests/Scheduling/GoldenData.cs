@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Tests.Tokenization;
 
 namespace StableDiffusion.Inference.Tests.Scheduling;
 
 /// <summary>Reads the diffusers reference runs from the repository's sibling <c>shared/golden/schedulers</c> folder.</summary>
 internal static class GoldenData
 {
-    private static readonly Lazy<string> Folder = new(FindFolder);
+    private static readonly Lazy<string> Folder = new(() => SharedFolder.PathOf("golden", "schedulers"));
 
     public static string SchedulersFolder => Folder.Value;
 
@@ -68,28 +69,5 @@ internal static class GoldenData
         }
 
         return double.IsNaN(worst) ? double.PositiveInfinity : worst / scale;
-    }
-
-    private static string FindFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidates = new[]
-            {
-                Path.Combine(directory.FullName, "shared", "golden"),
-                directory.Parent is { } parent && File.Exists(Path.Combine(directory.FullName, "StableDiffusion.Studio.sln"))
-                    ? Path.Combine(parent.FullName, "shared", "golden")
-                    : null,
-            };
-            foreach (var golden in candidates.OfType<string>())
-            {
-                if (Directory.Exists(Path.Combine(golden, "schedulers")))
-                {
-                    return Path.Combine(golden, "schedulers");
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/golden/schedulers was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StableDiffusion.Inference.Tests.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Training;
 
@@ -13,7 +14,7 @@ public sealed class TrainingSmokeTests : IDisposable
     [Fact]
     public async Task SmokeTrainingWritesACompleteOnnxModelFolder()
     {
-        var repoRoot = FindRepoRoot();
+        var repoRoot = ModelFixtures.RepositoryRoot;
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
             WorkingDirectory = repoRoot,
@@ -43,17 +44,4 @@ public sealed class TrainingSmokeTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StableDiffusion.Studio.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("StableDiffusion.Studio.sln not found above the test binaries.");
-    }
 }
