@@ -408,7 +408,7 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
         shutil.copyfile(TOKENIZER_FILES / name, tokenizer_dir / name)
     write_json(tokenizer_dir / "special_tokens_map.json", SPECIAL_TOKENS_MAP)
     write_json(tokenizer_dir / "tokenizer_config.json", TOKENIZER_CONFIG)
-    write_json(out / "defaults.json", {"steps": 25, "guidance_scale": 3.0, "scheduler": "dpmpp-2m",
+    write_json(out / "defaults.json", {"steps": 25, "guidance_scale": 5.0, "scheduler": "dpmpp-2m",
                                        "width": 64, "height": 64})
     write_json(out / "latent_rgb_factors.json", rgb_factors)
 
