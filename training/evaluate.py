@@ -3,6 +3,7 @@
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes                 # through the C# `sd generate`
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --torch CKPT    # PyTorch weights from train.py
     /usr/bin/python3 training/evaluate.py --reference                                # the analysis on true renders
+    /usr/bin/python3 training/evaluate.py --round-trip CKPT                          # true renders through the VAE
 
 Analysis: background = the median colour of the one-pixel border, named by the nearest of the eight colours;
 foreground = pixels further than 60 (RGB, 0-255) from it; blobs = 4-connected foreground components of at least
@@ -166,6 +167,30 @@ def generate_torch(model, scenes, checkpoint):
     return images
 
 
+def generate_round_trip(scenes, checkpoint):
+    """True renders through the checkpoint's VAE alone (encoder mean, decoder): the ceiling the VAE sets."""
+    import torch
+
+    import nets
+    import train
+
+    torch.set_num_threads(2)
+    state = torch.load(checkpoint)
+    encoder, decoder = nets.Encoder(train.AE_CHANNELS), nets.Decoder(train.AE_CHANNELS)
+    encoder.load_state_dict(state["encoder"])
+    decoder.load_state_dict(state["decoder"])
+    encoder.eval()
+    decoder.eval()
+    rng = random.Random(0)
+    images = []
+    with torch.no_grad():
+        for scene in scenes:
+            rendered = shapes.render([scene] * len(SEEDS), rng)
+            out = decoder(encoder(rendered)[:, :4]).clamp(-1, 1)
+            images.append(list(((out + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()))
+    return images
+
+
 def generate_reference(scenes):
     import torch  # noqa: F401  (shapes renders with torch)
 
@@ -218,6 +243,8 @@ def main():
     parser.add_argument("--model", type=Path, default=REPO / "models" / "tiny-shapes")
     parser.add_argument("--torch", type=Path, metavar="CHECKPOINT", help="generate with PyTorch from this checkpoint")
     parser.add_argument("--reference", action="store_true", help="score true renders (checks the analysis itself)")
+    parser.add_argument("--round-trip", type=Path, metavar="CHECKPOINT",
+                        help="score true renders passed through this checkpoint's VAE (the ceiling it sets)")
     parser.add_argument("--sd", default=str(REPO / "src" / "StableDiffusion.Cli" / "bin" / "Debug" / "net10.0" / "sd"),
                         help="the sd command (may be 'dotnet path/sd.dll')")
     parser.add_argument("--prompts", type=int, default=64)
@@ -227,6 +254,8 @@ def main():
     scenes = prompts()[: args.prompts]
     if args.reference:
         source, images = "reference renders", generate_reference(scenes)
+    elif args.round_trip:
+        source, images = "VAE round trip of true renders", generate_round_trip(scenes, args.round_trip)
     elif args.torch:
         source, images = "PyTorch (DPM-Solver++ 2M)", generate_torch(args.model, scenes, args.torch)
     else:
