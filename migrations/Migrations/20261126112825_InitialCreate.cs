@@ -12,6 +12,37 @@ namespace StableDiffusion.Studio.Migrations.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiOptions",
+                columns: table => new
+                {
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Model = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    RandnSource = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiOptions", x => x.OwnerId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Comparisons",
                 columns: table => new
                 {
@@ -40,6 +71,7 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     Steps = table.Column<int>(type: "INTEGER", nullable: false),
                     GuidanceScale = table.Column<double>(type: "REAL", nullable: false),
                     Scheduler = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    NoiseSource = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false, defaultValue: "CPU"),
                     Width = table.Column<int>(type: "INTEGER", nullable: false),
                     Height = table.Column<int>(type: "INTEGER", nullable: false),
                     BatchCount = table.Column<int>(type: "INTEGER", nullable: false),
@@ -125,6 +157,17 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_KeyHash",
+                table: "ApiKeys",
+                column: "KeyHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_OwnerId_CreatedAt",
+                table: "ApiKeys",
+                columns: new[] { "OwnerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comparisons_OwnerId_CreatedAt",
                 table: "Comparisons",
                 columns: new[] { "OwnerId", "CreatedAt" });
@@ -174,6 +217,12 @@ namespace StableDiffusion.Studio.Migrations.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "ApiOptions");
+
             migrationBuilder.DropTable(
                 name: "ShareLinks");
 

@@ -11,8 +11,8 @@ using StableDiffusion.Studio.Data;
 namespace StableDiffusion.Studio.Migrations.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261126102723_AddNoiseSource")]
-    partial class AddNoiseSource
+    [Migration("20261126112825_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -70,6 +70,10 @@ namespace StableDiffusion.Studio.Migrations.Migrations
 
                     b.Property<string>("Model")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RandnSource")
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
