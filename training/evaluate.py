@@ -113,13 +113,15 @@ def score(scene, found):
 
 # ---------------------------------------------------------------- image sources
 
-def generate_cli(model, scenes, sd_command, workdir):
+def generate_cli(model, scenes, sd_command, workdir, guidance=None):
     """One `sd generate` per prompt with --batch 4: the CLI prints a JSON line whose "files" lists the images."""
     images = []
     for i, scene in enumerate(scenes):
         command = sd_command + ["generate", "--model", str(model), "--prompt", shapes.caption(*scene),
                                 "--seed", str(SEEDS[0]), "--batch", str(len(SEEDS)),
                                 "--out", str(workdir / f"prompt{i:02d}.png")]
+        if guidance is not None:
+            command += ["--guidance", str(guidance)]
         result = subprocess.run(command, capture_output=True, text=True, check=True)
         files = None
         for line in result.stdout.splitlines():
@@ -132,7 +134,7 @@ def generate_cli(model, scenes, sd_command, workdir):
     return images
 
 
-def generate_torch(model, scenes, checkpoint):
+def generate_torch(model, scenes, checkpoint, guidance=None):
     import torch
 
     import nets
@@ -161,7 +163,8 @@ def generate_torch(model, scenes, checkpoint):
             cond = text_encoder(torch.tensor([tokenizer.ids(shapes.caption(*scene))]))
             noise = torch.cat([torch.randn(1, 4, h, w, generator=torch.Generator().manual_seed(s)) for s in SEEDS])
             latents = sampling.dpmpp_2m(unet, cond.expand(len(SEEDS), -1, -1), uncond.expand(len(SEEDS), -1, -1),
-                                        noise, steps=defaults["steps"], guidance=defaults["guidance_scale"])
+                                        noise, steps=defaults["steps"],
+                                        guidance=defaults["guidance_scale"] if guidance is None else guidance)
             rgb = ((decoder(latents / state["scaling_factor"]).clamp(-1, 1) + 1) * 127.5).round().byte()
             images.append(list(rgb.permute(0, 2, 3, 1).numpy()))
     return images
@@ -248,21 +251,28 @@ def main():
     parser.add_argument("--sd", default=str(REPO / "src" / "StableDiffusion.Cli" / "bin" / "Debug" / "net10.0" / "sd"),
                         help="the sd command (may be 'dotnet path/sd.dll')")
     parser.add_argument("--prompts", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=SEEDS[0],
+                        help="first of the 4 seeds (default 1; e.g. 5 for held-out seeds 5-8)")
+    parser.add_argument("--guidance", type=float, help="instead of the model's defaults.json guidance_scale")
     parser.add_argument("--grid", type=Path, help="write a PNG grid of the first 12 prompts x 4 seeds")
     parser.add_argument("--json", type=Path, help="write the scores as JSON")
     args = parser.parse_args()
+    SEEDS[:] = range(args.seed, args.seed + len(SEEDS))
     scenes = prompts()[: args.prompts]
     if args.reference:
         source, images = "reference renders", generate_reference(scenes)
     elif args.round_trip:
         source, images = "VAE round trip of true renders", generate_round_trip(scenes, args.round_trip)
     elif args.torch:
-        source, images = "PyTorch (DPM-Solver++ 2M)", generate_torch(args.model, scenes, args.torch)
+        source, images = "PyTorch (DPM-Solver++ 2M)", generate_torch(args.model, scenes, args.torch, args.guidance)
     else:
         with tempfile.TemporaryDirectory() as workdir:
-            source, images = "C# sd generate", generate_cli(args.model, scenes, args.sd.split(), Path(workdir))
+            source, images = "C# sd generate", generate_cli(args.model, scenes, args.sd.split(), Path(workdir),
+                                                   args.guidance)
+    if args.guidance is not None:
+        source += f", guidance {args.guidance:g}"
     scores, breakdown = evaluate(scenes, images)
-    print(f"source: {source}; {len(scenes)} prompts x {len(SEEDS)} seeds = {scores['images']} images")
+    print(f"source: {source}; {len(scenes)} prompts x seeds {SEEDS[0]}-{SEEDS[-1]} = {scores['images']} images")
     print(f"| shape colour | background | shape kind | count | seeds different (> {SEED_DIFFERENCE}) | seed distance |")
     print("|---|---|---|---|---|---|")
     print(f"| {scores['colour']:.1%} | {scores['background']:.1%} | {scores['shape']:.1%} | {scores['count']:.1%} "

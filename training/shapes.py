@@ -21,8 +21,12 @@ COLOUR_NAMES = list(COLOURS)
 SHAPES = ["circle", "square", "triangle"]
 COUNT_WORDS = ["a", "two", "three"]
 
-# Sizes are radii (circle) or half-sizes; three shapes must fit beside each other, so they are smaller.
-RADIUS_RANGE = {1: (7.0, 14.0), 2: (6.0, 11.0), 3: (5.0, 8.5)}
+# Sizes are radii r (a circle's radius, a square's half-side 0.9 r); three shapes must fit beside each other, so
+# they are smaller. Nothing is drawn much under 12 pixels across: below that a 16x16 latent keeps too little of a
+# triangle's tips or a square's corners for the decoder to draw them back.
+RADIUS_RANGE = {1: (9.0, 15.0), 2: (7.5, 12.0), 3: (6.5, 9.5)}
+# A triangle's circumradius, in radii: 1.5 gives it about the area of the circle and square of the same r.
+TRIANGLE = 1.5
 
 
 def caption(count, colour, shape, background):
@@ -70,7 +74,7 @@ def place(count, rng):
         for _ in range(count):
             for _attempt in range(50):
                 r = rng.uniform(low, high)
-                margin = 1.3 * r + 2
+                margin = TRIANGLE * r + 2
                 x, y = rng.uniform(margin, SIZE - margin), rng.uniform(margin, SIZE - margin)
                 if all((x - px) ** 2 + (y - py) ** 2 > (1.3 * (r + pr) + 3) ** 2 for px, py, pr in placed):
                     placed.append((x, y, r))
@@ -99,8 +103,8 @@ def render(scenes, rng):
     r = centres[:, :, 2, None, None]
     circle = torch.sqrt(dx * dx + dy * dy) - r
     square = torch.maximum(dx.abs(), dy.abs()) - 0.9 * r
-    # Upward equilateral triangle with circumradius 1.3 r: the furthest of its three edge half-planes.
-    big = 1.3 * r
+    # Upward equilateral triangle with circumradius TRIANGLE * r: the furthest of its three edge half-planes.
+    big = TRIANGLE * r
     triangle = torch.maximum(torch.maximum(dy, -0.866 * dx - 0.5 * dy), 0.866 * dx - 0.5 * dy) - big / 2
     distance = torch.stack([circle, square, triangle], dim=1)[torch.arange(batch), shape_kind]
     coverage = (0.5 - distance).clamp(0, 1) * (r > 0)
