@@ -8,58 +8,19 @@ namespace StableDiffusion.Inference.Scheduling;
 /// through σ_i … σ_{i−order+1}. Order 4, warming up through 1, 2, 3. diffusers integrates numerically
 /// (scipy quad); ℓ_k has degree ≤ 3, so 2-point Gauss–Legendre is exact.
 /// </summary>
-public sealed class LmsDiscreteScheduler : IScheduler
+public sealed class LmsDiscreteScheduler(SchedulerConfig config)
+    : SigmaStepScheduler((config ?? throw new ArgumentNullException(nameof(config))) with { FinalSigmasType = null },
+        interpolateAtFloat32: false)
 {
     private const int MaxOrder = 4;
-    private readonly NoiseSchedule schedule;
-    private readonly SchedulerConfig config;
-    private readonly TimestepSpacing spacing;
-    private readonly PredictionType predictionType;
-    private readonly StepCursor cursor = new();
     private readonly List<double[]> derivatives = [];
-    private SigmaSchedule sigmas = new([], [], 1.0);
 
-    public LmsDiscreteScheduler(SchedulerConfig config)
+    public override double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        this.config = config with { FinalSigmasType = null };
-        schedule = NoiseSchedule.FromConfig(config, sigmaBased: true);
-        spacing = config.TimestepSpacing ?? TimestepSpacing.Linspace;
-        predictionType = config.PredictionType ?? PredictionType.Epsilon;
-    }
-
-    public IReadOnlyList<double> Timesteps => sigmas.Timesteps;
-
-    /// <summary>σ_0 … σ_{N−1} and a final 0.</summary>
-    public IReadOnlyList<double> Sigmas => sigmas.Sigmas;
-
-    public bool HasIntegerTimesteps => false;
-
-    public double InitNoiseSigma => sigmas.InitNoiseSigma;
-
-    public int Order => 1;
-
-    public void SetTimesteps(int numInferenceSteps)
-    {
-        sigmas = SigmaSchedule.Build(schedule, config, spacing, numInferenceSteps, interpolateAtFloat32: false);
-        derivatives.Clear();
-        cursor.Reset(sigmas.Timesteps.Length);
-    }
-
-    public void SetBeginIndex(int beginIndex) => cursor.Begin(beginIndex);
-
-    public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination)
-    {
-        cursor.Check(stepIndex);
-        SigmaSchedule.ScaleModelInput(sigmas.Sigmas[stepIndex], sample, destination);
-    }
-
-    public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
-    {
-        cursor.Advance(stepIndex);
-        var sigma = sigmas.Sigmas[stepIndex];
+        Cursor.Advance(stepIndex);
+        var sigma = SigmaValues[stepIndex];
         var original = new double[sample.Length];
-        LatentMath.PredictOriginalFromSigma(predictionType, sigma, modelOutput, sample, original);
+        LatentMath.PredictOriginalFromSigma(PredictionType, sigma, modelOutput, sample, original);
 
         var derivative = new double[sample.Length];
         LatentMath.Combine(1 / sigma, sample, -1 / sigma, original, derivative);
@@ -80,16 +41,12 @@ public sealed class LmsDiscreteScheduler : IScheduler
         return original;
     }
 
-    public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)
-    {
-        cursor.Check(stepIndex);
-        AlphaNoising.AddSigmaNoise(sigmas.Sigmas[stepIndex], original, noise, destination);
-    }
+    private protected override void OnTimestepsSet() => derivatives.Clear();
 
     /// <summary>∫_{σ_t}^{σ_{t+1}} Π_{k≠j} (τ − σ_{t−k})/(σ_{t−j} − σ_{t−k}) dτ (diffusers' <c>get_lms_coefficient</c>).</summary>
     internal double Coefficient(int order, int t, int currentOrder)
     {
-        var s = sigmas.Sigmas;
+        var s = SigmaValues;
         double Basis(double tau)
         {
             var product = 1.0;
