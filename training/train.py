@@ -82,6 +82,12 @@ class Schedule:
 
 # ---------------------------------------------------------------- stage 1: autoencoder
 
+def sample_posterior(moments):
+    """The encoder's mean ++ log-variance, and a latent drawn from that Gaussian (the reparameterisation trick)."""
+    mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
+    return mean, logvar, mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+
+
 def train_autoencoder(cfg, rng, seconds):
     encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
     params = list(encoder.parameters()) + list(decoder.parameters())
@@ -91,9 +97,7 @@ def train_autoencoder(cfg, rng, seconds):
     while schedule.running():
         step += 1
         _, images = shapes.batch(cfg["ae_batch"], rng)
-        moments = encoder(images)
-        mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
-        z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        mean, logvar, z = sample_posterior(encoder(images))
         out = decoder(z)
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
         loss = reconstruction_loss(out, images) + 1e-4 * kl
@@ -133,9 +137,7 @@ def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32):
         step += 1
         _, images = shapes.batch(batch, rng)
         with torch.no_grad():
-            moments = encoder(images)
-            mean, logvar = moments[:, :4], moments[:, 4:].clamp(-30, 20)
-            z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+            _, _, z = sample_posterior(encoder(images))
         loss = reconstruction_loss(decoder(z), images)
         optimizer.zero_grad()
         loss.backward()
