@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json;
-using StableDiffusion.Inference.Tests.Tokenization;
 
 namespace StableDiffusion.Inference.Tests.Cli;
 
@@ -11,7 +10,7 @@ public sealed class SdCommandLineTests
     [Fact]
     public void TokenizePrintsGoldenIdsAsJson()
     {
-        var (exitCode, output, _) = Run("tokenize", "a photograph of an astronaut riding a horse", "--vocab", SharedFolder.PathOf("clip-tokenizer"));
+        var (exitCode, output, _) = Run("tokenize", "a photograph of an astronaut riding a horse", "--vocab", ReferenceData.ClipTokenizer());
 
         Assert.Equal(0, exitCode);
         Assert.Equal("[49406,320,8853,539,550,18376,6765,320,4558,49407]", output.Trim());
@@ -26,7 +25,7 @@ public sealed class SdCommandLineTests
             var tokenizer = Directory.CreateDirectory(Path.Combine(model.FullName, "tokenizer"));
             foreach (var file in new[] { "vocab.json", "merges.txt" })
             {
-                File.Copy(SharedFolder.PathOf("clip-tokenizer", file), Path.Combine(tokenizer.FullName, file));
+                File.Copy(ReferenceData.ClipTokenizer(file), Path.Combine(tokenizer.FullName, file));
             }
 
             var (exitCode, output, _) = Run("tokenize", "five dogs in a pool", "--model", model.FullName);
@@ -43,7 +42,7 @@ public sealed class SdCommandLineTests
     [Fact]
     public void TokenizeWarnsButPrintsEveryIdPastSeventySeven()
     {
-        var (exitCode, output, error) = Run("tokenize", string.Join(' ', Enumerable.Repeat("horse", 80)), "--vocab", SharedFolder.PathOf("clip-tokenizer"));
+        var (exitCode, output, error) = Run("tokenize", string.Join(' ', Enumerable.Repeat("horse", 80)), "--vocab", ReferenceData.ClipTokenizer());
 
         Assert.Equal(0, exitCode);
         Assert.Equal(82, JsonSerializer.Deserialize<int[]>(output)!.Length);

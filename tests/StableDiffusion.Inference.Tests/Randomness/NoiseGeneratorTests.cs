@@ -1,6 +1,5 @@
 using System.Text.Json;
 using StableDiffusion.Inference.Randomness;
-using StableDiffusion.Inference.Tests.Tokenization;
 
 namespace StableDiffusion.Inference.Tests.Randomness;
 
@@ -120,7 +119,7 @@ public sealed class NoiseGeneratorTests
 
     private static JsonElement[] LoadCases()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(SharedFolder.PathOf("golden", "rng-cases.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(ReferenceData.Golden("rng-cases.json")));
         return document.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToArray();
     }
 

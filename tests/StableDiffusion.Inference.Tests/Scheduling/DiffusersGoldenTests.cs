@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace StableDiffusion.Inference.Tests.Scheduling;
 
 /// <summary>
-/// Replays every reference loop of diffusers' schedulers (shared/golden/schedulers) with our double
+/// Replays every reference loop of diffusers' schedulers (tests/fixtures/golden/schedulers) with our double
 /// implementation and the README's deterministic fake UNet, and compares every recorded tensor.
 /// </summary>
 public sealed class DiffusersGoldenTests(ITestOutputHelper output)

@@ -1,12 +1,11 @@
 using System.Text.Json.Nodes;
-using StableDiffusion.Inference.Tests.Tokenization;
 
 namespace StableDiffusion.Inference.Tests.Scheduling;
 
-/// <summary>Reads the diffusers reference runs from the repository's sibling <c>shared/golden/schedulers</c> folder.</summary>
+/// <summary>Reads the diffusers reference runs from <c>tests/fixtures/golden/schedulers</c>.</summary>
 internal static class GoldenData
 {
-    private static readonly Lazy<string> Folder = new(() => SharedFolder.PathOf("golden", "schedulers"));
+    private static readonly Lazy<string> Folder = new(() => ReferenceData.Golden("schedulers"));
 
     public static string SchedulersFolder => Folder.Value;
 

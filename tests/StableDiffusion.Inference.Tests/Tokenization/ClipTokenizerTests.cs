@@ -5,11 +5,11 @@ namespace StableDiffusion.Inference.Tests.Tokenization;
 
 public sealed class ClipTokenizerTests
 {
-    private static readonly Lazy<ClipTokenizer> Clip = new(() => ClipTokenizer.Load(SharedFolder.PathOf("clip-tokenizer")));
+    private static readonly Lazy<ClipTokenizer> Clip = new(() => ClipTokenizer.Load(ReferenceData.ClipTokenizer()));
 
     public static TheoryData<string, int[]> GoldenCases()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(SharedFolder.PathOf("golden", "tokenizer-cases.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(ReferenceData.Golden("tokenizer-cases.json")));
         var data = new TheoryData<string, int[]>();
         foreach (var item in document.RootElement.GetProperty("cases").EnumerateArray())
         {
@@ -78,8 +78,8 @@ public sealed class ClipTokenizerTests
         var folder = Directory.CreateTempSubdirectory("sd2-tokenizer-");
         try
         {
-            File.Copy(SharedFolder.PathOf("clip-tokenizer", "vocab.json"), Path.Combine(folder.FullName, "vocab.json"));
-            File.Copy(SharedFolder.PathOf("clip-tokenizer", "merges.txt"), Path.Combine(folder.FullName, "merges.txt"));
+            File.Copy(ReferenceData.ClipTokenizer("vocab.json"), Path.Combine(folder.FullName, "vocab.json"));
+            File.Copy(ReferenceData.ClipTokenizer("merges.txt"), Path.Combine(folder.FullName, "merges.txt"));
             File.WriteAllText(Path.Combine(folder.FullName, "special_tokens_map.json"), """
                 {
                   "bos_token": { "content": "<|startoftext|>", "lstrip": false, "normalized": true, "rstrip": false, "single_word": false },
