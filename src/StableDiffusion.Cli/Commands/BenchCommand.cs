@@ -49,8 +49,7 @@ internal static class BenchCommand
             var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var pipeline = new StableDiffusionPipeline(sd);
-            GenerationRequest Request(long seed) => new(parsed.GetValue(prompt)!, "", seed, settings.Steps, settings.GuidanceScale,
-                settings.Scheduler, settings.Width, settings.Height);
+            GenerationSettings Request(long seed) => GenerationSettings.ForModel(sd.Name, settings) with { Prompt = parsed.GetValue(prompt)!, Seed = seed };
 
             for (var i = 0; i < parsed.GetValue(warmup); i++)
             {

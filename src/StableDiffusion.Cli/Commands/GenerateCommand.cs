@@ -44,19 +44,16 @@ internal static class GenerateCommand
             var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var initImage = parsed.GetValue(init);
-            var request = new GenerationRequest(
-                parsed.GetValue(prompt)!,
-                parsed.GetValue(negative) ?? "",
-                parsed.GetValue(seed),
-                settings.Steps,
-                settings.GuidanceScale,
-                settings.Scheduler,
-                settings.Width,
-                settings.Height,
-                parsed.GetValue(batch),
-                parsed.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch,
-                initImage is null ? null : File.ReadAllBytes(initImage.FullName),
-                parsed.GetValue(strength));
+            var request = GenerationSettings.ForModel(sd.Name, settings) with
+            {
+                Prompt = parsed.GetValue(prompt)!,
+                NegativePrompt = parsed.GetValue(negative) ?? "",
+                Seed = parsed.GetValue(seed),
+                BatchCount = parsed.GetValue(batch),
+                NoiseSource = parsed.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch,
+                InitImage = initImage is null ? null : File.ReadAllBytes(initImage.FullName),
+                Strength = parsed.GetValue(strength),
+            };
 
             var error = parsed.InvocationConfiguration.Error;
             GenerationResult result;

@@ -20,7 +20,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// cancellation, <see cref="ArgumentException"/> for settings the model cannot take.
     /// A negative seed picks a random one (A1111's -1); the images carry the seeds used.
     /// </summary>
-    public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         Validate(request);
@@ -156,7 +156,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     }
 
     /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
-    private double[] EncodeInitImage(GenerationRequest request, RunOptions runOptions)
+    private double[] EncodeInitImage(GenerationSettings request, RunOptions runOptions)
     {
         using var decoded = DecodeInitImage(request.InitImage!);
         using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
@@ -209,7 +209,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     }
 
     /// <summary>A1111's infotext (modules/processing.py create_infotext) for one image of the batch.</summary>
-    private string Parameters(GenerationRequest request, long seed)
+    private string Parameters(GenerationSettings request, long seed)
     {
         var sampler = SamplerCatalog.Get(request.Scheduler);
         return Infotext.Write(new InfotextSettings(request.Prompt, request.NegativePrompt, request.Steps, sampler.SamplerName,
@@ -223,7 +223,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         });
     }
 
-    private void Validate(GenerationRequest request)
+    private void Validate(GenerationSettings request)
     {
         // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (a power of two past 8) needs its own factor.
         var multiple = Math.Max(8, model.VaeScaleFactor);

@@ -16,7 +16,7 @@ public static class GenerationMapping
     {
         var update = live is { IsFinished: false } && job.Status is JobStatus.Running ? live : null;
         var progress = job.Status == JobStatus.Succeeded ? 1 : update?.Fraction ?? 0;
-        var settings = new GenerationSettings(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
+        var settings = new SettingsResponse(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
             Samplers.NameOf(job.Scheduler), job.Width, job.Height, job.BatchCount, job.Model, job.InitImagePath is not null, job.Strength,
             job.NoiseSource.ToLowerInvariant());
         var images = job.Images.OrderBy(i => i.Index)

@@ -16,7 +16,7 @@ public sealed record GenerationResponse(
     double? EtaSeconds,
     string? Error,
     string? Warnings,
-    GenerationSettings Settings,
+    SettingsResponse Settings,
     IReadOnlyList<GeneratedImageResponse> Images,
     DateTime CreatedAt,
     DateTime? StartedAt,

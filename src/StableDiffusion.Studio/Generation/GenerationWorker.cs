@@ -60,8 +60,12 @@ public sealed partial class GenerationWorker(
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
-            var request = new GenerationRequest(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
-                job.Width, job.Height, job.BatchCount, NoiseSources.ToInference(job.NoiseSource), init, job.Strength ?? 0.75);
+            var request = new GenerationSettings
+            {
+                Prompt = job.Prompt, NegativePrompt = job.NegativePrompt, Seed = job.Seed, Steps = job.Steps, GuidanceScale = job.GuidanceScale,
+                Scheduler = job.Scheduler, Width = job.Width, Height = job.Height, BatchCount = job.BatchCount,
+                NoiseSource = NoiseSources.ToInference(job.NoiseSource), InitImage = init, Strength = job.Strength ?? 0.75,
+            };
             // Previews come every step or every few (VAE previews); the last one stays on screen in between.
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>

@@ -14,5 +14,5 @@ public interface IImageGenerator
     /// <summary>The prompt's CLIP token count for <paramref name="model"/>, or null when the model is not available.</summary>
     int? CountTokens(string model, string text);
 
-    GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
+    GenerationResult Generate(string model, GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
 }

@@ -52,7 +52,7 @@ public sealed partial class OnnxImageGenerator(
         return tokenizer?.Encode(text).TokenCount;
     }
 
-    public GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(string model, GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var sd = Load(model);
         // The library runs one generation at a time per model; with WorkerConcurrency > 1 the others wait here.

@@ -7,8 +7,11 @@ namespace StableDiffusion.Inference.Tests.Pipeline;
 /// <summary>Small, fast requests for the 64×64-or-smaller fixtures.</summary>
 internal static class Requests
 {
-    public static GenerationRequest Small(long seed = 42, int steps = 4, string scheduler = "euler-a", double guidance = 7.5) =>
-        new("a red circle on a blue square", "blurry", seed, steps, guidance, scheduler, Width: 48, Height: 32);
+    public static GenerationSettings Small(long seed = 42, int steps = 4, string scheduler = "euler-a", double guidance = 7.5) => new()
+    {
+        Prompt = "a red circle on a blue square", NegativePrompt = "blurry", Seed = seed, Steps = steps, GuidanceScale = guidance,
+        Scheduler = scheduler, Width = 48, Height = 32,
+    };
 
     /// <summary>The decoded pixels, to compare images whose parameters text differs.</summary>
     public static Rgb24[] Pixels(byte[] png)

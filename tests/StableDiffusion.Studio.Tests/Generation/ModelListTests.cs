@@ -48,7 +48,7 @@ public sealed class ModelListTests : IDisposable
         using var generator = new OnnxImageGenerator(
             Options.Create(new InferenceOptions { ModelsDirectory = models.FullName, DefaultModel = "default", ExecutionProvider = "cpu" }),
             new Environment(models.FullName), NullLoggerFactory.Instance);
-        var request = new GenerationRequest("a red circle", "", 1, 2, 7, "euler", 64, 64);
+        var request = new GenerationSettings { Prompt = "a red circle", Seed = 1, Steps = 2, GuidanceScale = 7, Scheduler = "euler", Width = 64, Height = 64 };
 
         var atStart = generator.Models.ToDictionary(m => m.Name);
 

@@ -21,7 +21,7 @@ public sealed class FakeImageGenerator : IImageGenerator
     public ConcurrentQueue<string> Started { get; } = new();
 
     /// <summary>Every request the worker passed, in order.</summary>
-    public ConcurrentQueue<GenerationRequest> Requests { get; } = new();
+    public ConcurrentQueue<GenerationSettings> Requests { get; } = new();
 
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
@@ -38,7 +38,7 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public int? CountTokens(string model, string text) => model == ModelName ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
 
-    public GenerationResult Generate(string model, GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(string model, GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         Started.Enqueue(request.Prompt);
         Requests.Enqueue(request);

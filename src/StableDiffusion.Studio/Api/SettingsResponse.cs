@@ -1,10 +1,10 @@
 namespace StableDiffusion.Studio.Api;
 
-/// <summary>The settings a job runs with, the random seed already resolved.</summary>
+/// <summary>A job's settings as the native API shows them, the random seed already resolved.</summary>
 /// <param name="Sampler">The scheduler id.</param>
 /// <param name="SamplerName">A1111's display name for it.</param>
 /// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
-public sealed record GenerationSettings(
+public sealed record SettingsResponse(
     string Prompt,
     string NegativePrompt,
     long Seed,

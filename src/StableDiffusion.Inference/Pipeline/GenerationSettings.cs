@@ -1,0 +1,56 @@
+using StableDiffusion.Inference.Randomness;
+
+namespace StableDiffusion.Inference.Pipeline;
+
+/// <summary>
+/// Everything a person chooses for one generation: the project's one settings type. The studio's form, both APIs, the
+/// queue record, the PNG infotext and the pipeline are each mapped to and from it in one place, so a new setting is a
+/// new property here plus one line in each of those mappings. Mutable so a form can bind to it; copy it with
+/// <c>with { }</c> before handing it on.
+/// </summary>
+public sealed record GenerationSettings
+{
+    public string Prompt { get; set; } = "";
+
+    public string NegativePrompt { get; set; } = "";
+
+    /// <summary>-1 picks a random seed; image i of the batch uses <c>Seed + i</c> (A1111's convention).</summary>
+    public long Seed { get; set; } = -1;
+
+    public int Steps { get; set; } = ModelDefaults.StableDiffusion15.Steps;
+
+    /// <summary>Classifier-free guidance scale (A1111's "CFG scale"); 1 or less runs the UNet on the prompt alone.</summary>
+    public double GuidanceScale { get; set; } = ModelDefaults.StableDiffusion15.GuidanceScale;
+
+    /// <summary>A scheduler id from <see cref="Scheduling.SamplerCatalog"/>, e.g. <c>dpmpp-2m-karras</c>.</summary>
+    public string Scheduler { get; set; } = ModelDefaults.StableDiffusion15.Scheduler;
+
+    public NoiseSource NoiseSource { get; set; } = NoiseSource.Torch;
+
+    public int Width { get; set; } = ModelDefaults.StableDiffusion15.Width;
+
+    public int Height { get; set; } = ModelDefaults.StableDiffusion15.Height;
+
+    public int BatchCount { get; set; } = 1;
+
+    /// <summary>The model's name (its folder's name). The pipeline runs the model it was made with and ignores this.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Encoded PNG/JPEG/WebP bytes for img2img; null for txt2img.</summary>
+    public byte[]? InitImage { get; set; }
+
+    /// <summary>img2img denoising strength in (0, 1].</summary>
+    public double Strength { get; set; } = 0.75;
+
+    /// <summary>A new prompt's settings for <paramref name="model"/>: its recommended steps, guidance, scheduler and size.</summary>
+    public static GenerationSettings ForModel(string model, ModelDefaults defaults) => new GenerationSettings().UseModel(model, defaults);
+
+    /// <summary>Switches to <paramref name="model"/> and takes its recommended settings; the prompt and seed stay.</summary>
+    public GenerationSettings UseModel(string model, ModelDefaults defaults)
+    {
+        Model = model;
+        (Steps, GuidanceScale, Scheduler) = (defaults.Steps, defaults.GuidanceScale, defaults.Scheduler);
+        (Width, Height) = (defaults.Width, defaults.Height);
+        return this;
+    }
+}
