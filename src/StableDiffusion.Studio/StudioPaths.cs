@@ -9,8 +9,6 @@ public sealed class StudioPaths(IOptions<StudioOptions> options, IHostEnvironmen
 
     public string DatabaseFile => Path.Combine(DataDirectory, "studio.db");
 
-    public string KeysDirectory => Path.Combine(DataDirectory, "keys");
-
     /// <summary>Resolves a stored relative path, refusing anything that would leave the data directory.</summary>
     public string Resolve(string relativePath)
     {

@@ -13,6 +13,7 @@ using StableDiffusion.Studio.Hubs;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Sharing;
 using StableDiffusion.Studio.Storage;
 
@@ -47,7 +48,10 @@ public static class StudioServiceCollectionExtensions
 
         services.AddSingleton<IImageGenerator, OnnxImageGenerator>();
         services.AddSingleton<JobProgressFeed>();
-        services.AddSingleton<JobQueue>();
+        services.AddSingleton<IJobClaims, JobClaims>();
+        services.AddSingleton<IJobSubmission, JobSubmission>();
+        services.AddSingleton<SubmitRateLimit>();
+        services.AddSingleton<IJobQueries, JobQueries>();
         services.AddHostedService<GenerationWorker>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();
@@ -60,7 +64,6 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<OpenCircuits>();
         services.AddScoped<CircuitLimitHandler>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<CircuitLimitHandler>());
-        services.AddSingleton<SubmitRateLimit>();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Api;
@@ -19,12 +20,13 @@ public static class A1111Endpoints
 {
     public const string Prefix = "/sdapi/v1";
 
-    private static readonly Dictionary<string, string> FieldNames = new()
+    /// <summary>Each setting's field in A1111's txt2img/img2img bodies, for the 400 answers.</summary>
+    public static IReadOnlyDictionary<Setting, string> FieldNames { get; } = new Dictionary<Setting, string>
     {
-        ["Prompt"] = "prompt", ["Negative prompt"] = "negative_prompt", ["Seed"] = "seed", ["Steps"] = "steps",
-        ["CFG scale"] = "cfg_scale", ["Sampler"] = "sampler_name", ["Width"] = "width", ["Height"] = "height",
-        ["Batch count"] = "batch_size", ["Model"] = "override_settings.sd_model_checkpoint", ["Init image"] = "init_images",
-        ["Denoising strength"] = "denoising_strength",
+        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negative_prompt", [Setting.Seed] = "seed", [Setting.Steps] = "steps",
+        [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
+        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batch_size",
+        [Setting.Model] = "override_settings.sd_model_checkpoint", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
     };
 
     public static RouteGroupBuilder MapA1111Api(this RouteGroupBuilder api)
@@ -34,15 +36,15 @@ public static class A1111Endpoints
         api.MapPost("/img2img", (Delegate)((HttpContext context) => GenerateAsync(context, imageToImage: true))).Accepts<JsonObject>("application/json")
             .WithSummary("A1111 img2img: blocks until the images are done");
         api.MapGet("/progress", ProgressAsync).WithSummary("Progress of your own running job");
-        api.MapPost("/interrupt", async (HttpContext context, JobQueue queue) =>
+        api.MapPost("/interrupt", async (HttpContext context, IJobQueries queries, IJobClaims claims) =>
         {
-            await StopOwnJobAsync(context, queue);
+            await StopOwnJobAsync(context, queries, claims);
             return TypedResults.Json(new JsonObject());
         }).WithSummary("Stop your own current job");
-        api.MapPost("/skip", async (HttpContext context, JobQueue queue) =>
+        api.MapPost("/skip", async (HttpContext context, IJobQueries queries, IJobClaims claims) =>
         {
             // The studio runs a batch as one job, so there is no "next image" to skip to: skip stops the job.
-            await StopOwnJobAsync(context, queue);
+            await StopOwnJobAsync(context, queries, claims);
             return TypedResults.Json<JsonNode?>(null);
         }).WithSummary("As interrupt: the studio runs a batch as one job");
         api.MapGet("/samplers", Samplers);
@@ -68,8 +70,9 @@ public static class A1111Endpoints
         var services = context.RequestServices;
         var models = services.GetRequiredService<ApiModelCatalog>();
         var options = services.GetRequiredService<ApiOptionsStore>();
-        var generations = services.GetRequiredService<ApiGenerations>();
-        var queue = services.GetRequiredService<JobQueue>();
+        var submission = services.GetRequiredService<IJobSubmission>();
+        var waiter = services.GetRequiredService<JobWaiter>();
+        var claims = services.GetRequiredService<IJobClaims>();
         var files = services.GetRequiredService<ImageFileStore>();
         var ownerId = context.User.StudioUserId()!;
         var cancellationToken = context.RequestAborted;
@@ -92,7 +95,7 @@ public static class A1111Endpoints
         var request = A1111RequestReader.Read(body, imageToImage, model, await options.RandnSourceOfAsync(ownerId, cancellationToken));
         if (request.Errors.Count > 0)
         {
-            return ApiProblems.Invalid(request.Errors, field => field);
+            return ApiProblems.Invalid(request.Errors);
         }
 
         if (body["override_settings_restore_afterwards"]?.GetValueKind() == JsonValueKind.False)
@@ -109,26 +112,21 @@ public static class A1111Endpoints
             }
         }
 
-        var submission = await generations.SubmitAsync(ownerId, request.Settings, cancellationToken);
-        if (submission.QueueFull)
+        var outcome = await submission.SubmitAsync(ownerId, request.Settings, cancellationToken);
+        if (outcome is not SubmitOutcome.Queued { Job: var queued })
         {
-            return ApiProblems.QueueFull(context.Response, submission.RetryAfter!.Value, queue.MaxQueuedJobsPerUser);
-        }
-
-        if (submission.Job is null)
-        {
-            return ApiProblems.Invalid(submission.Errors, label => FieldNames.GetValueOrDefault(label, label));
+            return ApiProblems.Refused(outcome, FieldNames, context.Response);
         }
 
         JobRecord job;
         try
         {
-            job = await generations.WaitAsync(ownerId, submission.Job.Id, cancellationToken);
+            job = await waiter.WaitAsync(ownerId, queued.Id, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The caller hung up: nobody will read these images, so the GPU goes to the next job.
-            await queue.CancelAsync(ownerId, submission.Job.Id, CancellationToken.None);
+            await claims.CancelAsync(ownerId, queued.Id, CancellationToken.None);
             return TypedResults.Empty;
         }
 
@@ -155,7 +153,7 @@ public static class A1111Endpoints
         });
     }
 
-    private static async Task<JsonObject> ProgressAsync(HttpContext context, JobQueue queue, JobProgressFeed feed, bool? skip_current_image)
+    private static async Task<JsonObject> ProgressAsync(HttpContext context, IJobQueries queue, JobProgressFeed feed, bool? skip_current_image)
     {
         var active = await queue.ListActiveAsync(context.User.StudioUserId()!, context.RequestAborted);
         var running = active.FirstOrDefault(j => j.Status == JobStatus.Running);
@@ -205,14 +203,14 @@ public static class A1111Endpoints
     };
 
     /// <summary>The caller's running job, or when none runs their oldest waiting one: what "my generation" means to them.</summary>
-    private static async Task StopOwnJobAsync(HttpContext context, JobQueue queue)
+    private static async Task StopOwnJobAsync(HttpContext context, IJobQueries queue, IJobClaims claims)
     {
         var ownerId = context.User.StudioUserId()!;
         var active = await queue.ListActiveAsync(ownerId, context.RequestAborted);
         var target = active.FirstOrDefault(j => j.Status == JobStatus.Running) ?? active.FirstOrDefault();
         if (target is not null)
         {
-            await queue.CancelAsync(ownerId, target.Id, context.RequestAborted);
+            await claims.CancelAsync(ownerId, target.Id, context.RequestAborted);
         }
     }
 

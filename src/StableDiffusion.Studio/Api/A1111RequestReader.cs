@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Generation;
 
@@ -41,7 +43,7 @@ public static class A1111RequestReader
     };
 
     /// <param name="randnSource">The caller's <c>randn_source</c> option, used unless override_settings gives one.</param>
-    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model, string randnSource = NoiseSources.Cpu)
+    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model, string randnSource = "CPU")
     {
         var errors = new Dictionary<string, string>();
         var notes = new List<string>();
@@ -133,7 +135,7 @@ public static class A1111RequestReader
             }
         }
 
-        var settings = new JobSettings
+        var settings = GenerationSettings.ForModel(model.Name, native) with
         {
             Prompt = prompt,
             NegativePrompt = negative,
@@ -141,11 +143,10 @@ public static class A1111RequestReader
             Steps = steps,
             GuidanceScale = cfgScale,
             Scheduler = scheduler ?? "",
-            NoiseSource = NoiseSources.FromA1111(randnSource) ?? NoiseSources.Cpu,
+            NoiseSource = NoiseSources.FromA1111(randnSource) ?? NoiseSource.Torch,
             Width = width.Value,
             Height = height.Value,
             BatchCount = (int)Math.Clamp(total, 0, int.MaxValue),
-            Model = model.Name,
             InitImage = init,
             Strength = strength,
         };

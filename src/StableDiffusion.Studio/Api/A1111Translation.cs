@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using StableDiffusion.Studio.Generation;
+using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Studio.Api;
 
@@ -9,7 +9,7 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="Notes">Where the studio chose differently from A1111 (reported in <c>info.notes</c>).</param>
 /// <param name="Parameters">The request echoed back with the values used filled in, as A1111's <c>parameters</c>.</param>
 public sealed record A1111Translation(
-    JobSettings Settings,
+    GenerationSettings Settings,
     IReadOnlyDictionary<string, string> Errors,
     IReadOnlyList<string> IgnoredFields,
     IReadOnlyList<string> Notes,

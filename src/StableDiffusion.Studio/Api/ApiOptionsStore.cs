@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Persistence;
 
@@ -30,7 +31,7 @@ public sealed class ApiOptionsStore(IDbContextFactory<StudioDbContext> contexts,
             .Where(o => o.OwnerId == ownerId)
             .Select(o => o.RandnSource)
             .FirstOrDefaultAsync(cancellationToken);
-        return chosen ?? NoiseSources.Cpu;
+        return chosen ?? NoiseSources.ToA1111(NoiseSource.Torch);
     }
 
     public Task SetModelAsync(string ownerId, ApiModel model, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Api;
 
@@ -8,23 +10,48 @@ public static class ApiProblems
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem($"No {what} with that id belongs to you.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    public static ProblemHttpResult QueueFull(HttpResponse response, TimeSpan retryAfter, int limit)
+    /// <summary>
+    /// The answer to a submission that was not queued, for both APIs: 400 with one entry per setting under the
+    /// caller's field names, or 429 with Retry-After for a full queue or too many submissions.
+    /// </summary>
+    public static ProblemHttpResult Refused(SubmitOutcome outcome, IReadOnlyDictionary<Setting, string> fieldNames, HttpResponse response)
     {
-        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            $"You already have {limit} jobs waiting, the most one user may queue. Try again in about {seconds} s, or cancel one.",
-            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many queued jobs");
+        switch (outcome)
+        {
+            case SubmitOutcome.Invalid invalid:
+                var errors = invalid.Errors
+                    .GroupBy(e => fieldNames[e.Key])
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.Value).ToArray());
+                return TypedResults.Problem(new HttpValidationProblemDetails(errors)
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "One or more validation errors occurred.",
+                });
+            case SubmitOutcome.QueueFull full:
+                return TooManyRequests(response, full.RetryAfter, "Too many queued jobs",
+                    $"You already have {full.Limit} jobs waiting, the most one user may queue. Try again in about {Seconds(full.RetryAfter)} s, or cancel one.");
+            case SubmitOutcome.RateLimited limited:
+                return TooManyRequests(response, limited.RetryAfter, "Too many submissions",
+                    $"You have sent {limited.PerMinute} jobs in the last minute, the most one user may. Try again in about {Seconds(limited.RetryAfter)} s.");
+            default:
+                throw new ArgumentException($"{outcome} is not a refusal.", nameof(outcome));
+        }
     }
+
+    private static ProblemHttpResult TooManyRequests(HttpResponse response, TimeSpan retryAfter, string title, string detail)
+    {
+        response.Headers.RetryAfter = Seconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: title);
+    }
+
+    private static int Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 
-    /// <summary>A 400 with one entry per request field, the studio's labels turned into the caller's field names.</summary>
-    public static ValidationProblem Invalid(IEnumerable<KeyValuePair<string, string>> errors, Func<string, string> fieldName) =>
-        TypedResults.ValidationProblem(errors
-            .GroupBy(e => fieldName(e.Key))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Value).ToArray()));
+    /// <summary>A 400 with one entry per request field, already in the caller's field names.</summary>
+    public static ValidationProblem Invalid(IEnumerable<KeyValuePair<string, string>> errors) =>
+        TypedResults.ValidationProblem(errors.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Select(e => e.Value).ToArray()));
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Sharing;
@@ -18,11 +21,13 @@ public static class NativeApiEndpoints
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
 
-    private static readonly Dictionary<string, string> FieldNames = new()
+    /// <summary>Each setting's field in <see cref="CreateGenerationRequest"/>, for the 400 answers.</summary>
+    public static IReadOnlyDictionary<Setting, string> FieldNames { get; } = new Dictionary<Setting, string>
     {
-        ["Prompt"] = "prompt", ["Negative prompt"] = "negativePrompt", ["Seed"] = "seed", ["Steps"] = "steps",
-        ["CFG scale"] = "cfgScale", ["Sampler"] = "sampler", ["Width"] = "width", ["Height"] = "height",
-        ["Batch count"] = "batchCount", ["Model"] = "model", ["Init image"] = "initImage", ["Denoising strength"] = "denoisingStrength",
+        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negativePrompt", [Setting.Seed] = "seed", [Setting.Steps] = "steps",
+        [Setting.GuidanceScale] = "cfgScale", [Setting.Scheduler] = "sampler", [Setting.NoiseSource] = "noiseSource",
+        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batchCount", [Setting.Model] = "model",
+        [Setting.InitImage] = "initImage", [Setting.Strength] = "denoisingStrength",
     };
 
     public static RouteGroupBuilder MapNativeApi(this RouteGroupBuilder api)
@@ -42,7 +47,7 @@ public static class NativeApiEndpoints
     }
 
     private static async Task<Results<Accepted<GenerationCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext context, ApiGenerations generations, ApiModelCatalog models, ApiOptionsStore options, JobQueue queue)
+        HttpContext context, IJobSubmission submission, ApiModelCatalog models, ApiOptionsStore options)
     {
         var ownerId = context.User.StudioUserId()!;
         var cancellationToken = context.RequestAborted;
@@ -69,7 +74,7 @@ public static class NativeApiEndpoints
                 : $"Model '{body.Model}' not found. Available: {string.Join(", ", models.Available.Select(m => m.Name))}.");
         }
 
-        var defaults = model.Info.Defaults;
+        var defaults = GenerationSettings.ForModel(model.Name, model.Info.Defaults);
         var scheduler = body.Sampler is null ? defaults.Scheduler : Samplers.IdOf(body.Sampler);
         if (scheduler is null)
         {
@@ -84,44 +89,46 @@ public static class NativeApiEndpoints
 
         var noiseSource = body.NoiseSource is null
             ? NoiseSources.FromA1111(await options.RandnSourceOfAsync(ownerId, cancellationToken))
-            : body.NoiseSource.ToUpperInvariant() is NoiseSources.Cpu or NoiseSources.Nv ? body.NoiseSource.ToUpperInvariant() : null;
+            : NoiseSourceNamed(body.NoiseSource);
         if (noiseSource is null)
         {
-            return ApiProblems.Invalid("noiseSource", $"Noise source '{body.NoiseSource}' not found: use \"cpu\" or \"nv\".");
+            return ApiProblems.Invalid("noiseSource", $"Noise source '{body.NoiseSource}' not found: use \"cpu\" (torch) or \"nv\" (Philox).");
         }
 
-        var settings = new JobSettings
+        var settings = defaults with
         {
             Prompt = body.Prompt ?? "",
             NegativePrompt = body.NegativePrompt ?? "",
-            Seed = body.Seed ?? -1,
+            Seed = body.Seed ?? defaults.Seed,
             Steps = body.Steps ?? defaults.Steps,
             GuidanceScale = body.CfgScale ?? defaults.GuidanceScale,
             Scheduler = scheduler,
-            NoiseSource = noiseSource,
+            NoiseSource = noiseSource.Value,
             Width = body.Width ?? defaults.Width,
             Height = body.Height ?? defaults.Height,
-            BatchCount = body.BatchCount ?? 1,
-            Model = model.Name,
+            BatchCount = body.BatchCount ?? defaults.BatchCount,
             InitImage = init,
-            Strength = body.DenoisingStrength ?? 0.75,
+            Strength = body.DenoisingStrength ?? defaults.Strength,
         };
-        var submission = await generations.SubmitAsync(ownerId, settings, cancellationToken);
-        if (submission.QueueFull)
+        var outcome = await submission.SubmitAsync(ownerId, settings, cancellationToken);
+        if (outcome is not SubmitOutcome.Queued { Job: var job })
         {
-            return ApiProblems.QueueFull(context.Response, submission.RetryAfter!.Value, queue.MaxQueuedJobsPerUser);
-        }
-
-        if (submission.Job is not { } job)
-        {
-            return ApiProblems.Invalid(submission.Errors, label => FieldNames.GetValueOrDefault(label, label));
+            return ApiProblems.Refused(outcome, FieldNames, context.Response);
         }
 
         var url = GenerationMapping.JobUrl(job.Id);
         return TypedResults.Accepted(url, new GenerationCreated(job.Id, GenerationMapping.StatusName(job.Status), url));
     }
 
-    private static async Task<Ok<GenerationList>> ListAsync(HttpContext context, JobQueue queue, JobProgressFeed feed, int? page, int? pageSize)
+    /// <summary>"cpu"/"torch" or "nv"/"philox", in any case.</summary>
+    private static NoiseSource? NoiseSourceNamed(string name) => name.ToLowerInvariant() switch
+    {
+        "cpu" or "torch" => NoiseSource.Torch,
+        "nv" or "philox" => NoiseSource.Philox,
+        _ => null,
+    };
+
+    private static async Task<Ok<GenerationList>> ListAsync(HttpContext context, IJobQueries queue, JobProgressFeed feed, int? page, int? pageSize)
     {
         var ownerId = context.User.StudioUserId()!;
         var number = Math.Max(1, page ?? 1);
@@ -133,7 +140,7 @@ public static class NativeApiEndpoints
     }
 
     private static async Task<Results<Ok<GenerationResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, HttpContext context, JobQueue queue, JobProgressFeed feed)
+        Guid id, HttpContext context, IJobQueries queue, JobProgressFeed feed)
     {
         var ownerId = context.User.StudioUserId()!;
         var job = await queue.GetAsync(ownerId, id, context.RequestAborted);
@@ -146,7 +153,7 @@ public static class NativeApiEndpoints
         return TypedResults.Ok(GenerationMapping.ToResponse(job, feed.Latest(id), positions.TryGetValue(id, out var p) ? p : null));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, JobQueue queue)
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, IJobQueries queue, IJobClaims claims)
     {
         var ownerId = context.User.StudioUserId()!;
         var job = await queue.GetAsync(ownerId, id, context.RequestAborted);
@@ -155,7 +162,7 @@ public static class NativeApiEndpoints
             return ApiProblems.NotFound("generation");
         }
 
-        return await queue.CancelAsync(ownerId, id, context.RequestAborted)
+        return await claims.CancelAsync(ownerId, id, context.RequestAborted)
             ? TypedResults.NoContent()
             : ApiProblems.Conflict($"The generation has already {GenerationMapping.StatusName(job.Status)}.");
     }

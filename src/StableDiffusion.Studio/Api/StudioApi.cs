@@ -25,7 +25,7 @@ public static class StudioApi
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApiModelCatalog>();
         services.AddSingleton<ApiOptionsStore>();
-        services.AddSingleton<ApiGenerations>();
+        services.AddSingleton<JobWaiter>();
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)

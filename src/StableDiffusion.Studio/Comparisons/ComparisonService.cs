@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Comparisons;
 
@@ -9,38 +11,40 @@ namespace StableDiffusion.Studio.Comparisons;
 /// The same settings over several seeds, or seeds × one other setting (A1111's X/Y plot), as one saved grid whose
 /// cells are ordinary jobs filled in as they finish.
 /// </summary>
-public sealed class ComparisonService(IDbContextFactory<StudioDbContext> contexts, JobQueue queue)
+public sealed class ComparisonService(IDbContextFactory<StudioDbContext> contexts, IJobSubmission submission)
 {
-    public async Task<(ComparisonRecord? Comparison, SubmitResult Result)> CreateAsync(string ownerId, ComparisonRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues every cell, or none. A wrong seed list is an error of <see cref="Setting.Seed"/>, a wrong axis value one
+    /// of the setting the axis varies (<see cref="AxisSetting"/>).
+    /// </summary>
+    public async Task<(ComparisonRecord? Comparison, SubmitOutcome Outcome)> CreateAsync(string ownerId, ComparisonRequest request, CancellationToken cancellationToken = default)
     {
         if (request.Seeds.Count is < GenerationLimits.MinComparisonSeeds or > GenerationLimits.MaxComparisonSeeds)
         {
-            return (null, SubmitResult.Failed("Seeds", $"Give between {GenerationLimits.MinComparisonSeeds} and {GenerationLimits.MaxComparisonSeeds} seeds."));
+            return (null, new SubmitOutcome.Invalid(Setting.Seed, $"Give between {GenerationLimits.MinComparisonSeeds} and {GenerationLimits.MaxComparisonSeeds} seeds."));
         }
 
         if (request.Seeds.Any(s => s is < 0 or > GenerationLimits.MaxSeed))
         {
-            return (null, SubmitResult.Failed("Seeds", $"Seeds must be between 0 and {GenerationLimits.MaxSeed}."));
+            return (null, new SubmitOutcome.Invalid(Setting.Seed, $"Seeds must be between 0 and {GenerationLimits.MaxSeed}."));
         }
 
         var rows = request.Kind == ComparisonKind.Seeds ? [""] : request.AxisValues;
         if (rows.Count is < 1 or > GenerationLimits.MaxComparisonRows)
         {
-            return (null, SubmitResult.Failed("Values", $"Give between 1 and {GenerationLimits.MaxComparisonRows} values."));
+            return (null, new SubmitOutcome.Invalid(AxisSetting(request.Kind), $"Give between 1 and {GenerationLimits.MaxComparisonRows} values."));
         }
 
-        var cells = new List<JobSettings>();
+        var cells = new List<GenerationSettings>();
         var normalized = new List<string>();
         foreach (var row in rows)
         {
             foreach (var seed in request.Seeds)
             {
-                var cell = request.Settings.Clone();
-                cell.Seed = seed;
-                cell.BatchCount = 1;
+                var cell = request.Settings with { Seed = seed, BatchCount = 1 };
                 if (!Apply(cell, request.Kind, row))
                 {
-                    return (null, SubmitResult.Failed("Values", $"\"{row}\" is not a valid value for this axis."));
+                    return (null, new SubmitOutcome.Invalid(AxisSetting(request.Kind), $"\"{row}\" is not a valid value for this axis."));
                 }
 
                 cells.Add(cell);
@@ -58,8 +62,8 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
             Seeds = string.Join(",", request.Seeds),
             AxisValues = request.Kind == ComparisonKind.Seeds ? "" : string.Join(",", normalized),
         };
-        var result = await queue.EnqueueAsync(ownerId, cells, comparison, cancellationToken);
-        return (result.Succeeded ? comparison : null, result);
+        var outcome = await submission.SubmitComparisonAsync(ownerId, cells, comparison, cancellationToken);
+        return (outcome is SubmitOutcome.Queued ? comparison : null, outcome);
     }
 
     /// <summary>An owned comparison with its cells and their images.</summary>
@@ -83,15 +87,16 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
     public static IReadOnlyList<long> Columns(ComparisonRecord comparison) =>
         comparison.Seeds.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
 
-    public static string AxisLabel(ComparisonKind kind) => kind switch
+    /// <summary>The setting a comparison's rows vary; a seed grid varies only the seed.</summary>
+    public static Setting AxisSetting(ComparisonKind kind) => kind switch
     {
-        ComparisonKind.SeedsByGuidance => "CFG scale",
-        ComparisonKind.SeedsBySteps => "Steps",
-        ComparisonKind.SeedsBySampler => "Sampler",
-        _ => "Seed",
+        ComparisonKind.SeedsByGuidance => Setting.GuidanceScale,
+        ComparisonKind.SeedsBySteps => Setting.Steps,
+        ComparisonKind.SeedsBySampler => Setting.Scheduler,
+        _ => Setting.Seed,
     };
 
-    private static bool Apply(JobSettings cell, ComparisonKind kind, string value)
+    private static bool Apply(GenerationSettings cell, ComparisonKind kind, string value)
     {
         var v = value.Trim();
         switch (kind)

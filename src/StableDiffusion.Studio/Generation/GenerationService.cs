@@ -1,29 +1,36 @@
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
-/// The queue as one circuit's user sees it: the singleton <see cref="JobQueue"/> bound to <see cref="CurrentUser"/>,
-/// plus that user's progress subscriptions. Scoped, so each circuit gets its own.
+/// The queue as one circuit's user sees it: the shared submission, claims and queries bound to
+/// <see cref="CurrentUser"/>, plus that user's progress subscriptions. Scoped, so each circuit gets its own.
 /// </summary>
-public sealed class GenerationService(JobQueue queue, JobProgressFeed feed, IImageGenerator generator, CurrentUser user)
+public sealed class GenerationService(
+    IJobSubmission submission, IJobClaims claims, IJobQueries queries, JobProgressFeed feed, IImageGenerator generator, CurrentUser user)
 {
     public IReadOnlyList<ModelInfo> Models => generator.Models;
 
+    /// <summary>A new prompt's settings on the first available model, with that model's recommended values.</summary>
+    public GenerationSettings NewSettings() =>
+        Models.FirstOrDefault(m => m.IsAvailable) is { } model ? GenerationSettings.ForModel(model.Name, model.Defaults) : new GenerationSettings();
+
     public int? CountTokens(string model, string text) => generator.CountTokens(model, text);
 
-    public async Task<SubmitResult> SubmitAsync(JobSettings settings) => await queue.SubmitAsync(await user.GetIdAsync(), settings);
+    public async Task<SubmitOutcome> SubmitAsync(GenerationSettings settings) => await submission.SubmitAsync(await user.GetIdAsync(), settings);
 
-    public async Task<bool> CancelAsync(Guid jobId) => await queue.CancelAsync(await user.GetIdAsync(), jobId);
+    public async Task<bool> CancelAsync(Guid jobId) => await claims.CancelAsync(await user.GetIdAsync(), jobId);
 
-    public async Task<JobRecord?> GetAsync(Guid jobId) => await queue.GetAsync(await user.GetIdAsync(), jobId);
+    public async Task<JobRecord?> GetAsync(Guid jobId) => await queries.GetAsync(await user.GetIdAsync(), jobId);
 
-    public async Task<IReadOnlyList<JobRecord>> ListActiveAsync() => await queue.ListActiveAsync(await user.GetIdAsync());
+    public async Task<IReadOnlyList<JobRecord>> ListActiveAsync() => await queries.ListActiveAsync(await user.GetIdAsync());
 
-    public async Task<IReadOnlyList<JobRecord>> ListRecentAsync(int count) => await queue.ListRecentAsync(await user.GetIdAsync(), count);
+    public async Task<IReadOnlyList<JobRecord>> ListRecentAsync(int count) => await queries.ListRecentAsync(await user.GetIdAsync(), count);
 
-    public async Task<IReadOnlyDictionary<Guid, int>> PositionsAsync() => await queue.PositionsAsync(await user.GetIdAsync());
+    public async Task<IReadOnlyDictionary<Guid, int>> PositionsAsync() => await queries.PositionsAsync(await user.GetIdAsync());
 
     public JobUpdate? Latest(Guid jobId) => feed.Latest(jobId);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Generation;
@@ -12,7 +13,7 @@ namespace StableDiffusion.Studio.Generation;
 /// records how it ended. A failing job becomes Failed with its reason and the next one runs.
 /// </summary>
 public sealed partial class GenerationWorker(
-    JobQueue queue,
+    IJobClaims claims,
     IImageGenerator generator,
     ImageFileStore files,
     DatabaseWriter writer,
@@ -29,10 +30,10 @@ public sealed partial class GenerationWorker(
         {
             try
             {
-                var job = await queue.ClaimNextAsync(stoppingToken);
+                var job = await claims.ClaimNextAsync(stoppingToken);
                 if (job is null)
                 {
-                    await queue.WaitForWorkAsync(stoppingToken);
+                    await claims.WaitForWorkAsync(stoppingToken);
                     continue;
                 }
 
@@ -53,19 +54,14 @@ public sealed partial class GenerationWorker(
 
     private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
     {
-        using var cts = queue.BeginRun(job.Id, stoppingToken);
+        using var cts = claims.BeginRun(job.Id, stoppingToken);
         var clock = Stopwatch.StartNew();
         LogStarted(job.Id, job.Model, job.Steps);
         Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.Steps, TimeSpan.Zero, null), clock.Elapsed);
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
-            var request = new GenerationSettings
-            {
-                Prompt = job.Prompt, NegativePrompt = job.NegativePrompt, Seed = job.Seed, Steps = job.Steps, GuidanceScale = job.GuidanceScale,
-                Scheduler = job.Scheduler, Width = job.Width, Height = job.Height, BatchCount = job.BatchCount,
-                NoiseSource = NoiseSources.ToInference(job.NoiseSource), InitImage = init, Strength = job.Strength ?? 0.75,
-            };
+            var request = JobRecords.Settings(job) with { InitImage = init };
             // Previews come every step or every few (VAE previews); the last one stays on screen in between.
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>
@@ -93,7 +89,7 @@ public sealed partial class GenerationWorker(
         }
         finally
         {
-            queue.EndRun(job.Id);
+            claims.EndRun(job.Id);
         }
     }
 

@@ -3,37 +3,32 @@ using StableDiffusion.Inference.Randomness;
 namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
-/// A1111's "Random number generator source" setting (modules/rng.py): "CPU" draws the initial noise with torch's CPU
-/// generator, "NV" as torch on an NVIDIA GPU (Philox), so a seed matches images made on either kind of machine.
+/// The noise source in A1111's words (modules/rng.py "Random number generator source"): "CPU" draws the initial
+/// noise with torch's CPU generator (<see cref="NoiseSource.Torch"/>), "NV" as torch on an NVIDIA GPU
+/// (<see cref="NoiseSource.Philox"/>), so a seed matches images made on either kind of machine. The studio keeps
+/// these words where A1111 users meet them: the form, the stored job, the A1111 API.
 /// </summary>
 public static class NoiseSources
 {
-    public const string Cpu = "CPU";
-
-    public const string Nv = "NV";
-
-    public static IReadOnlyList<(string Id, string Name)> All { get; } =
+    public static IReadOnlyList<(NoiseSource Source, string Name)> All { get; } =
     [
-        (Cpu, "CPU (torch)"),
-        (Nv, "NV (Philox, as on NVIDIA GPUs)"),
+        (NoiseSource.Torch, "CPU (torch)"),
+        (NoiseSource.Philox, "NV (Philox, as on NVIDIA GPUs)"),
     ];
 
-    public static bool IsKnownId(string id) => id is Cpu or Nv;
+    public static string NameOf(NoiseSource source) => All.FirstOrDefault(s => s.Source == source).Name ?? source.ToString();
 
-    public static string NameOf(string id) => All.FirstOrDefault(s => s.Id == id).Name ?? id;
-
-    public static NoiseSource ToInference(string id) => id == Nv ? NoiseSource.Philox : NoiseSource.Torch;
-
-    public static string FromInference(NoiseSource source) => source == NoiseSource.Philox ? Nv : Cpu;
+    /// <summary>"CPU" or "NV".</summary>
+    public static string ToA1111(NoiseSource source) => source == NoiseSource.Philox ? "NV" : "CPU";
 
     /// <summary>
     /// The source for an A1111 <c>randn_source</c> setting or infotext <c>RNG</c> value: "CPU" is torch's CPU generator;
     /// "GPU" (torch on the GPU, which for A1111's users is an NVIDIA card) and "NV" are Philox. Null for anything else.
     /// </summary>
-    public static string? FromA1111(string? value) => value?.ToUpperInvariant() switch
+    public static NoiseSource? FromA1111(string? value) => value?.ToUpperInvariant() switch
     {
-        "CPU" => Cpu,
-        "GPU" or "NV" => Nv,
+        "CPU" => NoiseSource.Torch,
+        "GPU" or "NV" => NoiseSource.Philox,
         _ => null,
     };
 }

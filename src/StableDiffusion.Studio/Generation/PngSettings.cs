@@ -1,4 +1,5 @@
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -9,7 +10,7 @@ namespace StableDiffusion.Studio.Generation;
 public static class PngSettings
 {
     /// <summary>The image's settings, or null when it carries none (or is not a PNG).</summary>
-    public static JobSettings? Read(byte[] png)
+    public static GenerationSettings? Read(byte[] png)
     {
         var text = PngInfo.ReadParameters(png);
         if (text is null || !Infotext.TryParse(text, out var info))
@@ -17,7 +18,7 @@ public static class PngSettings
             return null;
         }
 
-        return new JobSettings
+        return new GenerationSettings
         {
             Prompt = info.Prompt,
             NegativePrompt = info.NegativePrompt,
@@ -26,7 +27,7 @@ public static class PngSettings
             GuidanceScale = info.CfgScale,
             Scheduler = Samplers.IdOf(info.Sampler, info.ScheduleType) ?? "dpmpp-2m-karras",
             // No RNG key means A1111's default "GPU" source, on the NVIDIA cards its images nearly all come from.
-            NoiseSource = NoiseSources.FromInference(Infotext.NoiseSourceOf(info.Rng)),
+            NoiseSource = Infotext.NoiseSourceOf(info.Rng),
             Width = info.Width,
             Height = info.Height,
             Model = info.Model ?? "",

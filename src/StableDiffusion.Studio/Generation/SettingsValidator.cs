@@ -1,88 +1,90 @@
+using StableDiffusion.Inference.Pipeline;
+
 namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
-/// Server-side checks of every setting. Returns messages keyed by the field's label, so a form can show each one
-/// under its control and an API can return them as a validation problem.
+/// Server-side checks of every setting, with messages keyed by <see cref="Setting"/> so a form can show each one
+/// under its control and an API can return it under its own field name.
 /// </summary>
 public static class SettingsValidator
 {
-    public static IReadOnlyDictionary<string, string> Validate(JobSettings settings, IReadOnlyList<ModelInfo> models)
+    public static IReadOnlyDictionary<Setting, string> Validate(GenerationSettings settings, IReadOnlyList<ModelInfo> models)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new Dictionary<Setting, string>();
         if (string.IsNullOrWhiteSpace(settings.Prompt))
         {
-            errors["Prompt"] = "Write a prompt first.";
+            errors[Setting.Prompt] = "Write a prompt first.";
         }
         else if (settings.Prompt.Length > GenerationLimits.MaxPromptLength)
         {
-            errors["Prompt"] = $"The prompt is {settings.Prompt.Length} characters; the limit is {GenerationLimits.MaxPromptLength}.";
+            errors[Setting.Prompt] = $"The prompt is {settings.Prompt.Length} characters; the limit is {GenerationLimits.MaxPromptLength}.";
         }
 
         if (settings.NegativePrompt.Length > GenerationLimits.MaxPromptLength)
         {
-            errors["Negative prompt"] = $"The negative prompt is longer than {GenerationLimits.MaxPromptLength} characters.";
+            errors[Setting.NegativePrompt] = $"The negative prompt is longer than {GenerationLimits.MaxPromptLength} characters.";
         }
 
         if (settings.Seed is < -1 or > GenerationLimits.MaxSeed)
         {
-            errors["Seed"] = $"Seed must be -1 (random) or between 0 and {GenerationLimits.MaxSeed}.";
+            errors[Setting.Seed] = $"Seed must be -1 (random) or between 0 and {GenerationLimits.MaxSeed}.";
         }
 
         if (settings.Steps is < GenerationLimits.MinSteps or > GenerationLimits.MaxSteps)
         {
-            errors["Steps"] = $"Steps must be between {GenerationLimits.MinSteps} and {GenerationLimits.MaxSteps}.";
+            errors[Setting.Steps] = $"Steps must be between {GenerationLimits.MinSteps} and {GenerationLimits.MaxSteps}.";
         }
 
         if (!double.IsFinite(settings.GuidanceScale) || settings.GuidanceScale is < GenerationLimits.MinGuidance or > GenerationLimits.MaxGuidance)
         {
-            errors["CFG scale"] = $"CFG scale must be between {GenerationLimits.MinGuidance} and {GenerationLimits.MaxGuidance}.";
+            errors[Setting.GuidanceScale] = $"CFG scale must be between {GenerationLimits.MinGuidance} and {GenerationLimits.MaxGuidance}.";
         }
 
         if (!Samplers.IsKnownId(settings.Scheduler))
         {
-            errors["Sampler"] = "Choose one of the listed samplers.";
+            errors[Setting.Scheduler] = "Choose one of the listed samplers.";
         }
 
-        if (!NoiseSources.IsKnownId(settings.NoiseSource))
+        if (!Enum.IsDefined(settings.NoiseSource))
         {
-            errors["Random source"] = "Choose CPU or NV.";
+            errors[Setting.NoiseSource] = "Choose CPU or NV.";
         }
 
-        CheckSize(errors, "Width", settings.Width);
-        CheckSize(errors, "Height", settings.Height);
+        CheckSize(errors, Setting.Width, "Width", settings.Width);
+        CheckSize(errors, Setting.Height, "Height", settings.Height);
 
         if (settings.BatchCount is < 1 or > GenerationLimits.MaxBatchCount)
         {
-            errors["Batch count"] = $"Batch count must be between 1 and {GenerationLimits.MaxBatchCount}.";
+            errors[Setting.BatchCount] = $"Batch count must be between 1 and {GenerationLimits.MaxBatchCount}.";
         }
 
         var model = models.FirstOrDefault(m => m.Name == settings.Model);
         if (model is null)
         {
-            errors["Model"] = "Choose one of the listed models.";
+            errors[Setting.Model] = "Choose one of the listed models.";
         }
         else if (!model.IsAvailable)
         {
-            errors["Model"] = $"Model {model.Name} is unavailable: {model.UnavailableReason}";
+            errors[Setting.Model] = $"Model {model.Name} is unavailable: {model.UnavailableReason}";
         }
         else if (settings.InitImage is not null && !model.SupportsImageToImage)
         {
-            errors["Init image"] = $"Model {model.Name} cannot start from an image.";
+            errors[Setting.InitImage] = $"Model {model.Name} cannot start from an image.";
         }
 
         if (settings.InitImage is not null && (!double.IsFinite(settings.Strength) || settings.Strength is <= 0 or > 1))
         {
-            errors["Denoising strength"] = "Denoising strength must be above 0 and at most 1.";
+            errors[Setting.Strength] = "Denoising strength must be above 0 and at most 1.";
         }
 
         return errors;
     }
 
-    private static void CheckSize(Dictionary<string, string> errors, string label, int value)
+    private static void CheckSize(Dictionary<Setting, string> errors, Setting setting, string name, int value)
     {
         if (value is < GenerationLimits.MinSize or > GenerationLimits.MaxSize || value % GenerationLimits.SizeMultiple != 0)
         {
-            errors[label] = $"{label} must be a multiple of {GenerationLimits.SizeMultiple} between {GenerationLimits.MinSize} and {GenerationLimits.MaxSize}.";
+            errors[setting] = $"{name} must be a multiple of {GenerationLimits.SizeMultiple} between {GenerationLimits.MinSize} and {GenerationLimits.MaxSize}.";
         }
     }
 }

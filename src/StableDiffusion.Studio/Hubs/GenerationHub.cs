@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Hubs;
 
@@ -8,7 +9,7 @@ namespace StableDiffusion.Studio.Hubs;
 /// Lets any other client watch a job it owns: <c>Watch(jobId)</c> returns the current state, then the server calls
 /// <c>Progress(update)</c> per step and <c>Finished(update)</c> once. A job that is not the caller's is "not found".
 /// </summary>
-public sealed class GenerationHub(JobQueue queue, HubProgressRelay relay) : Hub
+public sealed class GenerationHub(IJobQueries jobs, HubProgressRelay relay) : Hub
 {
     public const string Path = "/hubs/generation";
 
@@ -17,7 +18,7 @@ public sealed class GenerationHub(JobQueue queue, HubProgressRelay relay) : Hub
         var ownerId = Context.User?.StudioUserId() ?? throw new HubException("not found");
         // Subscribe before reading, so an update between the two is not lost.
         relay.Watch(Context.ConnectionId, jobId);
-        var job = await queue.GetAsync(ownerId, jobId);
+        var job = await jobs.GetAsync(ownerId, jobId);
         if (job is null)
         {
             relay.Unwatch(Context.ConnectionId, jobId);

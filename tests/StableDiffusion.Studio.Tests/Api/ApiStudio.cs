@@ -38,9 +38,12 @@ public class ApiStudio : IAsyncLifetime
     {
     }
 
-    protected ApiStudio(bool realModels, int maxQueuedJobsPerUser)
+    protected ApiStudio(bool realModels, int maxQueuedJobsPerUser, int submitsPerMinutePerUser = 10_000)
     {
-        studio = new StudioFactory { RealModels = realModels, MaxQueuedJobsPerUser = maxQueuedJobsPerUser };
+        studio = new StudioFactory
+        {
+            RealModels = realModels, MaxQueuedJobsPerUser = maxQueuedJobsPerUser, SubmitsPerMinutePerUser = submitsPerMinutePerUser,
+        };
         App = studio.WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Api:Keys:0:User", ConfiguredUser);

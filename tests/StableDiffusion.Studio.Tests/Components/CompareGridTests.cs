@@ -38,7 +38,7 @@ public sealed class CompareGridTests : ComponentTestContext
         var grid = Render<CompareGrid>(p => p
             .Add(g => g.Comparison, comparison)
             .Add(g => g.ImageUrl, image => $"/img/{image.Seed}")
-            .Add(g => g.Live, live));
+            .Add(g => g.Live, id => live.GetValueOrDefault(id)));
 
         Assert.Equal(["CFG scale", "Seed 1", "Seed 2", "Seed 3", "Seed 4"], grid.FindAll("thead th").Select(th => th.TextContent));
         Assert.Equal(["3", "7"], grid.FindAll("tbody th").Select(th => th.TextContent));

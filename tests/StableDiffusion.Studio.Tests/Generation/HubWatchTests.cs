@@ -15,7 +15,7 @@ public sealed class HubWatchTests
         studio.Fake.StepDelay = TimeSpan.FromMilliseconds(30);
         var settings = Settings.Valid("watched");
         settings.Steps = 10;
-        var job = (await studio.Queue.SubmitAsync("alice", settings)).Job!;
+        var job = (await studio.Submission.SubmitAsync("alice", settings)).Queued();
         await using var connection = studio.CreateHubConnection("alice");
         var progress = new ConcurrentQueue<WatchedUpdate>();
         var finished = new TaskCompletionSource<WatchedUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);

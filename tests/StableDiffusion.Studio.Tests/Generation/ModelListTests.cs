@@ -1,3 +1,4 @@
+using StableDiffusion.Studio.Queue;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

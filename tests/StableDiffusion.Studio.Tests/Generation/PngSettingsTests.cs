@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Randomness;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
@@ -8,11 +9,11 @@ namespace StableDiffusion.Studio.Tests.Generation;
 public sealed class PngSettingsTests
 {
     [Theory]
-    [InlineData(", RNG: NV", NoiseSources.Nv)]
-    [InlineData(", RNG: CPU", NoiseSources.Cpu)]
-    [InlineData(", RNG: GPU", NoiseSources.Nv)]
-    [InlineData("", NoiseSources.Nv)]
-    public void TheRandomSourceComesFromTheInfotextsRngKeyAndWithoutOneIsA1111sGpuDefault(string rng, string expected)
+    [InlineData(", RNG: NV", NoiseSource.Philox)]
+    [InlineData(", RNG: CPU", NoiseSource.Torch)]
+    [InlineData(", RNG: GPU", NoiseSource.Philox)]
+    [InlineData("", NoiseSource.Philox)]
+    public void TheNoiseSourceComesFromTheInfotextsRngKeyAndWithoutOneIsA1111sGpuDefault(string rng, NoiseSource expected)
     {
         var settings = PngSettings.Read(Png($"a red circle\nNegative prompt: blur\nSteps: 4, Sampler: Euler, CFG scale: 6, Seed: 9, Size: 64x48, Model: tiny-shapes{rng}"));
 

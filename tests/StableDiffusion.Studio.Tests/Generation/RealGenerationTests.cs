@@ -1,3 +1,4 @@
+using StableDiffusion.Studio.Queue;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using StableDiffusion.Inference.Imaging;
@@ -37,11 +38,11 @@ public sealed class RealGenerationTests : IClassFixture<RealStudio>
         settings.Scheduler = "euler-a";
         var feed = studio.Services.GetRequiredService<JobProgressFeed>();
         var steps = new ConcurrentQueue<JobUpdate>();
-        var result = await studio.Queue.SubmitAsync("painter", settings);
-        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        using (feed.SubscribeJob(result.Job!.Id, steps.Enqueue))
+        var result = await studio.Submission.SubmitAsync("painter", settings);
+        Assert.IsType<SubmitOutcome.Queued>(result);
+        using (feed.SubscribeJob(result.Queued().Id, steps.Enqueue))
         {
-            var job = await studio.WaitForFinishAsync("painter", result.Job.Id, TimeSpan.FromSeconds(60));
+            var job = await studio.WaitForFinishAsync("painter", result.Queued().Id, TimeSpan.FromSeconds(60));
 
             Assert.Equal(JobStatus.Succeeded, job.Status);
             var image = Assert.Single(job.Images);
@@ -73,9 +74,9 @@ public sealed class RealGenerationTests : IClassFixture<RealStudio>
             settings.InitImage = stream.ToArray();
         }
 
-        var result = await studio.Queue.SubmitAsync("painter", settings);
-        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        var job = await studio.WaitForFinishAsync("painter", result.Job!.Id, TimeSpan.FromSeconds(60));
+        var result = await studio.Submission.SubmitAsync("painter", settings);
+        Assert.IsType<SubmitOutcome.Queued>(result);
+        var job = await studio.WaitForFinishAsync("painter", result.Queued().Id, TimeSpan.FromSeconds(60));
 
         Assert.Equal(JobStatus.Succeeded, job.Status);
         Assert.Equal(0.5, job.Strength);

@@ -1,3 +1,4 @@
+using StableDiffusion.Studio.Queue;
 using System.Collections.Concurrent;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,10 +1,11 @@
-using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Queue;
+using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Studio.Tests.Infrastructure;
 
 internal static class Settings
 {
-    public static JobSettings Valid(string prompt = "a red circle", string model = FakeImageGenerator.ModelName) => new()
+    public static GenerationSettings Valid(string prompt = "a red circle", string model = FakeImageGenerator.ModelName) => new()
     {
         Prompt = prompt,
         NegativePrompt = "blurry",

@@ -1,3 +1,4 @@
+using StableDiffusion.Studio.Queue;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -53,7 +54,11 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
 
     public static string FixtureModels => Path.Combine(RepositoryRoot, "tests", "fixtures", "models");
 
-    public JobQueue Queue => Services.GetRequiredService<JobQueue>();
+    public IJobSubmission Submission => Services.GetRequiredService<IJobSubmission>();
+
+    public IJobQueries Jobs => Services.GetRequiredService<IJobQueries>();
+
+    public IJobClaims Claims => Services.GetRequiredService<IJobClaims>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -96,7 +101,7 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
-            var job = await Queue.GetAsync(ownerId, jobId);
+            var job = await Jobs.GetAsync(ownerId, jobId);
             if (job is { Status: JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled })
             {
                 return job;
@@ -112,7 +117,7 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
     public async Task WaitForStatusAsync(string ownerId, Guid jobId, JobStatus status)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await Queue.GetAsync(ownerId, jobId))?.Status != status)
+        while ((await Jobs.GetAsync(ownerId, jobId))?.Status != status)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -125,9 +130,8 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
 
     public async Task<JobRecord> GenerateAsync(string ownerId, string prompt = "a red circle")
     {
-        var result = await Queue.SubmitAsync(ownerId, Settings.Valid(prompt));
-        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        return await WaitForFinishAsync(ownerId, result.Job!.Id);
+        var job = (await Submission.SubmitAsync(ownerId, Settings.Valid(prompt))).Queued();
+        return await WaitForFinishAsync(ownerId, job.Id);
     }
 
     protected override void Dispose(bool disposing)

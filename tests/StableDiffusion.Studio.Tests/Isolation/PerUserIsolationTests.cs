@@ -95,7 +95,7 @@ public sealed class PerUserIsolationTests : IClassFixture<AliceHasAnImage>
         var links = world.Studio.Services.GetRequiredService<ShareLinkService>();
         var library = world.Studio.Services.GetRequiredService<StableDiffusion.Studio.Library.ImageLibrary>();
 
-        Assert.False(await world.Studio.Queue.CancelAsync("bob", world.Job.Id));
+        Assert.False(await world.Studio.Claims.CancelAsync("bob", world.Job.Id));
         Assert.Null(await links.CreateForImageAsync("bob", world.Image.Id));
         Assert.Null(await links.CreateForComparisonAsync("bob", world.Comparison.Id));
         Assert.False(await library.DeleteAsync("bob", world.Image.Id));

@@ -12,11 +12,11 @@ public sealed class CancellationTests
         studio.Fake.StepDelay = TimeSpan.FromMilliseconds(50);
         var settings = Settings.Valid("long job");
         settings.Steps = 150;
-        var job = (await studio.Queue.SubmitAsync("alice", settings)).Job!;
+        var job = (await studio.Submission.SubmitAsync("alice", settings)).Queued();
         await studio.WaitForStatusAsync("alice", job.Id, JobStatus.Running);
 
         var cancelledAt = DateTime.UtcNow;
-        Assert.True(await studio.Queue.CancelAsync("alice", job.Id));
+        Assert.True(await studio.Claims.CancelAsync("alice", job.Id));
         var finished = await studio.WaitForFinishAsync("alice", job.Id);
 
         Assert.Equal(JobStatus.Cancelled, finished.Status);
@@ -30,16 +30,16 @@ public sealed class CancellationTests
     {
         using var studio = new StudioFactory();
         studio.Fake.Hold();
-        var first = (await studio.Queue.SubmitAsync("alice", Settings.Valid("first"))).Job!;
+        var first = (await studio.Submission.SubmitAsync("alice", Settings.Valid("first"))).Queued();
         await studio.WaitForStatusAsync("alice", first.Id, JobStatus.Running);
-        var second = (await studio.Queue.SubmitAsync("alice", Settings.Valid("never runs"))).Job!;
-        var third = (await studio.Queue.SubmitAsync("alice", Settings.Valid("third"))).Job!;
+        var second = (await studio.Submission.SubmitAsync("alice", Settings.Valid("never runs"))).Queued();
+        var third = (await studio.Submission.SubmitAsync("alice", Settings.Valid("third"))).Queued();
 
-        Assert.True(await studio.Queue.CancelAsync("alice", second.Id));
+        Assert.True(await studio.Claims.CancelAsync("alice", second.Id));
         studio.Fake.Release();
         await studio.WaitForFinishAsync("alice", third.Id);
 
-        Assert.Equal(JobStatus.Cancelled, (await studio.Queue.GetAsync("alice", second.Id))!.Status);
+        Assert.Equal(JobStatus.Cancelled, (await studio.Jobs.GetAsync("alice", second.Id))!.Status);
         Assert.Equal(["first", "third"], studio.Fake.Started.ToArray());
     }
 
@@ -50,10 +50,10 @@ public sealed class CancellationTests
         studio.Fake.StepDelay = TimeSpan.FromMilliseconds(50);
         var settings = Settings.Valid("terminate me");
         settings.Steps = 150;
-        var job = (await studio.Queue.SubmitAsync("alice", settings)).Job!;
+        var job = (await studio.Submission.SubmitAsync("alice", settings)).Queued();
         await studio.WaitForStatusAsync("alice", job.Id, JobStatus.Running);
 
-        await studio.Queue.CancelAsync("alice", job.Id);
+        await studio.Claims.CancelAsync("alice", job.Id);
         var finished = await studio.WaitForFinishAsync("alice", job.Id);
 
         Assert.Equal(JobStatus.Cancelled, finished.Status);

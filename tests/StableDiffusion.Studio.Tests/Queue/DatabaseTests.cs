@@ -27,9 +27,9 @@ public sealed class DatabaseTests
         var settings = Settings.Valid("kept");
         settings.BatchCount = 2;
         settings.Seed = 4_000_000_000;
-        var result = await studio.Queue.SubmitAsync("alice", settings);
+        var result = await studio.Submission.SubmitAsync("alice", settings);
 
-        var job = await studio.WaitForFinishAsync("alice", result.Job!.Id);
+        var job = await studio.WaitForFinishAsync("alice", result.Queued().Id);
 
         Assert.Equal(JobStatus.Succeeded, job.Status);
         Assert.Equal(4_000_000_000, job.Seed);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using StableDiffusion.Studio.Api;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
@@ -10,8 +12,8 @@ public sealed class FailingJobTests
     {
         using var studio = new StudioFactory();
         studio.Fake.Hold();
-        var failing = (await studio.Queue.SubmitAsync("alice", Settings.Valid("please explode"))).Job!;
-        var next = (await studio.Queue.SubmitAsync("alice", Settings.Valid("a calm sea"))).Job!;
+        var failing = (await studio.Submission.SubmitAsync("alice", Settings.Valid("please explode"))).Queued();
+        var next = (await studio.Submission.SubmitAsync("alice", Settings.Valid("a calm sea"))).Queued();
         studio.Fake.Release();
 
         var failed = await studio.WaitForFinishAsync("alice", failing.Id);
@@ -28,16 +30,17 @@ public sealed class FailingJobTests
     {
         using var studio = new StudioFactory();
         studio.Fake.Hold();
-        var job = (await studio.Queue.SubmitAsync("alice", Settings.Valid("awaited"))).Job!;
-        var waiting = studio.Queue.WaitAsync("alice", job.Id);
+        var job = (await studio.Submission.SubmitAsync("alice", Settings.Valid("awaited"))).Queued();
+        var waiter = studio.Services.GetRequiredService<JobWaiter>();
+        var waiting = waiter.WaitAsync("alice", job.Id, CancellationToken.None);
         await Task.Delay(100);
         Assert.False(waiting.IsCompleted);
 
         studio.Fake.Release();
         var finished = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(JobStatus.Succeeded, finished!.Status);
+        Assert.Equal(JobStatus.Succeeded, finished.Status);
         Assert.Single(finished.Images);
-        Assert.Null(await studio.Queue.WaitAsync("bob", job.Id));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => waiter.WaitAsync("bob", job.Id, CancellationToken.None));
     }
 }

@@ -15,10 +15,10 @@ public sealed class RestartRecoveryTests
         using (var before = new StudioFactory { DataDirectory = dataDirectory })
         {
             before.Fake.Hold();
-            var running = await before.Queue.SubmitAsync("alice", Settings.Valid("running at shutdown"));
-            await before.WaitForStatusAsync("alice", running.Job!.Id, JobStatus.Running);
-            crashed = (await before.Queue.SubmitAsync("alice", Settings.Valid("running at the crash"))).Job!.Id;
-            queued = (await before.Queue.SubmitAsync("bob", Settings.Valid("still waiting"))).Job!.Id;
+            var running = await before.Submission.SubmitAsync("alice", Settings.Valid("running at shutdown"));
+            await before.WaitForStatusAsync("alice", running.Queued().Id, JobStatus.Running);
+            crashed = (await before.Submission.SubmitAsync("alice", Settings.Valid("running at the crash"))).Queued().Id;
+            queued = (await before.Submission.SubmitAsync("bob", Settings.Valid("still waiting"))).Queued().Id;
         }
 
         // A kill -9 leaves a Running row behind, which a graceful stop never does: make one by hand.

@@ -1,3 +1,5 @@
+using StableDiffusion.Studio.Components.Generation;
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
 namespace StableDiffusion.Studio.Tests.Queue;
@@ -13,16 +15,18 @@ public sealed class SubmitRateLimitTests
         var results = new List<bool>();
         for (var i = 0; i < 4; i++)
         {
-            results.Add((await studio.Queue.SubmitAsync("alice", Settings.Valid($"burst {i}"))).Succeeded);
+            results.Add((await studio.Submission.SubmitAsync("alice", Settings.Valid($"burst {i}"))) is SubmitOutcome.Queued);
         }
 
-        var refused = await studio.Queue.SubmitAsync("alice", Settings.Valid("one more"));
-        var bob = await studio.Queue.SubmitAsync("bob", Settings.Valid("bob's first"));
+        var refused = await studio.Submission.SubmitAsync("alice", Settings.Valid("one more"));
+        var bob = await studio.Submission.SubmitAsync("bob", Settings.Valid("bob's first"));
         studio.Fake.Release();
 
         Assert.Equal([true, true, true, false], results);
-        Assert.False(refused.Succeeded);
-        Assert.Contains("3 jobs in the last minute", refused.Errors[""]);
-        Assert.True(bob.Succeeded);
+        var limited = Assert.IsType<SubmitOutcome.RateLimited>(refused);
+        Assert.Equal(3, limited.PerMinute);
+        Assert.InRange(limited.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Contains("3 jobs in the last minute", SubmitFeedback.From(refused).Message);
+        Assert.IsType<SubmitOutcome.Queued>(bob);
     }
 }

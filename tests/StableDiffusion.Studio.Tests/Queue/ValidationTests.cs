@@ -1,3 +1,5 @@
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
@@ -9,38 +11,38 @@ public sealed class ValidationTests : IClassFixture<StudioFactory>
 
     public ValidationTests(StudioFactory studio) => this.studio = studio;
 
-    public static TheoryData<string, Action<JobSettings>> BadSettings => new()
+    public static TheoryData<Setting, Action<GenerationSettings>> BadSettings => new()
     {
-        { "Prompt", s => s.Prompt = new string('a', GenerationLimits.MaxPromptLength + 1) },
-        { "Prompt", s => s.Prompt = "   " },
-        { "Steps", s => s.Steps = 0 },
-        { "Steps", s => s.Steps = 151 },
-        { "CFG scale", s => s.GuidanceScale = 30.5 },
-        { "CFG scale", s => s.GuidanceScale = double.NaN },
-        { "Width", s => s.Width = 100 },
-        { "Height", s => s.Height = 4096 },
-        { "Batch count", s => s.BatchCount = 17 },
-        { "Seed", s => s.Seed = 1L << 32 },
-        { "Seed", s => s.Seed = -2 },
-        { "Sampler", s => s.Scheduler = "../x" },
-        { "Model", s => s.Model = "no-such-model" },
-        { "Model", s => s.Model = "broken-model" },
-        { "Init image", s => s.InitImage = "GIF89a not really"u8.ToArray() },
+        { Setting.Prompt, s => s.Prompt = new string('a', GenerationLimits.MaxPromptLength + 1) },
+        { Setting.Prompt, s => s.Prompt = "   " },
+        { Setting.Steps, s => s.Steps = 0 },
+        { Setting.Steps, s => s.Steps = 151 },
+        { Setting.GuidanceScale, s => s.GuidanceScale = 30.5 },
+        { Setting.GuidanceScale, s => s.GuidanceScale = double.NaN },
+        { Setting.Width, s => s.Width = 100 },
+        { Setting.Height, s => s.Height = 4096 },
+        { Setting.BatchCount, s => s.BatchCount = 17 },
+        { Setting.Seed, s => s.Seed = 1L << 32 },
+        { Setting.Seed, s => s.Seed = -2 },
+        { Setting.Scheduler, s => s.Scheduler = "../x" },
+        { Setting.Model, s => s.Model = "no-such-model" },
+        { Setting.Model, s => s.Model = "broken-model" },
+        { Setting.InitImage, s => s.InitImage = "GIF89a not really"u8.ToArray() },
     };
 
     [Theory]
     [MemberData(nameof(BadSettings))]
-    public async Task ABadSettingIsRefusedWithAMessageForItsFieldAndCreatesNothing(string field, Action<JobSettings> spoil)
+    public async Task ABadSettingIsRefusedWithAMessageForItsFieldAndCreatesNothing(Setting field, Action<GenerationSettings> spoil)
     {
         var owner = "validation-" + Guid.NewGuid().ToString("N");
         var settings = Settings.Valid();
         spoil(settings);
 
-        var result = await studio.Queue.SubmitAsync(owner, settings);
+        var result = await studio.Submission.SubmitAsync(owner, settings);
 
-        Assert.False(result.Succeeded);
-        Assert.True(result.Errors.ContainsKey(field), string.Join("; ", result.Errors.Keys));
-        Assert.False(string.IsNullOrWhiteSpace(result.Errors[field]));
+        var errors = result.Errors();
+        Assert.True(errors.ContainsKey(field), string.Join("; ", errors.Keys));
+        Assert.False(string.IsNullOrWhiteSpace(errors[field]));
         await using var db = await studio.OpenDatabaseAsync();
         Assert.Empty(db.Jobs.Where(j => j.OwnerId == owner));
     }
@@ -52,10 +54,9 @@ public sealed class ValidationTests : IClassFixture<StudioFactory>
         var settings = Settings.Valid();
         settings.InitImage = PngHeader(50_000, 50_000);
 
-        var result = await studio.Queue.SubmitAsync("uploader", settings);
+        var result = await studio.Submission.SubmitAsync("uploader", settings);
 
-        Assert.False(result.Succeeded);
-        Assert.Contains("4096", result.Errors["Init image"]);
+        Assert.Contains("4096", result.Errors()[Setting.InitImage]);
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class ValidationTests : IClassFixture<StudioFactory>
         var settings = Settings.Valid();
         settings.Seed = -1;
 
-        var job = (await studio.Queue.SubmitAsync("seeder", settings)).Job!;
+        var job = (await studio.Submission.SubmitAsync("seeder", settings)).Queued();
 
         Assert.InRange(job.Seed, 0, GenerationLimits.MaxSeed);
     }

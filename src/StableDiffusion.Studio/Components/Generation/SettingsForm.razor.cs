@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Storage;
 
@@ -16,11 +17,11 @@ public sealed partial class SettingsForm
 
     /// <summary>Edited in place; the parent owns it.</summary>
     [Parameter, EditorRequired]
-    public JobSettings Settings { get; set; } = default!;
+    public GenerationSettings Settings { get; set; } = default!;
 
-    /// <summary>Messages keyed by field label, from <see cref="SettingsValidator"/> or the queue.</summary>
+    /// <summary>Messages per setting, from <see cref="SettingsValidator"/> or the queue.</summary>
     [Parameter]
-    public IReadOnlyDictionary<string, string> Errors { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<Setting, string> Errors { get; set; } = new Dictionary<Setting, string>();
 
     [Parameter]
     public long? LastSeed { get; set; }
@@ -52,22 +53,24 @@ public sealed partial class SettingsForm
 
     protected override void OnParametersSet() => tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
 
-    private bool Has(string field) => Message(field) is not null;
+    private static string LabelOf(Setting setting) => SettingLabels.Of(setting);
 
-    private string? Message(string field)
+    private bool Has(Setting setting) => Message(setting) is not null;
+
+    private string? Message(Setting setting)
     {
-        if (field == "Init image" && uploadError is not null)
+        if (setting == Setting.InitImage && uploadError is not null)
         {
             return uploadError;
         }
 
-        if (Errors.TryGetValue(field, out var message))
+        if (Errors.TryGetValue(setting, out var message))
         {
             return message;
         }
 
         // Said before sending: the prompt limit is the one a user can hit while typing.
-        return field == "Prompt" && Settings.Prompt.Length > GenerationLimits.MaxPromptLength
+        return setting == Setting.Prompt && Settings.Prompt.Length > GenerationLimits.MaxPromptLength
             ? $"The prompt is {Settings.Prompt.Length} characters; the limit is {GenerationLimits.MaxPromptLength}."
             : null;
     }
@@ -80,12 +83,14 @@ public sealed partial class SettingsForm
 
     private void OnModelChanged(string model)
     {
-        Settings.Model = model;
+        // A model's native size and its recommended settings (its defaults.json) replace the previous model's.
         if (Models.FirstOrDefault(m => m.Name == model) is { IsAvailable: true } info)
         {
-            // A model's native size and its recommended settings (its defaults.json) replace the previous model's.
-            (Settings.Width, Settings.Height) = (info.Defaults.Width, info.Defaults.Height);
-            (Settings.Steps, Settings.GuidanceScale, Settings.Scheduler) = (info.Defaults.Steps, info.Defaults.GuidanceScale, info.Defaults.Scheduler);
+            Settings.UseModel(info.Name, info.Defaults);
+        }
+        else
+        {
+            Settings.Model = model;
         }
 
         tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);

@@ -1,12 +1,13 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Components.Generation;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Components.Pages;
 
@@ -26,34 +27,24 @@ public sealed partial class Create : IDisposable
     [SupplyParameterFromQuery(Name = "from")]
     public Guid? From { get; set; }
 
-    private readonly JobSettings settings = new();
-    private readonly ConcurrentDictionary<Guid, JobUpdate> live = new();
-    private IReadOnlyDictionary<string, string> errors = new Dictionary<string, string>();
+    private GenerationSettings settings = new();
+    private SubmitFeedback feedback = SubmitFeedback.None;
     private IReadOnlyList<JobRecord> active = [];
     private IReadOnlyList<JobRecord> recent = [];
     private IReadOnlyDictionary<Guid, int> positions = new Dictionary<Guid, int>();
     private long? lastSeed;
     private bool loaded;
     private bool submitting;
-    private bool refreshPending;
-    private IDisposable? subscription;
-    private RenderThrottle? throttle;
+    private LiveJobs? live;
     private DotNetObjectReference<Create>? self;
     private IJSObjectReference? shortcuts;
 
     protected override async Task OnInitializedAsync()
     {
-        var model = Generation.Models.FirstOrDefault(m => m.IsAvailable) ?? Generation.Models.FirstOrDefault();
-        if (model is not null)
-        {
-            settings.Model = model.Name;
-            (settings.Width, settings.Height) = (model.Defaults.Width, model.Defaults.Height);
-            (settings.Steps, settings.GuidanceScale, settings.Scheduler) = (model.Defaults.Steps, model.Defaults.GuidanceScale, model.Defaults.Scheduler);
-        }
-
+        settings = Generation.NewSettings();
         if (From is { } imageId && await Library.GetAsync(await User.GetIdAsync(), imageId) is { Job: { } job } image)
         {
-            ApplySettings(SettingsFrom(job, image.Seed));
+            ApplySettings(JobRecords.Settings(job) with { Seed = image.Seed, BatchCount = 1 });
         }
 
         await RefreshAsync();
@@ -62,9 +53,8 @@ public sealed partial class Create : IDisposable
         // Only a live circuit subscribes; the prerendered copy is thrown away.
         if (RendererInfo.IsInteractive)
         {
-            throttle = new RenderThrottle(() => InvokeAsync(OnThrottledRenderAsync), RenderThrottle.FourPerSecond);
-            subscription = await Generation.SubscribeAsync(OnUpdate, OnQueueChanged);
-            Reconnects.Reconnected += OnReconnectedAsync;
+            live = await LiveJobs.StartAsync(Generation, Reconnects, InvokeAsync, RefreshAsync, StateHasChanged);
+            live.Failed += update => _ = InvokeAsync(() => Snackbar.Add($"A job failed: {update.Error}", Severity.Error));
         }
     }
 
@@ -90,32 +80,17 @@ public sealed partial class Create : IDisposable
             }
         });
 
-    /// <summary>Fills the form from an image's job or a dropped PNG's parameters.</summary>
-    internal void ApplySettings(JobSettings from)
+    /// <summary>
+    /// Fills the form from an image's job or a dropped PNG's parameters. The batch count, init image and strength
+    /// stay as they are, and so does the model when the image's model is not available here.
+    /// </summary>
+    internal void ApplySettings(GenerationSettings source)
     {
-        settings.Prompt = from.Prompt;
-        settings.NegativePrompt = from.NegativePrompt;
-        settings.Seed = from.Seed;
-        settings.Steps = from.Steps;
-        settings.GuidanceScale = from.GuidanceScale;
-        settings.Scheduler = from.Scheduler;
-        settings.NoiseSource = from.NoiseSource;
-        settings.Width = from.Width;
-        settings.Height = from.Height;
-        if (Generation.Models.Any(m => m.Name == from.Model && m.IsAvailable))
-        {
-            settings.Model = from.Model;
-        }
-
-        errors = new Dictionary<string, string>();
+        var model = Generation.Models.Any(m => m.Name == source.Model && m.IsAvailable) ? source.Model : settings.Model;
+        settings = source with { Model = model, BatchCount = settings.BatchCount, InitImage = settings.InitImage, Strength = settings.Strength };
+        feedback = SubmitFeedback.None;
         StateHasChanged();
     }
-
-    private static JobSettings SettingsFrom(JobRecord job, long seed) => new()
-    {
-        Prompt = job.Prompt, NegativePrompt = job.NegativePrompt, Seed = seed, Steps = job.Steps, GuidanceScale = job.GuidanceScale,
-        Scheduler = job.Scheduler, NoiseSource = job.NoiseSource, Width = job.Width, Height = job.Height, Model = job.Model, BatchCount = 1,
-    };
 
     private async Task GenerateAsync()
     {
@@ -127,11 +102,11 @@ public sealed partial class Create : IDisposable
         submitting = true;
         try
         {
-            var result = await Generation.SubmitAsync(settings);
-            errors = result.Errors;
-            if (result.Job is { } job)
+            var outcome = await Generation.SubmitAsync(settings);
+            feedback = SubmitFeedback.From(outcome);
+            if (outcome is SubmitOutcome.Queued queued)
             {
-                lastSeed = job.Seed;
+                lastSeed = queued.Job.Seed;
                 await RefreshAsync();
             }
         }
@@ -151,10 +126,6 @@ public sealed partial class Create : IDisposable
         await RefreshAsync();
     }
 
-    private JobUpdate UpdateOf(JobRecord job) => live.GetValueOrDefault(job.Id) is { } update && !update.IsFinished
-        ? update
-        : JobUpdate.Of(job);
-
     private async Task RefreshAsync()
     {
         active = await Generation.ListActiveAsync();
@@ -163,51 +134,9 @@ public sealed partial class Create : IDisposable
         lastSeed ??= recent.FirstOrDefault()?.Seed;
     }
 
-    // Called on the worker's thread: store and schedule, never wait.
-    private void OnUpdate(JobUpdate update)
-    {
-        live[update.JobId] = update;
-        if (update.IsFinished)
-        {
-            refreshPending = true;
-            if (update.Status == JobStatus.Failed)
-            {
-                _ = InvokeAsync(() => Snackbar.Add($"A job failed: {update.Error}", Severity.Error));
-            }
-        }
-
-        throttle?.Request();
-    }
-
-    private void OnQueueChanged()
-    {
-        refreshPending = true;
-        throttle?.Request();
-    }
-
-    private async Task OnThrottledRenderAsync()
-    {
-        if (refreshPending)
-        {
-            refreshPending = false;
-            await RefreshAsync();
-        }
-
-        StateHasChanged();
-    }
-
-    private Task OnReconnectedAsync() => InvokeAsync(async () =>
-    {
-        live.Clear();
-        await RefreshAsync();
-        StateHasChanged();
-    });
-
     public void Dispose()
     {
-        Reconnects.Reconnected -= OnReconnectedAsync;
-        subscription?.Dispose();
-        throttle?.Dispose();
+        live?.Dispose();
         if (shortcuts is not null)
         {
             _ = DisposeShortcutsAsync(shortcuts);

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace StableDiffusion.Studio.Generation;
+namespace StableDiffusion.Studio.Queue;
 
 /// <summary>
 /// Submissions per user per minute. Blazor events arrive over one long-lived circuit, so HTTP rate-limiting
@@ -17,8 +17,10 @@ public sealed class SubmitRateLimit(IOptions<StudioOptions> options) : IDisposab
             QueueLimit = 0,
         }));
 
-    /// <summary>Null when the user may submit now, else the message to show.</summary>
-    public string? TryAcquire(string userId)
+    public int PerMinute => options.Value.SubmitsPerMinutePerUser;
+
+    /// <summary>Null when the user may submit now, else how long until they may.</summary>
+    public TimeSpan? TryAcquire(string userId)
     {
         using var lease = limiter.AttemptAcquire(userId);
         if (lease.IsAcquired)
@@ -26,8 +28,8 @@ public sealed class SubmitRateLimit(IOptions<StudioOptions> options) : IDisposab
             return null;
         }
 
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? $" Try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds." : "";
-        return $"You have sent {options.Value.SubmitsPerMinutePerUser} jobs in the last minute, the most one person may.{wait}";
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)));
     }
 
     public void Dispose() => limiter.Dispose();

@@ -1,4 +1,4 @@
-namespace StableDiffusion.Studio.Generation;
+namespace StableDiffusion.Studio.Queue;
 
 /// <summary>
 /// Round-robin between owners, not first-come: the next job belongs to the owner served longest ago (an owner never

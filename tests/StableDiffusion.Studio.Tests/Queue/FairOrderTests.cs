@@ -1,6 +1,7 @@
+using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Generation;
 
-namespace StableDiffusion.Studio.Tests.Generation;
+namespace StableDiffusion.Studio.Tests.Queue;
 
 public sealed class FairOrderTests
 {

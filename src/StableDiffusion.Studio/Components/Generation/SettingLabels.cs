@@ -1,0 +1,28 @@
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Components.Generation;
+
+/// <summary>The form's name for each setting: its control's label, and where its error message shows.</summary>
+public static class SettingLabels
+{
+    private static readonly Dictionary<Setting, string> Labels = new()
+    {
+        [Setting.Prompt] = "Prompt",
+        [Setting.NegativePrompt] = "Negative prompt",
+        [Setting.Seed] = "Seed",
+        [Setting.Steps] = "Steps",
+        [Setting.GuidanceScale] = "CFG scale",
+        [Setting.Scheduler] = "Sampler",
+        [Setting.NoiseSource] = "Noise source",
+        [Setting.Width] = "Width",
+        [Setting.Height] = "Height",
+        [Setting.BatchCount] = "Batch count",
+        [Setting.Model] = "Model",
+        [Setting.InitImage] = "Init image",
+        [Setting.Strength] = "Denoising strength",
+    };
+
+    public static IReadOnlyDictionary<Setting, string> All => Labels;
+
+    public static string Of(Setting setting) => Labels[setting];
+}

@@ -1,0 +1,25 @@
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Queue;
+
+namespace StableDiffusion.Studio.Components.Generation;
+
+/// <summary>A submission's outcome in the form's words: messages under the controls, or one for the whole form.</summary>
+public sealed record SubmitFeedback(IReadOnlyDictionary<Setting, string> Errors, string? Message)
+{
+    public static SubmitFeedback None { get; } = new(new Dictionary<Setting, string>(), null);
+
+    public static SubmitFeedback From(SubmitOutcome outcome) => outcome switch
+    {
+        SubmitOutcome.Invalid invalid => new(invalid.Errors, null),
+        SubmitOutcome.QueueFull full => None with
+        {
+            Message = $"You already have {full.Limit} jobs waiting, the most one person may queue. Wait for one to finish or cancel one.",
+        },
+        SubmitOutcome.RateLimited limited => None with
+        {
+            Message = $"You have sent {limited.PerMinute} jobs in the last minute, the most one person may. "
+                      + $"Try again in {(int)limited.RetryAfter.TotalSeconds} seconds.",
+        },
+        _ => None,
+    };
+}

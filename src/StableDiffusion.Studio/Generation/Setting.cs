@@ -1,0 +1,22 @@
+namespace StableDiffusion.Studio.Generation;
+
+/// <summary>
+/// One setting of <see cref="Inference.Pipeline.GenerationSettings"/>. Validation errors are keyed by it, and each
+/// surface names it in its own words from one table: the form's labels, the native API's and A1111's field names.
+/// </summary>
+public enum Setting
+{
+    Prompt,
+    NegativePrompt,
+    Seed,
+    Steps,
+    GuidanceScale,
+    Scheduler,
+    NoiseSource,
+    Width,
+    Height,
+    BatchCount,
+    Model,
+    InitImage,
+    Strength,
+}

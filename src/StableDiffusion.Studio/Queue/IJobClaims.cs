@@ -1,0 +1,29 @@
+using StableDiffusion.Studio.Data;
+
+namespace StableDiffusion.Studio.Queue;
+
+/// <summary>
+/// Who runs next: the fair order over every owner's waiting jobs, claiming the next one for a worker, waking idle
+/// workers, and cancelling waiting or running jobs. The part of the queue a multi-node backend replaces.
+/// </summary>
+public interface IJobClaims
+{
+    /// <summary>Every waiting job, in the order they will run.</summary>
+    Task<IReadOnlyList<QueuedJob>> FairOrderAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the fairest waiting job to Running and returns it, or null when nothing waits.</summary>
+    Task<JobRecord?> ClaimNextAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Returns when a job may be waiting: after <see cref="Wake"/>, or a few seconds, whichever comes first.</summary>
+    Task WaitForWorkAsync(CancellationToken cancellationToken);
+
+    void Wake();
+
+    /// <summary>The token a running job's pipeline watches; cancelled by <see cref="CancelAsync"/> or the worker stopping.</summary>
+    CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping);
+
+    void EndRun(Guid jobId);
+
+    /// <summary>Cancels a waiting job at once, or a running one within one step. False when the job is not the owner's or already over.</summary>
+    Task<bool> CancelAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Queue;
+
+/// <summary>The queue record's one mapping to and from <see cref="GenerationSettings"/>, and the queries every backend shares.</summary>
+public static class JobRecords
+{
+    /// <summary>A new queued job. A random seed (-1) is drawn now so that a rerun of the record is deterministic.</summary>
+    public static JobRecord Create(string ownerId, GenerationSettings settings, DateTime createdAt, string? initImagePath, Guid? comparisonId) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        OwnerId = ownerId,
+        Prompt = settings.Prompt,
+        NegativePrompt = settings.NegativePrompt,
+        // A1111 draws -1 from random.randrange(4294967294).
+        Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, GenerationLimits.MaxSeed),
+        Steps = settings.Steps,
+        GuidanceScale = settings.GuidanceScale,
+        Scheduler = settings.Scheduler,
+        NoiseSource = NoiseSources.ToA1111(settings.NoiseSource),
+        Width = settings.Width,
+        Height = settings.Height,
+        BatchCount = settings.BatchCount,
+        Model = settings.Model,
+        Strength = initImagePath is null ? null : settings.Strength,
+        InitImagePath = initImagePath,
+        CreatedAt = createdAt,
+        ComparisonId = comparisonId,
+    };
+
+    /// <summary>The settings a job runs with; the init image is a file, so its bytes are the caller's to add.</summary>
+    public static GenerationSettings Settings(JobRecord job) => new()
+    {
+        Prompt = job.Prompt,
+        NegativePrompt = job.NegativePrompt,
+        Seed = job.Seed,
+        Steps = job.Steps,
+        GuidanceScale = job.GuidanceScale,
+        Scheduler = job.Scheduler,
+        NoiseSource = NoiseSources.FromA1111(job.NoiseSource) ?? default,
+        Width = job.Width,
+        Height = job.Height,
+        BatchCount = job.BatchCount,
+        Model = job.Model,
+        Strength = job.Strength ?? new GenerationSettings().Strength,
+    };
+
+    /// <summary>Waiting jobs, each with what the fair order needs.</summary>
+    public static IQueryable<QueuedJob> Waiting(this IQueryable<JobRecord> jobs) =>
+        jobs.Where(j => j.Status == JobStatus.Queued).Select(j => new QueuedJob(j.Id, j.OwnerId, j.CreatedAt));
+
+    /// <summary>The owner's waiting jobs as the per-user cap counts them: a comparison counts once.</summary>
+    public static Task<int> CountWaitingAsync(this IQueryable<JobRecord> jobs, string ownerId, CancellationToken cancellationToken) =>
+        jobs.Where(j => j.OwnerId == ownerId && j.Status == JobStatus.Queued)
+            .Select(j => j.ComparisonId ?? j.Id)
+            .Distinct()
+            .CountAsync(cancellationToken);
+}

@@ -1,0 +1,144 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio.Queue;
+
+/// <summary>
+/// The one way into the queue for the pages and both APIs: the per-user cap first (a full queue is the answer even
+/// when a setting is also wrong, since waiting is the fix), then the settings, the submit rate, the upload, and the
+/// rows with the cap checked again inside the write.
+/// </summary>
+public sealed partial class JobSubmission(
+    DatabaseWriter writer,
+    IDbContextFactory<StudioDbContext> contexts,
+    ImageFileStore files,
+    IImageGenerator generator,
+    IJobClaims claims,
+    JobProgressFeed feed,
+    SubmitRateLimit rateLimit,
+    IOptions<StudioOptions> options,
+    ILogger<JobSubmission> logger) : IJobSubmission
+{
+    public Task<SubmitOutcome> SubmitAsync(string ownerId, GenerationSettings settings, CancellationToken cancellationToken = default) =>
+        AddAsync(ownerId, [settings], null, cancellationToken);
+
+    public Task<SubmitOutcome> SubmitComparisonAsync(
+        string ownerId, IReadOnlyList<GenerationSettings> cells, ComparisonRecord comparison, CancellationToken cancellationToken = default) =>
+        AddAsync(ownerId, cells, comparison, cancellationToken);
+
+    private async Task<SubmitOutcome> AddAsync(
+        string ownerId, IReadOnlyList<GenerationSettings> cells, ComparisonRecord? comparison, CancellationToken cancellationToken)
+    {
+        if (await QueueFullAsync(ownerId, cancellationToken) is { } full)
+        {
+            return full;
+        }
+
+        var models = generator.Models;
+        foreach (var cell in cells)
+        {
+            var errors = SettingsValidator.Validate(cell, models);
+            if (errors.Count > 0)
+            {
+                return new SubmitOutcome.Invalid(errors);
+            }
+        }
+
+        if (rateLimit.TryAcquire(ownerId) is { } retryAfter)
+        {
+            return new SubmitOutcome.RateLimited(rateLimit.PerMinute, retryAfter);
+        }
+
+        // Every cell shares the one init image, so it is read (and re-encoded) once.
+        UploadedImage? init = null;
+        if (cells[0].InitImage is { } initBytes)
+        {
+            init = UploadedImageReader.TryRead(initBytes, out var error);
+            if (init is null)
+            {
+                return new SubmitOutcome.Invalid(Setting.InitImage, error!);
+            }
+        }
+
+        var jobs = await writer.WriteAsync(async db =>
+        {
+            if (await db.Jobs.CountWaitingAsync(ownerId, cancellationToken) >= options.Value.MaxQueuedJobsPerUser)
+            {
+                return null;
+            }
+
+            string? initPath = null;
+            if (init is not null)
+            {
+                initPath = ImageFileStore.UploadPath(Guid.CreateVersion7());
+                await files.WriteAtomicAsync(initPath, init.Png, cancellationToken);
+            }
+
+            var now = DateTime.UtcNow;
+            if (comparison is not null)
+            {
+                comparison.OwnerId = ownerId;
+                comparison.CreatedAt = now;
+                db.Comparisons.Add(comparison);
+            }
+
+            // One tick apart keeps a comparison's cells in their grid order when the queue sorts by CreatedAt.
+            var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id)).ToList();
+            if (comparison is not null)
+            {
+                // Cells arrive row-major: one column per seed.
+                var columns = comparison.Seeds.Split(',').Length;
+                for (var i = 0; i < records.Count; i++)
+                {
+                    (records[i].CellRow, records[i].CellColumn) = (i / columns, i % columns);
+                }
+            }
+
+            db.Jobs.AddRange(records);
+            await db.SaveChangesAsync(cancellationToken);
+            return records;
+        }, cancellationToken);
+
+        // Another request of the same owner got in between the first check and the write.
+        if (jobs is null)
+        {
+            return await QueueFullAsync(ownerId, cancellationToken) ?? new SubmitOutcome.QueueFull(options.Value.MaxQueuedJobsPerUser, TimeSpan.FromSeconds(10));
+        }
+
+        foreach (var job in jobs)
+        {
+            LogQueued(job.Id, ownerId);
+            feed.Publish(JobUpdate.Of(job));
+            claims.Wake();
+        }
+
+        feed.NotifyQueueChanged();
+        return new SubmitOutcome.Queued(jobs);
+    }
+
+    private async Task<SubmitOutcome.QueueFull?> QueueFullAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var limit = options.Value.MaxQueuedJobsPerUser;
+        if (await db.Jobs.CountWaitingAsync(ownerId, cancellationToken) < limit)
+        {
+            return null;
+        }
+
+        // When the owner's running job should be done, by its estimate, else a guess.
+        var running = await db.Jobs.AsNoTracking()
+            .Where(j => j.OwnerId == ownerId && j.Status == JobStatus.Running)
+            .Select(j => j.Id)
+            .ToListAsync(cancellationToken);
+        var eta = running.Select(id => feed.Latest(id)?.Eta).FirstOrDefault(e => e is not null);
+        return new SubmitOutcome.QueueFull(limit, TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(eta?.TotalSeconds ?? 10), 1, 600)));
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Job {JobId} queued by {OwnerId}")]
+    private partial void LogQueued(Guid jobId, string ownerId);
+}
