@@ -22,7 +22,6 @@ import sys
 import time
 from pathlib import Path
 
-import onnx
 import torch
 from torch.nn import functional as F
 
@@ -31,9 +30,8 @@ import nets  # noqa: E402
 import sampling  # noqa: E402
 import shapes  # noqa: E402
 from clip_bpe import BOS, EOS, ClipTokenizer  # noqa: E402
+from onnx_export import TOKENIZER_FILES, export_onnx, write_json, write_pipeline_files  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-TOKENIZER_FILES = HERE / "clip-tokenizer"
 TEXT_WIDTH = 128
 AE_CHANNELS = (16, 32, 64)
 CAPTION_LENGTH = 20  # captions are at most 12 tokens; the text tower is causal, so later positions never matter
@@ -371,25 +369,7 @@ class EncoderMean(torch.nn.Module):
         return self.encoder(sample)[:, :4]
 
 
-def export_onnx(module, args, path, inputs, outputs, axes):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with torch.no_grad():
-        torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs, dynamic_axes=axes,
-                          opset_version=17, do_constant_folding=True)
-    model = onnx.load(str(path))
-    onnx.checker.check_model(model, full_check=True)
-    onnx.shape_inference.infer_shapes(model, strict_mode=True)
-    return model
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value, indent=2) + "\n")
-
-
 def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors):
-    from make_fixtures import MODEL_INDEX, PNDM_CONFIG, SPECIAL_TOKENS_MAP, TOKENIZER_CONFIG
-
     for part in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
         if (out / part).exists():
             shutil.rmtree(out / part)
@@ -407,8 +387,7 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
                 ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
                                     "latent_sample": {0: "batch", 2: "height", 3: "width"}})
 
-    write_json(out / "model_index.json", MODEL_INDEX)
-    write_json(out / "scheduler" / "scheduler_config.json", PNDM_CONFIG)
+    write_pipeline_files(out)
     # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
     vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
                   "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
@@ -418,12 +397,6 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
                                              "cross_attention_dim": TEXT_WIDTH})
     write_json(out / "text_encoder" / "config.json", {"hidden_size": TEXT_WIDTH, "max_position_embeddings": 77,
                                                      "vocab_size": 49408, "num_hidden_layers": 3})
-    tokenizer_dir = out / "tokenizer"
-    tokenizer_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("vocab.json", "merges.txt", "LICENSE"):
-        shutil.copyfile(TOKENIZER_FILES / name, tokenizer_dir / name)
-    write_json(tokenizer_dir / "special_tokens_map.json", SPECIAL_TOKENS_MAP)
-    write_json(tokenizer_dir / "tokenizer_config.json", TOKENIZER_CONFIG)
     write_json(out / "defaults.json", {"steps": 25, "guidance_scale": 2.0, "scheduler": "dpmpp-2m",
                                        "width": 64, "height": 64})
     write_json(out / "latent_rgb_factors.json", rgb_factors)
