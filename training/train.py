@@ -20,6 +20,7 @@ import random
 import shutil
 import sys
 import time
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -37,12 +38,28 @@ AE_CHANNELS = (16, 32, 64)
 CAPTION_LENGTH = 20  # captions are at most 12 tokens; the text tower is causal, so later positions never matter
 
 DEFAULT_MINUTES = 44.0
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Steps and batch sizes of each stage, written to training_metrics.json as "config"."""
+    ae_steps: int
+    ae_batch: int
+    clip_min_steps: int  # the text stage may stop from here on, once every minimal pair is told apart
+    clip_max_steps: int
+    clip_batch: int
+    latents: int  # images encoded once for the UNet stage
+    unet_steps: int
+    unet_batch: int
+    eval_prompts: int
+
+
 # Step counts when run by steps (and, raised 10x, the caps under a time budget). On a busy, shared machine run with
 # OMP_WAIT_POLICY=PASSIVE, or spinning OpenMP threads slow every step several times; on an idle one it costs 50%.
-FULL = dict(ae_steps=1500, ae_batch=32, clip_min_steps=300, clip_max_steps=700, clip_batch=128,
-            latents=20000, unet_steps=6000, unet_batch=64, eval_prompts=8)
-SMOKE = dict(ae_steps=3, ae_batch=8, clip_min_steps=3, clip_max_steps=3, clip_batch=16,
-             latents=64, unet_steps=3, unet_batch=8, eval_prompts=1)
+FULL = TrainingConfig(ae_steps=1500, ae_batch=32, clip_min_steps=300, clip_max_steps=700, clip_batch=128,
+                      latents=20000, unet_steps=6000, unet_batch=64, eval_prompts=8)
+SMOKE = TrainingConfig(ae_steps=3, ae_batch=8, clip_min_steps=3, clip_max_steps=3, clip_batch=16,
+                       latents=64, unet_steps=3, unet_batch=8, eval_prompts=1)
 
 
 def log(message):
@@ -90,11 +107,11 @@ def train_autoencoder(cfg, rng, seconds):
     encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
     params = list(encoder.parameters()) + list(decoder.parameters())
     optimizer = torch.optim.AdamW(params, lr=2e-3, weight_decay=0.0)
-    schedule = Schedule(optimizer, 2e-3, cfg["ae_steps"], seconds)
+    schedule = Schedule(optimizer, 2e-3, cfg.ae_steps, seconds)
     step = -1
     while schedule.running():
         step += 1
-        _, images = shapes.batch(cfg["ae_batch"], rng)
+        _, images = shapes.batch(cfg.ae_batch, rng)
         mean, logvar, z = sample_posterior(encoder(images))
         out = decoder(z)
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
@@ -221,14 +238,14 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
     logit_scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07)))
     params = [*text_encoder.parameters(), *image_tower.parameters(), *projection.parameters(), logit_scale]
     optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.05)
-    schedule = Schedule(optimizer, 1e-3, cfg["clip_max_steps"], seconds)
+    schedule = Schedule(optimizer, 1e-3, cfg.clip_max_steps, seconds)
     report = None
     step = -1
     while schedule.running():
         step += 1
         # Half the batch are hard negatives, each one word away from a caption in the other half,
         # so every word of the grammar has to be told apart (not just the easy colours).
-        base = [shapes.random_scene(rng) for _ in range(cfg["clip_batch"] // 2)]
+        base = [shapes.random_scene(rng) for _ in range(cfg.clip_batch // 2)]
         scenes = base + [shapes.sibling(s, rng) for s in base]
         images = shapes.render(scenes, rng)
         ids = caption_ids(tokenizer, scenes)
@@ -260,7 +277,7 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
             worst = max(r["hidden_max"] for r in report.values())
             log("separation (max cosine of pooled states per minimal pair kind): "
                 + ", ".join(f"{k} {v['hidden_max']:.3f}" for k, v in report.items()))
-            if step + 1 >= cfg["clip_min_steps"] and worst < 0.8:
+            if step + 1 >= cfg.clip_min_steps and worst < 0.8:
                 break
     if report is None or (step + 1) % 100 != 0 and not last:
         report = separation(text_encoder, projection, tokenizer)
@@ -276,8 +293,8 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
 def latent_dataset(cfg, rng, encoder, scaling_factor=None):
     scenes, latents = [], []
     with torch.no_grad():
-        for start in range(0, cfg["latents"], 256):
-            batch_scenes, images = shapes.batch(min(256, cfg["latents"] - start), rng)
+        for start in range(0, cfg.latents, 256):
+            batch_scenes, images = shapes.batch(min(256, cfg.latents - start), rng)
             scenes += batch_scenes
             latents.append(encoder(images)[:, :4])
     latents = torch.cat(latents)
@@ -305,14 +322,14 @@ def train_unet(cfg, latents, keys, states, row_of_key, seconds, initial=None, se
         unet.load_state_dict(initial)
     ema = copy.deepcopy(unet)
     optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
-    schedule = Schedule(optimizer, 6e-4, cfg["unet_steps"], seconds, warmup=100)
+    schedule = Schedule(optimizer, 6e-4, cfg.unet_steps, seconds, warmup=100)
     ac = sampling.alphas_cumprod().float()
     snr = ac / (1 - ac)
     generator = torch.Generator().manual_seed(seed + 1)
     step = -1
     while schedule.running():
         step += 1
-        pick = torch.randint(0, len(latents), (cfg["unet_batch"],), generator=generator)
+        pick = torch.randint(0, len(latents), (cfg.unet_batch,), generator=generator)
         x0 = latents[pick]
         # Random flips keep the scene's words true and double the data.
         flip = torch.rand(len(pick), generator=generator) < 0.5
@@ -402,7 +419,7 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
     write_json(out / "latent_rgb_factors.json", rgb_factors)
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--smoke", action="store_true", help="every stage for a few steps (a test of the script)")
@@ -423,16 +440,27 @@ def main():
     args = parser.parse_args()
     if args.minutes is None and not (args.smoke or args.ae_steps or args.clip_steps or args.unet_steps):
         args.minutes = DEFAULT_MINUTES
-    cfg = dict(SMOKE if args.smoke else FULL)
+    return args
+
+
+def training_config(args):
+    cfg = SMOKE if args.smoke else FULL
     if args.minutes:
-        for key in ("ae_steps", "clip_max_steps", "unet_steps"):
-            cfg[key] *= 10
-    for key, value in (("ae_steps", args.ae_steps), ("clip_max_steps", args.clip_steps),
-                       ("unet_steps", args.unet_steps)):
-        if value:
-            cfg[key] = value
+        cfg = replace(cfg, ae_steps=cfg.ae_steps * 10, clip_max_steps=cfg.clip_max_steps * 10,
+                      unet_steps=cfg.unet_steps * 10)
+    if args.ae_steps:
+        cfg = replace(cfg, ae_steps=args.ae_steps)
     if args.clip_steps:
-        cfg["clip_min_steps"] = args.clip_steps
+        # A replay runs the recorded text steps: the separation check may not stop it sooner.
+        cfg = replace(cfg, clip_min_steps=args.clip_steps, clip_max_steps=args.clip_steps)
+    if args.unet_steps:
+        cfg = replace(cfg, unet_steps=args.unet_steps)
+    return cfg
+
+
+def main():
+    args = parse_args()
+    cfg = training_config(args)
     budget = args.minutes * 60 if args.minutes else None
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -489,7 +517,7 @@ def main():
     rgb_factors, rgb_residual = latent_rgb_factors(decoder, latents, scaling_factor)
     args.out.mkdir(parents=True, exist_ok=True)
     export(args.out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors)
-    metrics = {"seed": args.seed, "smoke": args.smoke, "config": cfg, "time_budget_minutes": args.minutes,
+    metrics = {"seed": args.seed, "smoke": args.smoke, "config": asdict(cfg), "time_budget_minutes": args.minutes,
                "steps_run": steps_run, "resumed": bool(args.resume), "minutes": round((time.time() - started) / 60, 1),
                "autoencoder_psnr_db": round(ae_psnr, 2), "scaling_factor": scaling_factor,
                "text_separation": separation_report, "latent_rgb_rms_error": rgb_residual,
