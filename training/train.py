@@ -458,6 +458,79 @@ def training_config(args):
     return cfg
 
 
+@dataclass
+class Checkpoint:
+    """What --resume keeps of an earlier run: its VAE and frozen text encoder, and its UNet to train further."""
+    encoder: nets.Encoder
+    decoder: nets.Decoder
+    text_encoder: nets.TextEncoder
+    unet: dict  # a state_dict
+    scaling_factor: float
+    separation_report: dict
+    steps_run: dict
+
+
+def load_checkpoint(path, out, tokenizer):
+    state = torch.load(path)
+    history = state.get("metrics") or json.loads((out / "training_metrics.json").read_text())
+    # Building the modules draws their initial weights from torch's global generator, before the decoder fine-tune
+    # draws its noise from it: keep this order, or a resumed run no longer replays the same way.
+    encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
+    encoder.load_state_dict(state["encoder"])
+    decoder.load_state_dict(state["decoder"])
+    encoder.eval()
+    text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
+    text_encoder.load_state_dict(state["text_encoder"])
+    text_encoder.eval()
+    log(f"resumed from {path}: {history['steps_run']}")
+    return Checkpoint(encoder, decoder, text_encoder, state["unet"], state["scaling_factor"],
+                      history["text_separation"], history["steps_run"])
+
+
+def autoencoder_stage(cfg, rng, budget, steps_run, resumed, decoder_share):
+    """Trains the VAE, or keeps a checkpoint's and, given a time budget and --decoder-share, its decoder alone."""
+    if resumed is None:
+        log("stage 1: autoencoder")
+        encoder, decoder, steps_run["ae_steps"] = train_autoencoder(cfg, rng, budget and 0.2 * budget)
+        return encoder, decoder
+    if budget and decoder_share:
+        log("decoder fine-tuning")
+        steps = fine_tune_decoder(rng, resumed.encoder, resumed.decoder, decoder_share * budget)
+        steps_run["decoder_fine_tune_steps"] = steps_run.get("decoder_fine_tune_steps", 0) + steps
+    return resumed.encoder, resumed.decoder
+
+
+def text_encoder_stage(cfg, rng, tokenizer, budget, steps_run, resumed, seed):
+    """Trains the text encoder against its image tower and freezes it, or keeps a checkpoint's."""
+    if resumed is not None:
+        return resumed.text_encoder, resumed.separation_report
+    log("stage 2: text encoder (contrastive)")
+    torch.manual_seed(seed + 1)
+    text_encoder, report, steps_run["clip_steps"] = train_text_encoder(cfg, rng, tokenizer, budget and 0.08 * budget)
+    return text_encoder, report
+
+
+def unet_stage(cfg, rng, tokenizer, encoder, text_encoder, budget_end, steps_run, resumed):
+    """Trains the UNet (or a checkpoint's further) on latents of the frozen encoder and states of the frozen text
+    encoder; returns its EMA weights, the latents and the scaling factor."""
+    log("stage 3: UNet")
+    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, resumed and resumed.scaling_factor)
+    log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
+    states, row_of_key = text_states(text_encoder, tokenizer)
+    remaining = budget_end and budget_end - time.time() - 60  # a minute kept for the export
+    unet, steps = train_unet(cfg, latents, keys, states, row_of_key, remaining, resumed and resumed.unet,
+                             seed=3 + 100 * bool(resumed))
+    steps_run["unet_steps"] = steps_run.get("unet_steps", 0) + steps
+    return unet, latents, scaling_factor
+
+
+def log_separation(report):
+    for kind, r in report.items():
+        status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
+        log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
+            f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
+
+
 def main():
     args = parse_args()
     cfg = training_config(args)
@@ -467,51 +540,19 @@ def main():
     rng = random.Random(args.seed)
     tokenizer = ClipTokenizer(TOKENIZER_FILES)
     started = time.time()
+    budget_end = budget and started + budget
+    resumed = load_checkpoint(args.resume, args.out, tokenizer) if args.resume else None
+    steps_run = resumed.steps_run if resumed else {}
 
-    if args.resume:
-        state = torch.load(args.resume)
-        history = state.get("metrics") or json.loads((args.out / "training_metrics.json").read_text())
-        encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
-        encoder.load_state_dict(state["encoder"])
-        decoder.load_state_dict(state["decoder"])
-        encoder.eval()
-        text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
-        text_encoder.load_state_dict(state["text_encoder"])
-        text_encoder.eval()
-        initial_unet, scaling_factor = state["unet"], state["scaling_factor"]
-        separation_report, steps_run = history["text_separation"], history["steps_run"]
-        log(f"resumed from {args.resume}: {steps_run}")
-        if budget and args.decoder_share:
-            log("decoder fine-tuning")
-            steps_run["decoder_fine_tune_steps"] = steps_run.get("decoder_fine_tune_steps", 0) + fine_tune_decoder(
-                rng, encoder, decoder, args.decoder_share * budget)
-        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256)
-        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
-    else:
-        log("stage 1: autoencoder")
-        encoder, decoder, ae_steps = train_autoencoder(cfg, rng, budget and 0.2 * budget)
-        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
-        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+    encoder, decoder = autoencoder_stage(cfg, rng, budget, steps_run, resumed, args.decoder_share)
+    ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=8 if args.smoke and not resumed else 256)
+    log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
 
-        log("stage 2: text encoder (contrastive)")
-        torch.manual_seed(args.seed + 1)
-        text_encoder, separation_report, clip_steps = train_text_encoder(cfg, rng, tokenizer,
-                                                                         budget and 0.08 * budget)
-        initial_unet, scaling_factor = None, None
-        steps_run = {"ae_steps": ae_steps, "clip_steps": clip_steps, "unet_steps": 0}
-    for kind, r in separation_report.items():
-        status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
-        log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
-            f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
+    text_encoder, separation_report = text_encoder_stage(cfg, rng, tokenizer, budget, steps_run, resumed, args.seed)
+    log_separation(separation_report)
 
-    log("stage 3: UNet")
-    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, scaling_factor)
-    log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
-    states, row_of_key = text_states(text_encoder, tokenizer)
-    remaining = budget and started + budget - time.time() - 60  # a minute kept for the export
-    unet, unet_steps = train_unet(cfg, latents, keys, states, row_of_key, remaining, initial_unet,
-                                  seed=3 + 100 * bool(args.resume))
-    steps_run["unet_steps"] += unet_steps
+    unet, latents, scaling_factor = unet_stage(cfg, rng, tokenizer, encoder, text_encoder, budget_end, steps_run,
+                                               resumed)
 
     log("export")
     rgb_factors, rgb_residual = latent_rgb_factors(decoder, latents, scaling_factor)
@@ -521,10 +562,8 @@ def main():
                "steps_run": steps_run, "resumed": bool(args.resume), "minutes": round((time.time() - started) / 60, 1),
                "autoencoder_psnr_db": round(ae_psnr, 2), "scaling_factor": scaling_factor,
                "text_separation": separation_report, "latent_rgb_rms_error": rgb_residual,
-               "parameters": {"vae_encoder": sum(p.numel() for p in encoder.parameters()),
-                              "vae_decoder": sum(p.numel() for p in decoder.parameters()),
-                              "text_encoder": sum(p.numel() for p in text_encoder.parameters()),
-                              "unet": sum(p.numel() for p in unet.parameters())}}
+               "parameters": {part: sum(p.numel() for p in module.parameters()) for part, module in (
+                   ("vae_encoder", encoder), ("vae_decoder", decoder), ("text_encoder", text_encoder), ("unet", unet))}}
     write_json(args.out / "training_metrics.json", metrics)
     if args.checkpoint:
         torch.save({"text_encoder": text_encoder.state_dict(), "unet": unet.state_dict(),
