@@ -9,74 +9,25 @@ random, so the images are noise; the fixtures exist to test the pipeline's plumb
 """
 
 import argparse
-import json
 import math
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import onnx
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from onnx_export import describe, export_onnx, write_json, write_pipeline_files  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-TOKENIZER_SOURCE = REPO / "training" / "clip-tokenizer"
 
 HIDDEN = 32  # text width D of encoder_hidden_states
 CHANNELS = 16  # UNet and VAE width
 VOCAB_ROWS = 1024  # ids are folded into this many embedding rows (id % 1024) so any CLIP id up to 49407 works
 SCALING_FACTOR = 0.18215
-OPSET = 17
-
-# SD 1.5's scheduler_config.json, verbatim.
-PNDM_CONFIG = {
-    "_class_name": "PNDMScheduler",
-    "_diffusers_version": "0.6.0",
-    "beta_end": 0.012,
-    "beta_schedule": "scaled_linear",
-    "beta_start": 0.00085,
-    "num_train_timesteps": 1000,
-    "set_alpha_to_one": False,
-    "skip_prk_steps": True,
-    "steps_offset": 1,
-    "trained_betas": None,
-    "clip_sample": False,
-}
-
-MODEL_INDEX = {
-    "_class_name": "OnnxStableDiffusionPipeline",
-    "_diffusers_version": "0.6.0",
-    "feature_extractor": [None, None],
-    "requires_safety_checker": False,
-    "safety_checker": [None, None],
-    "scheduler": ["diffusers", "PNDMScheduler"],
-    "text_encoder": ["diffusers", "OnnxRuntimeModel"],
-    "tokenizer": ["transformers", "CLIPTokenizer"],
-    "unet": ["diffusers", "OnnxRuntimeModel"],
-    "vae_decoder": ["diffusers", "OnnxRuntimeModel"],
-    "vae_encoder": ["diffusers", "OnnxRuntimeModel"],
-}
-
-SPECIAL_TOKENS_MAP = {
-    "bos_token": {"content": "<|startoftext|>", "lstrip": False, "normalized": True, "rstrip": False, "single_word": False},
-    "eos_token": {"content": "<|endoftext|>", "lstrip": False, "normalized": True, "rstrip": False, "single_word": False},
-    "pad_token": "<|endoftext|>",
-    "unk_token": {"content": "<|endoftext|>", "lstrip": False, "normalized": True, "rstrip": False, "single_word": False},
-}
-
-TOKENIZER_CONFIG = {
-    "add_prefix_space": False,
-    "bos_token": "<|startoftext|>",
-    "do_lower_case": True,
-    "eos_token": "<|endoftext|>",
-    "errors": "replace",
-    "model_max_length": 77,
-    "pad_token": "<|endoftext|>",
-    "tokenizer_class": "CLIPTokenizer",
-    "unk_token": "<|endoftext|>",
-}
-
 
 @dataclass(frozen=True)
 class Variant:
@@ -194,42 +145,6 @@ class VaeEncoder(nn.Module):
         return out.half() if self.half_io else out
 
 
-def export(module, args, path, input_names, output_names, dynamic_axes, fixed_output_dims=None):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    module.eval()
-    with torch.no_grad():
-        torch.onnx.export(module, args, str(path), input_names=input_names, output_names=output_names,
-                          dynamic_axes=dynamic_axes, opset_version=OPSET, do_constant_folding=True)
-    model = onnx.load(str(path))
-    # The exporter leaves a width behind a dynamic slice symbolic; readers of the metadata expect the number.
-    for axis, size in (fixed_output_dims or {}).items():
-        model.graph.output[0].type.tensor_type.shape.dim[axis].dim_value = size
-    onnx.save(model, str(path))
-    onnx.checker.check_model(model, full_check=True)
-    return onnx.shape_inference.infer_shapes(model, strict_mode=True)
-
-
-def describe(model):
-    def dims(value):
-        tensor = value.type.tensor_type
-        shape = [d.dim_param or str(d.dim_value) for d in tensor.shape.dim]
-        return f"{value.name}: {onnx.TensorProto.DataType.Name(tensor.elem_type)}[{','.join(shape)}]"
-    return ", ".join(dims(v) for v in model.graph.input) + " -> " + ", ".join(dims(v) for v in model.graph.output)
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value, indent=2) + "\n")
-
-
-def write_tokenizer(folder):
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("vocab.json", "merges.txt", "LICENSE"):
-        shutil.copyfile(TOKENIZER_SOURCE / name, folder / name)
-    write_json(folder / "special_tokens_map.json", SPECIAL_TOKENS_MAP)
-    write_json(folder / "tokenizer_config.json", TOKENIZER_CONFIG)
-
-
 def make_variant(variant, root):
     torch.manual_seed(1234)
     folder = root / variant.name
@@ -238,10 +153,10 @@ def make_variant(variant, root):
     float_type = torch.float16 if variant.half else torch.float32
     batch, h, w = 2, 2, 2
 
-    text = export(TextEncoder(variant.half), (torch.zeros(batch, 77, dtype=variant.ids_dtype),),
-                  folder / "text_encoder" / "model.onnx", ["input_ids"], ["last_hidden_state"],
-                  {"input_ids": {0: "batch", 1: "sequence"}, "last_hidden_state": {0: "batch", 1: "sequence"}},
-                  fixed_output_dims={2: HIDDEN})
+    text = export_onnx(TextEncoder(variant.half), (torch.zeros(batch, 77, dtype=variant.ids_dtype),),
+                       folder / "text_encoder" / "model.onnx", ["input_ids"], ["last_hidden_state"],
+                       {"input_ids": {0: "batch", 1: "sequence"}, "last_hidden_state": {0: "batch", 1: "sequence"}},
+                       fixed_output_dims={2: HIDDEN})
 
     timestep_shape = {"batch": (batch,), "one": (1,), "scalar": ()}[variant.timestep_rank]
     timestep = torch.full(timestep_shape, 981, dtype=variant.timestep_dtype)
@@ -252,28 +167,27 @@ def make_variant(variant, root):
     }
     if variant.timestep_rank == "batch":
         unet_axes["timestep"] = {0: "batch"}
-    unet = export(UNet(variant.half),
-                  (torch.zeros(batch, 4, h, w, dtype=float_type), timestep,
-                   torch.zeros(batch, 77, HIDDEN, dtype=float_type)),
-                  folder / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
-                  unet_axes)
+    unet = export_onnx(UNet(variant.half),
+                       (torch.zeros(batch, 4, h, w, dtype=float_type), timestep,
+                        torch.zeros(batch, 77, HIDDEN, dtype=float_type)),
+                       folder / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
+                       unet_axes)
 
-    decoder = export(VaeDecoder(variant.half), (torch.zeros(1, 4, h, w, dtype=float_type),),
-                     folder / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
-                     {"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                      "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
+    decoder = export_onnx(VaeDecoder(variant.half), (torch.zeros(1, 4, h, w, dtype=float_type),),
+                          folder / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
+                          {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                           "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
 
     parameters = variant.encoder_output == "latent_parameters"
-    encoder = export(VaeEncoder(variant.half, parameters), (torch.zeros(1, 3, 8 * h, 8 * w, dtype=float_type),),
-                     folder / "vae_encoder" / "model.onnx", ["sample"], [variant.encoder_output],
-                     {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
-                      variant.encoder_output: {0: "batch", 2: "height", 3: "width"}})
+    encoder = export_onnx(VaeEncoder(variant.half, parameters),
+                          (torch.zeros(1, 3, 8 * h, 8 * w, dtype=float_type),),
+                          folder / "vae_encoder" / "model.onnx", ["sample"], [variant.encoder_output],
+                          {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
+                           variant.encoder_output: {0: "batch", 2: "height", 3: "width"}})
 
-    write_json(folder / "model_index.json", MODEL_INDEX)
-    write_json(folder / "scheduler" / "scheduler_config.json", PNDM_CONFIG)
+    write_pipeline_files(folder)
     write_json(folder / "vae_decoder" / "config.json",
                {"_class_name": "AutoencoderKL", "latent_channels": 4, "scaling_factor": SCALING_FACTOR})
-    write_tokenizer(folder / "tokenizer")
 
     print(variant.name, f"({variant.mirrors})")
     for part, model in (("text_encoder", text), ("unet", unet), ("vae_decoder", decoder), ("vae_encoder", encoder)):

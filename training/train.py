@@ -20,9 +20,9 @@ import random
 import shutil
 import sys
 import time
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import onnx
 import torch
 from torch.nn import functional as F
 
@@ -31,20 +31,35 @@ import nets  # noqa: E402
 import sampling  # noqa: E402
 import shapes  # noqa: E402
 from clip_bpe import BOS, EOS, ClipTokenizer  # noqa: E402
+from onnx_export import TOKENIZER_FILES, export_onnx, write_json, write_pipeline_files  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-TOKENIZER_FILES = HERE / "clip-tokenizer"
 TEXT_WIDTH = 128
 AE_CHANNELS = (16, 32, 64)
 CAPTION_LENGTH = 20  # captions are at most 12 tokens; the text tower is causal, so later positions never matter
 
 DEFAULT_MINUTES = 44.0
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Steps and batch sizes of each stage, written to training_metrics.json as "config"."""
+    ae_steps: int
+    ae_batch: int
+    clip_min_steps: int  # the text stage may stop from here on, once every minimal pair is told apart
+    clip_max_steps: int
+    clip_batch: int
+    latents: int  # images encoded once for the UNet stage
+    unet_steps: int
+    unet_batch: int
+    eval_prompts: int
+
+
 # Step counts when run by steps (and, raised 10x, the caps under a time budget). On a busy, shared machine run with
 # OMP_WAIT_POLICY=PASSIVE, or spinning OpenMP threads slow every step several times; on an idle one it costs 50%.
-FULL = dict(ae_steps=1500, ae_batch=32, clip_min_steps=300, clip_max_steps=700, clip_batch=128,
-            latents=20000, unet_steps=6000, unet_batch=64, eval_prompts=8)
-SMOKE = dict(ae_steps=3, ae_batch=8, clip_min_steps=3, clip_max_steps=3, clip_batch=16,
-             latents=64, unet_steps=3, unet_batch=8, eval_prompts=1)
+FULL = TrainingConfig(ae_steps=1500, ae_batch=32, clip_min_steps=300, clip_max_steps=700, clip_batch=128,
+                      latents=20000, unet_steps=6000, unet_batch=64, eval_prompts=8)
+SMOKE = TrainingConfig(ae_steps=3, ae_batch=8, clip_min_steps=3, clip_max_steps=3, clip_batch=16,
+                       latents=64, unet_steps=3, unet_batch=8, eval_prompts=1)
 
 
 def log(message):
@@ -92,11 +107,11 @@ def train_autoencoder(cfg, rng, seconds):
     encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
     params = list(encoder.parameters()) + list(decoder.parameters())
     optimizer = torch.optim.AdamW(params, lr=2e-3, weight_decay=0.0)
-    schedule = Schedule(optimizer, 2e-3, cfg["ae_steps"], seconds)
+    schedule = Schedule(optimizer, 2e-3, cfg.ae_steps, seconds)
     step = -1
     while schedule.running():
         step += 1
-        _, images = shapes.batch(cfg["ae_batch"], rng)
+        _, images = shapes.batch(cfg.ae_batch, rng)
         mean, logvar, z = sample_posterior(encoder(images))
         out = decoder(z)
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
@@ -223,14 +238,14 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
     logit_scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07)))
     params = [*text_encoder.parameters(), *image_tower.parameters(), *projection.parameters(), logit_scale]
     optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.05)
-    schedule = Schedule(optimizer, 1e-3, cfg["clip_max_steps"], seconds)
+    schedule = Schedule(optimizer, 1e-3, cfg.clip_max_steps, seconds)
     report = None
     step = -1
     while schedule.running():
         step += 1
         # Half the batch are hard negatives, each one word away from a caption in the other half,
         # so every word of the grammar has to be told apart (not just the easy colours).
-        base = [shapes.random_scene(rng) for _ in range(cfg["clip_batch"] // 2)]
+        base = [shapes.random_scene(rng) for _ in range(cfg.clip_batch // 2)]
         scenes = base + [shapes.sibling(s, rng) for s in base]
         images = shapes.render(scenes, rng)
         ids = caption_ids(tokenizer, scenes)
@@ -262,7 +277,7 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
             worst = max(r["hidden_max"] for r in report.values())
             log("separation (max cosine of pooled states per minimal pair kind): "
                 + ", ".join(f"{k} {v['hidden_max']:.3f}" for k, v in report.items()))
-            if step + 1 >= cfg["clip_min_steps"] and worst < 0.8:
+            if step + 1 >= cfg.clip_min_steps and worst < 0.8:
                 break
     if report is None or (step + 1) % 100 != 0 and not last:
         report = separation(text_encoder, projection, tokenizer)
@@ -278,8 +293,8 @@ def train_text_encoder(cfg, rng, tokenizer, seconds):
 def latent_dataset(cfg, rng, encoder, scaling_factor=None):
     scenes, latents = [], []
     with torch.no_grad():
-        for start in range(0, cfg["latents"], 256):
-            batch_scenes, images = shapes.batch(min(256, cfg["latents"] - start), rng)
+        for start in range(0, cfg.latents, 256):
+            batch_scenes, images = shapes.batch(min(256, cfg.latents - start), rng)
             scenes += batch_scenes
             latents.append(encoder(images)[:, :4])
     latents = torch.cat(latents)
@@ -307,14 +322,14 @@ def train_unet(cfg, latents, keys, states, row_of_key, seconds, initial=None, se
         unet.load_state_dict(initial)
     ema = copy.deepcopy(unet)
     optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
-    schedule = Schedule(optimizer, 6e-4, cfg["unet_steps"], seconds, warmup=100)
+    schedule = Schedule(optimizer, 6e-4, cfg.unet_steps, seconds, warmup=100)
     ac = sampling.alphas_cumprod().float()
     snr = ac / (1 - ac)
     generator = torch.Generator().manual_seed(seed + 1)
     step = -1
     while schedule.running():
         step += 1
-        pick = torch.randint(0, len(latents), (cfg["unet_batch"],), generator=generator)
+        pick = torch.randint(0, len(latents), (cfg.unet_batch,), generator=generator)
         x0 = latents[pick]
         # Random flips keep the scene's words true and double the data.
         flip = torch.rand(len(pick), generator=generator) < 0.5
@@ -371,25 +386,7 @@ class EncoderMean(torch.nn.Module):
         return self.encoder(sample)[:, :4]
 
 
-def export_onnx(module, args, path, inputs, outputs, axes):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with torch.no_grad():
-        torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs, dynamic_axes=axes,
-                          opset_version=17, do_constant_folding=True)
-    model = onnx.load(str(path))
-    onnx.checker.check_model(model, full_check=True)
-    onnx.shape_inference.infer_shapes(model, strict_mode=True)
-    return model
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value, indent=2) + "\n")
-
-
 def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors):
-    from make_fixtures import MODEL_INDEX, PNDM_CONFIG, SPECIAL_TOKENS_MAP, TOKENIZER_CONFIG
-
     for part in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
         if (out / part).exists():
             shutil.rmtree(out / part)
@@ -407,8 +404,7 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
                 ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
                                     "latent_sample": {0: "batch", 2: "height", 3: "width"}})
 
-    write_json(out / "model_index.json", MODEL_INDEX)
-    write_json(out / "scheduler" / "scheduler_config.json", PNDM_CONFIG)
+    write_pipeline_files(out)
     # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
     vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
                   "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
@@ -418,18 +414,12 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
                                              "cross_attention_dim": TEXT_WIDTH})
     write_json(out / "text_encoder" / "config.json", {"hidden_size": TEXT_WIDTH, "max_position_embeddings": 77,
                                                      "vocab_size": 49408, "num_hidden_layers": 3})
-    tokenizer_dir = out / "tokenizer"
-    tokenizer_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("vocab.json", "merges.txt", "LICENSE"):
-        shutil.copyfile(TOKENIZER_FILES / name, tokenizer_dir / name)
-    write_json(tokenizer_dir / "special_tokens_map.json", SPECIAL_TOKENS_MAP)
-    write_json(tokenizer_dir / "tokenizer_config.json", TOKENIZER_CONFIG)
     write_json(out / "defaults.json", {"steps": 25, "guidance_scale": 2.0, "scheduler": "dpmpp-2m",
                                        "width": 64, "height": 64})
     write_json(out / "latent_rgb_factors.json", rgb_factors)
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--smoke", action="store_true", help="every stage for a few steps (a test of the script)")
@@ -450,80 +440,130 @@ def main():
     args = parser.parse_args()
     if args.minutes is None and not (args.smoke or args.ae_steps or args.clip_steps or args.unet_steps):
         args.minutes = DEFAULT_MINUTES
-    cfg = dict(SMOKE if args.smoke else FULL)
+    return args
+
+
+def training_config(args):
+    cfg = SMOKE if args.smoke else FULL
     if args.minutes:
-        for key in ("ae_steps", "clip_max_steps", "unet_steps"):
-            cfg[key] *= 10
-    for key, value in (("ae_steps", args.ae_steps), ("clip_max_steps", args.clip_steps),
-                       ("unet_steps", args.unet_steps)):
-        if value:
-            cfg[key] = value
+        cfg = replace(cfg, ae_steps=cfg.ae_steps * 10, clip_max_steps=cfg.clip_max_steps * 10,
+                      unet_steps=cfg.unet_steps * 10)
+    if args.ae_steps:
+        cfg = replace(cfg, ae_steps=args.ae_steps)
     if args.clip_steps:
-        cfg["clip_min_steps"] = args.clip_steps
+        # A replay runs the recorded text steps: the separation check may not stop it sooner.
+        cfg = replace(cfg, clip_min_steps=args.clip_steps, clip_max_steps=args.clip_steps)
+    if args.unet_steps:
+        cfg = replace(cfg, unet_steps=args.unet_steps)
+    return cfg
+
+
+@dataclass
+class Checkpoint:
+    """What --resume keeps of an earlier run: its VAE and frozen text encoder, and its UNet to train further."""
+    encoder: nets.Encoder
+    decoder: nets.Decoder
+    text_encoder: nets.TextEncoder
+    unet: dict  # a state_dict
+    scaling_factor: float
+    separation_report: dict
+    steps_run: dict
+
+
+def load_checkpoint(path, out, tokenizer):
+    state = torch.load(path)
+    history = state.get("metrics") or json.loads((out / "training_metrics.json").read_text())
+    # Building the modules draws their initial weights from torch's global generator, before the decoder fine-tune
+    # draws its noise from it: keep this order, or a resumed run no longer replays the same way.
+    encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
+    encoder.load_state_dict(state["encoder"])
+    decoder.load_state_dict(state["decoder"])
+    encoder.eval()
+    text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
+    text_encoder.load_state_dict(state["text_encoder"])
+    text_encoder.eval()
+    log(f"resumed from {path}: {history['steps_run']}")
+    return Checkpoint(encoder, decoder, text_encoder, state["unet"], state["scaling_factor"],
+                      history["text_separation"], history["steps_run"])
+
+
+def autoencoder_stage(cfg, rng, budget, steps_run, resumed, decoder_share):
+    """Trains the VAE, or keeps a checkpoint's and, given a time budget and --decoder-share, its decoder alone."""
+    if resumed is None:
+        log("stage 1: autoencoder")
+        encoder, decoder, steps_run["ae_steps"] = train_autoencoder(cfg, rng, budget and 0.2 * budget)
+        return encoder, decoder
+    if budget and decoder_share:
+        log("decoder fine-tuning")
+        steps = fine_tune_decoder(rng, resumed.encoder, resumed.decoder, decoder_share * budget)
+        steps_run["decoder_fine_tune_steps"] = steps_run.get("decoder_fine_tune_steps", 0) + steps
+    return resumed.encoder, resumed.decoder
+
+
+def text_encoder_stage(cfg, rng, tokenizer, budget, steps_run, resumed, seed):
+    """Trains the text encoder against its image tower and freezes it, or keeps a checkpoint's."""
+    if resumed is not None:
+        return resumed.text_encoder, resumed.separation_report
+    log("stage 2: text encoder (contrastive)")
+    torch.manual_seed(seed + 1)
+    text_encoder, report, steps_run["clip_steps"] = train_text_encoder(cfg, rng, tokenizer, budget and 0.08 * budget)
+    return text_encoder, report
+
+
+def unet_stage(cfg, rng, tokenizer, encoder, text_encoder, budget_end, steps_run, resumed):
+    """Trains the UNet (or a checkpoint's further) on latents of the frozen encoder and states of the frozen text
+    encoder; returns its EMA weights, the latents and the scaling factor."""
+    log("stage 3: UNet")
+    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, resumed and resumed.scaling_factor)
+    log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
+    states, row_of_key = text_states(text_encoder, tokenizer)
+    remaining = budget_end and budget_end - time.time() - 60  # a minute kept for the export
+    unet, steps = train_unet(cfg, latents, keys, states, row_of_key, remaining, resumed and resumed.unet,
+                             seed=3 + 100 * bool(resumed))
+    steps_run["unet_steps"] = steps_run.get("unet_steps", 0) + steps
+    return unet, latents, scaling_factor
+
+
+def log_separation(report):
+    for kind, r in report.items():
+        status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
+        log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
+            f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
+
+
+def main():
+    args = parse_args()
+    cfg = training_config(args)
     budget = args.minutes * 60 if args.minutes else None
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     tokenizer = ClipTokenizer(TOKENIZER_FILES)
     started = time.time()
+    budget_end = budget and started + budget
+    resumed = load_checkpoint(args.resume, args.out, tokenizer) if args.resume else None
+    steps_run = resumed.steps_run if resumed else {}
 
-    if args.resume:
-        state = torch.load(args.resume)
-        history = state.get("metrics") or json.loads((args.out / "training_metrics.json").read_text())
-        encoder, decoder = nets.Encoder(AE_CHANNELS), nets.Decoder(AE_CHANNELS)
-        encoder.load_state_dict(state["encoder"])
-        decoder.load_state_dict(state["decoder"])
-        encoder.eval()
-        text_encoder = nets.TextEncoder(row_table(tokenizer), width=TEXT_WIDTH)
-        text_encoder.load_state_dict(state["text_encoder"])
-        text_encoder.eval()
-        initial_unet, scaling_factor = state["unet"], state["scaling_factor"]
-        separation_report, steps_run = history["text_separation"], history["steps_run"]
-        log(f"resumed from {args.resume}: {steps_run}")
-        if budget and args.decoder_share:
-            log("decoder fine-tuning")
-            steps_run["decoder_fine_tune_steps"] = steps_run.get("decoder_fine_tune_steps", 0) + fine_tune_decoder(
-                rng, encoder, decoder, args.decoder_share * budget)
-        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256)
-        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
-    else:
-        log("stage 1: autoencoder")
-        encoder, decoder, ae_steps = train_autoencoder(cfg, rng, budget and 0.2 * budget)
-        ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=256 if not args.smoke else 8)
-        log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
+    encoder, decoder = autoencoder_stage(cfg, rng, budget, steps_run, resumed, args.decoder_share)
+    ae_psnr = psnr(encoder, decoder, random.Random(args.seed + 100), count=8 if args.smoke and not resumed else 256)
+    log(f"autoencoder reconstruction PSNR {ae_psnr:.2f} dB")
 
-        log("stage 2: text encoder (contrastive)")
-        torch.manual_seed(args.seed + 1)
-        text_encoder, separation_report, clip_steps = train_text_encoder(cfg, rng, tokenizer,
-                                                                         budget and 0.08 * budget)
-        initial_unet, scaling_factor = None, None
-        steps_run = {"ae_steps": ae_steps, "clip_steps": clip_steps, "unet_steps": 0}
-    for kind, r in separation_report.items():
-        status = "ok" if r["hidden_max"] < 0.8 else "TOO CLOSE"
-        log(f"captions differing only in {kind}: pooled-state cosine max {r['hidden_max']:.3f} "
-            f"mean {r['hidden_mean']:.3f}; embedding cosine max {r['embedding_max']:.3f} [{status}]")
+    text_encoder, separation_report = text_encoder_stage(cfg, rng, tokenizer, budget, steps_run, resumed, args.seed)
+    log_separation(separation_report)
 
-    log("stage 3: UNet")
-    latents, keys, scaling_factor = latent_dataset(cfg, rng, encoder, scaling_factor)
-    log(f"{len(latents)} latents, scaling factor {scaling_factor:.5f}")
-    states, row_of_key = text_states(text_encoder, tokenizer)
-    remaining = budget and started + budget - time.time() - 60  # a minute kept for the export
-    unet, unet_steps = train_unet(cfg, latents, keys, states, row_of_key, remaining, initial_unet,
-                                  seed=3 + 100 * bool(args.resume))
-    steps_run["unet_steps"] += unet_steps
+    unet, latents, scaling_factor = unet_stage(cfg, rng, tokenizer, encoder, text_encoder, budget_end, steps_run,
+                                               resumed)
 
     log("export")
     rgb_factors, rgb_residual = latent_rgb_factors(decoder, latents, scaling_factor)
     args.out.mkdir(parents=True, exist_ok=True)
     export(args.out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors)
-    metrics = {"seed": args.seed, "smoke": args.smoke, "config": cfg, "time_budget_minutes": args.minutes,
+    metrics = {"seed": args.seed, "smoke": args.smoke, "config": asdict(cfg), "time_budget_minutes": args.minutes,
                "steps_run": steps_run, "resumed": bool(args.resume), "minutes": round((time.time() - started) / 60, 1),
                "autoencoder_psnr_db": round(ae_psnr, 2), "scaling_factor": scaling_factor,
                "text_separation": separation_report, "latent_rgb_rms_error": rgb_residual,
-               "parameters": {"vae_encoder": sum(p.numel() for p in encoder.parameters()),
-                              "vae_decoder": sum(p.numel() for p in decoder.parameters()),
-                              "text_encoder": sum(p.numel() for p in text_encoder.parameters()),
-                              "unet": sum(p.numel() for p in unet.parameters())}}
+               "parameters": {part: sum(p.numel() for p in module.parameters()) for part, module in (
+                   ("vae_encoder", encoder), ("vae_decoder", decoder), ("text_encoder", text_encoder), ("unet", unet))}}
     write_json(args.out / "training_metrics.json", metrics)
     if args.checkpoint:
         torch.save({"text_encoder": text_encoder.state_dict(), "unet": unet.state_dict(),
