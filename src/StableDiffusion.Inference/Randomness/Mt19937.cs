@@ -9,29 +9,29 @@ internal sealed class Mt19937
     private const uint UpperMask = 0x80000000;
     private const uint LowerMask = 0x7FFFFFFF;
 
-    private readonly uint[] _state = new uint[N];
-    private int _index;
+    private readonly uint[] state = new uint[N];
+    private int index;
 
     /// <summary>torch.manual_seed keeps the low 32 bits of the seed (init_with_uint32).</summary>
     public Mt19937(long seed)
     {
-        _state[0] = (uint)seed;
+        state[0] = (uint)seed;
         for (var j = 1; j < N; j++)
         {
-            _state[j] = 1812433253u * (_state[j - 1] ^ (_state[j - 1] >> 30)) + (uint)j;
+            state[j] = 1812433253u * (state[j - 1] ^ (state[j - 1] >> 30)) + (uint)j;
         }
 
-        _index = N;
+        index = N;
     }
 
     public uint NextUInt32()
     {
-        if (_index >= N)
+        if (index >= N)
         {
             Twist();
         }
 
-        var y = _state[_index++];
+        var y = state[index++];
         y ^= y >> 11;
         y ^= (y << 7) & 0x9D2C5680;
         y ^= (y << 15) & 0xEFC60000;
@@ -43,10 +43,10 @@ internal sealed class Mt19937
     {
         for (var i = 0; i < N; i++)
         {
-            var y = (_state[i] & UpperMask) | (_state[(i + 1) % N] & LowerMask);
-            _state[i] = _state[(i + M) % N] ^ (y >> 1) ^ ((y & 1) != 0 ? MatrixA : 0);
+            var y = (state[i] & UpperMask) | (state[(i + 1) % N] & LowerMask);
+            state[i] = state[(i + M) % N] ^ (y >> 1) ^ ((y & 1) != 0 ? MatrixA : 0);
         }
 
-        _index = 0;
+        index = 0;
     }
 }

@@ -15,26 +15,26 @@ internal sealed class PhiloxNoiseGenerator(long seed) : INoiseGenerator
     private const double TwoPow32Inv = (double)2.3283064e-10f;
     private const double TwoPow32Inv2Pi = (double)(float)(2.3283064e-10 * 6.2831855);
 
-    private readonly uint _keyLow = (uint)seed;
-    private readonly uint _keyHigh = (uint)((ulong)seed >> 32);
-    private uint _offset;
+    private readonly uint keyLow = (uint)seed;
+    private readonly uint keyHigh = (uint)((ulong)seed >> 32);
+    private uint offset;
 
     public void Fill(Span<float> destination)
     {
         for (var i = 0; i < destination.Length; i++)
         {
-            var (x, y) = Philox(_offset, (uint)i);
+            var (x, y) = Philox(offset, (uint)i);
             destination[i] = BoxMuller(x, y);
         }
 
-        _offset++;
+        offset++;
     }
 
     /// <summary>Ten Philox rounds; only the first two output words are used, as rng_philox.py discards the rest.</summary>
     private (uint, uint) Philox(uint offset, uint index)
     {
         uint c0 = offset, c1 = 0, c2 = index, c3 = 0;
-        uint k0 = _keyLow, k1 = _keyHigh;
+        uint k0 = keyLow, k1 = keyHigh;
         for (var round = 0; round < 10; round++)
         {
             if (round > 0)

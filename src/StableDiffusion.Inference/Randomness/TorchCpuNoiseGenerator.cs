@@ -8,10 +8,10 @@ internal sealed class TorchCpuNoiseGenerator(long seed) : INoiseGenerator
 {
     private const int Chunk = 16;
 
-    private readonly Mt19937 _engine = new(seed);
+    private readonly Mt19937 engine = new(seed);
 
     // CPUGeneratorImpl::next_double_normal_sample: the second Box-Muller value of the scalar path, kept for the next call.
-    private double? _nextDoubleNormal;
+    private double? nextDoubleNormal;
 
     public void Fill(Span<float> destination)
     {
@@ -72,9 +72,9 @@ internal sealed class TorchCpuNoiseGenerator(long seed) : INoiseGenerator
     /// <summary>at::normal_distribution&lt;double&gt;: two 53-bit uniforms, cos now and sin cached for the next value.</summary>
     private double NextDoubleNormal()
     {
-        if (_nextDoubleNormal is { } cached)
+        if (nextDoubleNormal is { } cached)
         {
-            _nextDoubleNormal = null;
+            nextDoubleNormal = null;
             return cached;
         }
 
@@ -82,18 +82,18 @@ internal sealed class TorchCpuNoiseGenerator(long seed) : INoiseGenerator
         var u2 = NextDoubleUniform();
         var r = Math.Sqrt(-2.0 * Math.Log(1.0 - u2));
         var theta = 2.0 * Math.PI * u1;
-        _nextDoubleNormal = r * Math.Sin(theta);
+        nextDoubleNormal = r * Math.Sin(theta);
         return r * Math.Cos(theta);
     }
 
     /// <summary>uniform_real&lt;float&gt;: the low 24 bits of one 32-bit draw, times 2^-24.</summary>
-    private float NextFloatUniform() => (_engine.NextUInt32() & ((1u << 24) - 1)) * (1.0f / (1 << 24));
+    private float NextFloatUniform() => (engine.NextUInt32() & ((1u << 24) - 1)) * (1.0f / (1 << 24));
 
     /// <summary>uniform_real&lt;double&gt;: random64() = first draw in the high word, second in the low; 53 bits, times 2^-53.</summary>
     private double NextDoubleUniform()
     {
-        var hi = (ulong)_engine.NextUInt32();
-        var lo = (ulong)_engine.NextUInt32();
+        var hi = (ulong)engine.NextUInt32();
+        var lo = (ulong)engine.NextUInt32();
         return (((hi << 32) | lo) & ((1UL << 53) - 1)) * (1.0 / (1UL << 53));
     }
 }

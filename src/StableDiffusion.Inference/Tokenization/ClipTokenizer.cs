@@ -21,14 +21,14 @@ public sealed partial class ClipTokenizer
     private const int MaxCachedWords = 10_000;
     private const string EndOfWord = "</w>";
 
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<(string, string), int> _mergeRanks;
-    private readonly ConcurrentDictionary<string, int[]> _wordCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> vocab;
+    private readonly Dictionary<(string, string), int> mergeRanks;
+    private readonly ConcurrentDictionary<string, int[]> wordCache = new(StringComparer.Ordinal);
 
     private ClipTokenizer(Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRanks, int padId)
     {
-        _vocab = vocab;
-        _mergeRanks = mergeRanks;
+        this.vocab = vocab;
+        this.mergeRanks = mergeRanks;
         PadId = padId;
     }
 
@@ -122,7 +122,7 @@ public sealed partial class ClipTokenizer
 
     private int[] EncodeWord(string piece)
     {
-        if (_wordCache.TryGetValue(piece, out var cached))
+        if (wordCache.TryGetValue(piece, out var cached))
         {
             return cached;
         }
@@ -130,7 +130,7 @@ public sealed partial class ClipTokenizer
         int[] ids;
         if (piece is "<|startoftext|>" or "<|endoftext|>")
         {
-            ids = [_vocab[piece]];
+            ids = [vocab[piece]];
         }
         else
         {
@@ -139,16 +139,16 @@ public sealed partial class ClipTokenizer
             for (var i = 0; i < symbols.Count; i++)
             {
                 // CLIP's vocabulary covers every byte symbol; HF's tokenizer maps anything else to unk = eos.
-                ids[i] = _vocab.TryGetValue(symbols[i], out var id) ? id : EosId;
+                ids[i] = vocab.TryGetValue(symbols[i], out var id) ? id : EosId;
             }
         }
 
-        if (_wordCache.Count >= MaxCachedWords)
+        if (wordCache.Count >= MaxCachedWords)
         {
-            _wordCache.Clear();
+            wordCache.Clear();
         }
 
-        _wordCache[piece] = ids;
+        wordCache[piece] = ids;
         return ids;
     }
 
@@ -169,7 +169,7 @@ public sealed partial class ClipTokenizer
             var bestIndex = -1;
             for (var i = 0; i < symbols.Count - 1; i++)
             {
-                if (_mergeRanks.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < bestRank)
+                if (mergeRanks.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < bestRank)
                 {
                     bestRank = rank;
                     bestIndex = i;

@@ -9,7 +9,7 @@ namespace StableDiffusion.Inference.Tests.Training;
 /// </summary>
 public sealed class TrainingSmokeTests : IDisposable
 {
-    private readonly string _output = Directory.CreateTempSubdirectory("tiny-shapes-smoke-").FullName;
+    private readonly string output = Directory.CreateTempSubdirectory("tiny-shapes-smoke-").FullName;
 
     [Fact]
     public async Task SmokeTrainingWritesACompleteOnnxModelFolder()
@@ -24,7 +24,7 @@ public sealed class TrainingSmokeTests : IDisposable
         // The rest of the suite runs alongside: OpenMP threads that spin while they wait would starve it and the
         // smoke run alike.
         start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        foreach (var argument in new[] { "training/train.py", "--smoke", "--out", _output })
+        foreach (var argument in new[] { "training/train.py", "--smoke", "--out", output })
         {
             start.ArgumentList.Add(argument);
         }
@@ -42,9 +42,9 @@ public sealed class TrainingSmokeTests : IDisposable
             "tokenizer/vocab.json", "tokenizer/merges.txt", "text_encoder/model.onnx", "unet/model.onnx",
             "vae_decoder/model.onnx", "vae_decoder/config.json", "vae_encoder/model.onnx",
         ];
-        var missing = expected.Where(file => !File.Exists(Path.Combine(_output, file))).ToList();
+        var missing = expected.Where(file => !File.Exists(Path.Combine(output, file))).ToList();
         Assert.Empty(missing);
     }
 
-    public void Dispose() => Directory.Delete(_output, recursive: true);
+    public void Dispose() => Directory.Delete(output, recursive: true);
 }
