@@ -11,7 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends dotnet-sdk-10.0 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Directory.Build.props Directory.Packages.props StableDiffusion.Studio.sln ./
+COPY global.json Directory.Build.props Directory.Packages.props StableDiffusion.Studio.sln ./
 COPY src/ src/
 COPY migrations/ migrations/
 RUN dotnet restore src/StableDiffusion.Studio/StableDiffusion.Studio.csproj
