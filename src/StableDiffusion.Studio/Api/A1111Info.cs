@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Api;
 
@@ -12,36 +13,37 @@ public static class A1111Info
 {
     public static string Write(JobRecord job, A1111Translation request, ApiModel model)
     {
+        var settings = JobRecords.Settings(job);
         var images = job.Images.OrderBy(i => i.Index).ToList();
-        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, job.BatchCount).Select(i => job.Seed + i).ToList();
-        var sampler = SamplerCatalog.All.FirstOrDefault(s => s.Id == job.Scheduler);
+        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, settings.BatchCount).Select(i => settings.Seed + i).ToList();
+        var sampler = SamplerCatalog.All.FirstOrDefault(s => s.Id == settings.Scheduler);
         var info = new JsonObject
         {
-            ["prompt"] = job.Prompt,
-            ["all_prompts"] = Repeat(job.Prompt, seeds.Count),
-            ["negative_prompt"] = job.NegativePrompt,
-            ["all_negative_prompts"] = Repeat(job.NegativePrompt, seeds.Count),
+            ["prompt"] = settings.Prompt,
+            ["all_prompts"] = Repeat(settings.Prompt, seeds.Count),
+            ["negative_prompt"] = settings.NegativePrompt,
+            ["all_negative_prompts"] = Repeat(settings.NegativePrompt, seeds.Count),
             ["seed"] = seeds[0],
             ["all_seeds"] = new JsonArray([.. seeds.Select(s => (JsonNode)s)]),
             ["subseed"] = -1,
             ["all_subseeds"] = new JsonArray([.. seeds.Select(_ => (JsonNode)(-1))]),
             ["subseed_strength"] = 0,
-            ["width"] = job.Width,
-            ["height"] = job.Height,
-            ["sampler_name"] = sampler?.SamplerName ?? job.Scheduler,
+            ["width"] = settings.Width,
+            ["height"] = settings.Height,
+            ["sampler_name"] = sampler?.SamplerName ?? settings.Scheduler,
             ["scheduler"] = sampler?.ScheduleType ?? "Automatic",
-            ["cfg_scale"] = job.GuidanceScale,
-            ["steps"] = job.Steps,
+            ["cfg_scale"] = settings.GuidanceScale,
+            ["steps"] = settings.Steps,
             ["batch_size"] = request.BatchSize,
             ["restore_faces"] = false,
             ["face_restoration_model"] = null,
-            ["sd_model_name"] = job.Model,
+            ["sd_model_name"] = settings.Model,
             ["sd_model_hash"] = model.Hash,
             ["sd_vae_name"] = null,
             ["sd_vae_hash"] = null,
             ["seed_resize_from_w"] = -1,
             ["seed_resize_from_h"] = -1,
-            ["denoising_strength"] = job.Strength,
+            ["denoising_strength"] = job.InitImagePath is null ? null : settings.Strength,
             ["extra_generation_params"] = new JsonObject(),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),

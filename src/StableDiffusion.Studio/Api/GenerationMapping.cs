@@ -1,5 +1,6 @@
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Api;
 
@@ -16,9 +17,7 @@ public static class GenerationMapping
     {
         var update = live is { IsFinished: false } && job.Status is JobStatus.Running ? live : null;
         var progress = job.Status == JobStatus.Succeeded ? 1 : update?.Fraction ?? 0;
-        var settings = new SettingsResponse(job.Prompt, job.NegativePrompt, job.Seed, job.Steps, job.GuidanceScale, job.Scheduler,
-            Samplers.NameOf(job.Scheduler), job.Width, job.Height, job.BatchCount, job.Model, job.InitImagePath is not null, job.Strength,
-            job.NoiseSource.ToLowerInvariant());
+        var settings = SettingsResponse.From(JobRecords.Settings(job), imageToImage: job.InitImagePath is not null);
         var images = job.Images.OrderBy(i => i.Index)
             .Select(i => new GeneratedImageResponse(i.Id, i.Index, i.Seed, i.Width, i.Height, ImageUrl(i.Id), i.Parameters))
             .ToList();

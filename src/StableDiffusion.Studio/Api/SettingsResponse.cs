@@ -1,3 +1,6 @@
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Generation;
+
 namespace StableDiffusion.Studio.Api;
 
 /// <summary>A job's settings as the native API shows them, the random seed already resolved.</summary>
@@ -18,4 +21,10 @@ public sealed record SettingsResponse(
     string Model,
     bool ImageToImage,
     double? DenoisingStrength,
-    string NoiseSource);
+    string NoiseSource)
+{
+    /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
+    public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
+        s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, Samplers.NameOf(s.Scheduler), s.Width, s.Height,
+        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant());
+}
