@@ -19,13 +19,14 @@ public sealed class ModelLoadingTests
     {
         using var model = StableDiffusionModel.Load(ModelFixtures.PathOf(variant), Cpu);
 
-        Assert.Equal(ids, model.InputIdsType);
-        Assert.Equal(new TimestepInput(timestep, timestepRank, timestepLength), model.Timestep);
-        Assert.Equal(sample, model.UnetSampleType);
-        Assert.Equal(sample, model.EncoderHiddenStatesType);
-        Assert.Equal(sample, model.VaeDecoderInputType);
+        Assert.Equal(ids, model.TextEncoder.InputIdsType);
+        Assert.Equal(new TimestepInput(timestep, timestepRank, timestepLength), model.Unet.Timestep);
+        Assert.Equal(sample, model.Unet.SampleType);
+        Assert.Equal(sample, model.Unet.EncoderHiddenStatesType);
+        Assert.Equal(sample, model.VaeDecoder.LatentSampleType);
         Assert.Equal(encoder, model.VaeEncoderKind);
         Assert.True(model.SupportsImageToImage);
+        Assert.False(model.IsInpainting);
     }
 
     [Fact]

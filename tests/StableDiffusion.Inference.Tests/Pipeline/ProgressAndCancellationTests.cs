@@ -52,13 +52,10 @@ public sealed class ProgressAndCancellationTests(LoadedModels models) : IClassFi
     public void TerminateStopsAnOnnxCallAndSurfacesAsCancellation()
     {
         var model = models[ModelFixtures.Fp32Int64FloatOne];
-        using var cancellation = new CancellationTokenSource();
-        using var runOptions = new RunOptions();
-        using var registration = cancellation.Token.Register(() => runOptions.Terminate = true);
-        cancellation.Cancel();
 
+        // An already-cancelled token sets RunOptions.Terminate before the call starts, so ONNX Runtime refuses to run it.
         var error = Assert.ThrowsAny<OperationCanceledException>(() =>
-            StableDiffusionPipeline.Run(() => model.EncodeText(model.Tokenizer.Encode("a cat").Ids, runOptions), cancellation.Token));
+            model.TextEncoder.Encode(model.Tokenizer.Encode("a cat").Ids, new CancellationToken(canceled: true)));
 
         Assert.IsType<OnnxRuntimeException>(error.InnerException);
     }
