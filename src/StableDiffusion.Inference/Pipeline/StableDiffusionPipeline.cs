@@ -76,9 +76,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             }
             else
             {
-                // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps, noise the image to where the loop starts.
-                var initTimestep = Math.Max(1, Math.Min((int)(request.Steps * request.Strength), request.Steps));
-                beginIndex = Math.Max(request.Steps - initTimestep, 0) * scheduler.Order;
+                // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
+                // then noise the image to where the loop starts.
+                beginIndex = ImageToImage.StartIndexForAtLeastOneStep(request.Steps, request.Strength, scheduler.Order);
                 scheduler.SetBeginIndex(beginIndex);
                 scheduler.AddNoise(initLatents, noise, beginIndex, latents);
             }

@@ -27,6 +27,19 @@ public sealed class ImageToImageTests(LoadedModels models) : IClassFixture<Loade
     }
 
     [Fact]
+    public void AStrengthTooLowForOneStepStillDenoisesOnce()
+    {
+        var reports = new List<StepProgress>();
+        var request = Requests.Small(steps: 10, scheduler: "euler") with { InitImage = Requests.GradientPng(), Strength = 0.05 };
+
+        new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]).Generate(request, new SynchronousProgress(reports.Add));
+
+        // diffusers would skip all 10 steps (int(10 · 0.05) = 0); the studio always runs at least one.
+        var report = Assert.Single(reports);
+        Assert.Equal((1, 1), (report.Step, report.TotalSteps));
+    }
+
+    [Fact]
     public void StrengthChangesTheResultAndTheSameSeedRepeatsIt()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp16Int64FloatScalar]);
