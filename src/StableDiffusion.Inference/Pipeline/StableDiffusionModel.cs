@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StableDiffusion.Inference.Components;
@@ -13,15 +12,12 @@ public sealed class StableDiffusionModel : IDisposable
 {
     private const float DefaultScalingFactor = 0.18215f;
     private readonly OnnxSessionFactory sessions;
-    private readonly Lazy<string> hash;
 
-    private StableDiffusionModel(string directory, InferenceOptions options, OnnxSessionFactory sessions)
+    private StableDiffusionModel(ModelDescription description, InferenceOptions options, OnnxSessionFactory sessions)
     {
-        Directory = Path.GetFullPath(directory);
-        Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Directory));
+        Description = description;
         Options = options;
         this.sessions = sessions;
-        hash = new Lazy<string>(() => HashFile(Path.Combine(Directory, "unet", "model.onnx")));
     }
 
     /// <summary>
@@ -30,9 +26,9 @@ public sealed class StableDiffusionModel : IDisposable
     /// </summary>
     public static StableDiffusionModel Load(string directory, InferenceOptions options, ILogger? logger = null)
     {
-        ModelFolder.Validate(directory);
+        var description = ModelFolder.Describe(directory);
         var sessions = OnnxSessionFactory.Create(options, logger ?? NullLogger.Instance);
-        var model = new StableDiffusionModel(directory, options, sessions);
+        var model = new StableDiffusionModel(description, options, sessions);
         try
         {
             model.Open();
@@ -45,15 +41,18 @@ public sealed class StableDiffusionModel : IDisposable
         }
     }
 
+    /// <summary>What the folder offers, as read before its graphs were opened.</summary>
+    public ModelDescription Description { get; }
+
     /// <summary>The folder name, which is how users and the A1111 API name the model.</summary>
-    public string Name { get; }
+    public string Name => Description.Name;
 
-    public string Directory { get; }
+    public string Directory => Description.Directory;
 
-    /// <summary>First 10 hex digits of the UNet file's SHA-256 (A1111's "Model hash"), computed on first use.</summary>
-    public string Hash => hash.Value;
+    /// <summary>A1111's "Model hash": the first 10 hex digits of <see cref="ModelFolder.Hash"/>.</summary>
+    public string Hash => ModelFolder.Hash(Directory)?.Short ?? throw new FileNotFoundException($"{Name}: unet/model.onnx is gone.");
 
-    public ModelDefaults Defaults { get; private set; } = ModelDefaults.StableDiffusion15;
+    public ModelDefaults Defaults => Description.Defaults;
 
     public ClipTokenizer Tokenizer { get; private set; } = null!;
 
@@ -118,14 +117,13 @@ public sealed class StableDiffusionModel : IDisposable
     private void Open()
     {
         Tokenizer = LoadTokenizer();
-        Defaults = ModelDefaultsFile.Read(Directory);
         SchedulerConfig = ReadSchedulerConfig();
         var scalingFactor = ReadScalingFactor();
 
         TextEncoder = OpenComponent("text_encoder", graph => new TextEncoder(graph));
         Unet = OpenComponent("unet", graph => new Unet(graph));
         VaeDecoder = OpenComponent("vae_decoder", graph => new VaeDecoder(graph, scalingFactor, ReadVaeScaleFactor()));
-        if (File.Exists(Path.Combine(Directory, "vae_encoder", "model.onnx")))
+        if (Description.SupportsImageToImage)
         {
             VaeEncoder = OpenComponent("vae_encoder", graph => new VaeEncoder(graph, scalingFactor, VaeDecoder.ScaleFactor, LatentChannels));
         }
@@ -194,10 +192,4 @@ public sealed class StableDiffusionModel : IDisposable
         ModelFolder.OptionalJson(Directory, "vae_decoder/config.json")?["block_out_channels"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } blocks
             ? 1 << (blocks.Count - 1)
             : null;
-
-    private static string HashFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..10];
-    }
 }

@@ -103,13 +103,4 @@ public sealed class ModelLoadingTests
         Assert.NotEqual(ModelDefaults.StableDiffusion15, model.Defaults);
         Assert.Equal((64, 64), (model.Defaults.Width, model.Defaults.Height));
     }
-
-    [Fact]
-    public void ModelFolderListsOnlyFoldersWithAModelIndex()
-    {
-        var models = ModelFolder.List(Path.GetDirectoryName(ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne))!);
-
-        Assert.Equal(4, models.Count);
-        Assert.All(models, m => Assert.True(File.Exists(Path.Combine(m, "model_index.json"))));
-    }
 }

@@ -31,6 +31,12 @@ public sealed class FakeImageGenerator : IImageGenerator
         new("broken-model", "unet/model.onnx is missing", ModelDefaults.StableDiffusion15, false, "none", "the model did not load"),
     ];
 
+    public void LoadDefaultModel()
+    {
+    }
+
+    public ModelHash? HashOf(string model) => null;
+
     /// <summary>Jobs wait at their start until <see cref="Release"/>.</summary>
     public void Hold() => release.Reset();
 
