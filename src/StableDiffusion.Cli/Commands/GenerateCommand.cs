@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Randomness;
 
@@ -66,15 +67,15 @@ internal static class GenerateCommand
                 error.WriteLine($"warning: {warning}");
             }
 
-            var files = WriteImages(parsed.GetValue(output)!, result.Images);
+            var files = WriteImages(parsed.GetValue(output)!, result.Images, request, sd);
             parsed.InvocationConfiguration.Output.WriteLine(SummaryLine(result, files, loadMs));
             return 0;
         })));
         return command;
     }
 
-    /// <summary>FILE.png, FILE-1.png, FILE-2.png…</summary>
-    private static List<string> WriteImages(FileInfo output, IReadOnlyList<GeneratedImage> images)
+    /// <summary>FILE.png, FILE-1.png, FILE-2.png…, each with its A1111 infotext.</summary>
+    private static List<string> WriteImages(FileInfo output, IReadOnlyList<GeneratedImage> images, GenerationSettings request, StableDiffusionModel sd)
     {
         var directory = output.DirectoryName ?? ".";
         System.IO.Directory.CreateDirectory(directory);
@@ -84,7 +85,8 @@ internal static class GenerateCommand
         for (var i = 0; i < images.Count; i++)
         {
             var path = Path.Combine(directory, i == 0 ? stem + extension : $"{stem}-{i}{extension}");
-            File.WriteAllBytes(path, images[i].Png);
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, images[i].Seed, sd.Name, sd.Hash));
+            File.WriteAllBytes(path, GeneratedPng.Encode(images[i].Image, parameters));
             files.Add(path);
         }
         return files;

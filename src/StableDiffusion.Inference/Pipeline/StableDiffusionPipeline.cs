@@ -124,12 +124,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
             cancellationToken.ThrowIfCancellationRequested();
             clock = Stopwatch.GetTimestamp();
-            var decoded = vae.Decode(latents, latentShape, cancellationToken);
+            images.Add(new GeneratedImage(imageSeed, vae.Decode(latents, latentShape, cancellationToken)));
             vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-
-            // 7. PNG with the A1111 infotext in its "parameters" chunk.
-            var parameters = Parameters(request, imageSeed);
-            images.Add(new GeneratedImage(imageSeed, ToPng(decoded, parameters), parameters));
         }
 
         var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
@@ -162,35 +158,14 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// A small picture of the predicted clean latent: the cheap latent→RGB map every step when the model ships one, else a
     /// VAE decode every <c>VaePreviewEverySteps</c> steps (A1111's "Approx cheap" and "Full" live previews).
     /// </summary>
-    private byte[]? Preview(double[] predictedOriginal, int step, LatentShape latentShape, CancellationToken cancellationToken)
+    private RgbImage? Preview(double[] predictedOriginal, int step, LatentShape latentShape, CancellationToken cancellationToken)
     {
         if (model.RgbFactors is { } factors)
         {
-            return ToPng(ImageTensors.ToImage(factors.ToRgb(predictedOriginal, latentShape.Height, latentShape.Width), latentShape.Width, latentShape.Height), null);
+            return ImageTensors.ToImage(factors.ToRgb(predictedOriginal, latentShape.Height, latentShape.Width), latentShape.Width, latentShape.Height);
         }
         var every = model.Options.VaePreviewEverySteps;
-        return every > 0 && step % every == 0 ? ToPng(model.VaeDecoder.Decode(predictedOriginal, latentShape, cancellationToken), null) : null;
-    }
-
-    private static byte[] ToPng(RgbImage decoded, string? parameters)
-    {
-        using var image = decoded.ToImage();
-        return parameters is null ? PngInfo.Encode(image, []) : PngInfo.Encode(image, parameters);
-    }
-
-    /// <summary>A1111's infotext (modules/processing.py create_infotext) for one image of the batch.</summary>
-    private string Parameters(GenerationSettings request, long seed)
-    {
-        var sampler = SamplerCatalog.Get(request.Scheduler);
-        return Infotext.Write(new InfotextSettings(request.Prompt, request.NegativePrompt, request.Steps, sampler.SamplerName,
-            request.GuidanceScale, seed, request.Width, request.Height)
-        {
-            ScheduleType = sampler.ScheduleType,
-            ModelHash = model.Hash,
-            Model = model.Name,
-            DenoisingStrength = request.InitImage is null ? null : request.Strength,
-            Rng = Infotext.RngName(request.NoiseSource),
-        });
+        return every > 0 && step % every == 0 ? model.VaeDecoder.Decode(predictedOriginal, latentShape, cancellationToken) : null;
     }
 
     private void Validate(GenerationSettings request)

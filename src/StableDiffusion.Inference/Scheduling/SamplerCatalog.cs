@@ -54,6 +54,22 @@ public static class SamplerCatalog
         All.FirstOrDefault(entry => entry.Id == id)
         ?? throw new ArgumentException($"Unknown scheduler '{id}'. Known schedulers: {string.Join(", ", Ids)}.", nameof(id));
 
+    /// <summary>
+    /// The scheduler id for whatever names a sampler: an id (any case), a display name (<c>DPM++ 2M Karras</c>) when no
+    /// schedule type is given, or an A1111 sampler name with an optional schedule type; null when none of these fits.
+    /// </summary>
+    public static string? IdOf(string nameOrId, string? scheduleType = null)
+    {
+        var text = nameOrId.Trim();
+        if (All.FirstOrDefault(entry => string.Equals(entry.Id, text, StringComparison.OrdinalIgnoreCase)
+                                        || (scheduleType is null && string.Equals(entry.DisplayName, text, StringComparison.OrdinalIgnoreCase))) is { } found)
+        {
+            return found.Id;
+        }
+
+        return TryFromA1111(text, scheduleType, out var id, out _) ? id : null;
+    }
+
     /// <summary>The scheduler id for an A1111 sampler name and optional schedule type (label or name, any case).</summary>
     /// <exception cref="ArgumentException">The sampler is unknown, or the schedule type is not available for it.</exception>
     public static string FromA1111(string samplerName, string? scheduleType = null) =>

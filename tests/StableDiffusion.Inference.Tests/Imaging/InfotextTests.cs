@@ -1,5 +1,4 @@
 using StableDiffusion.Inference.Imaging;
-using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Inference.Tests.Imaging;
 
@@ -146,21 +145,5 @@ public sealed class InfotextTests
 
         Assert.StartsWith("Negative prompt: text, watermark\nSteps: 10", text);
         Assert.Equal(written with { Extra = read.Extra }, read);
-    }
-
-    [Theory]
-    [InlineData(NoiseSource.Torch, "CPU")]
-    [InlineData(NoiseSource.Philox, "NV")]
-    public void RngNamesMatchA1111AndMapBack(NoiseSource source, string name)
-    {
-        Assert.Equal(name, Infotext.RngName(source));
-        Assert.Equal(source, Infotext.NoiseSourceOf(name));
-    }
-
-    [Fact]
-    public void MissingRngMeansA1111GpuDefaultWhichIsPhilox()
-    {
-        Assert.Equal(NoiseSource.Philox, Infotext.NoiseSourceOf(null));
-        Assert.Equal(NoiseSource.Philox, Infotext.NoiseSourceOf("GPU"));
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SixLabors.ImageSharp;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Pipeline;
@@ -74,7 +73,7 @@ public sealed class ProgressAndCancellationTests(LoadedModels models) : IClassFi
         Assert.All(progress.Reports, r => Assert.Equal((5, 2), (r.TotalSteps, r.ImageCount)));
         // LoadedModels.Cpu sets VaePreviewEverySteps = 2.
         Assert.Equal([false, true, false, true, false], progress.Reports.Take(5).Select(r => r.Preview is not null));
-        var preview = Image.Identify(progress.Reports[1].Preview!);
+        var preview = progress.Reports[1].Preview!;
         Assert.Equal((48, 32), (preview.Width, preview.Height));
         Assert.True(progress.Reports[^1].Elapsed > progress.Reports[0].Elapsed);
     }
@@ -93,7 +92,7 @@ public sealed class ProgressAndCancellationTests(LoadedModels models) : IClassFi
         Assert.True(model.HasLatentRgbFactors);
         Assert.All(progress.Reports, r =>
         {
-            var preview = Image.Identify(r.Preview!);
+            var preview = r.Preview!;
             Assert.Equal((6, 4), (preview.Width, preview.Height));
         });
     }
