@@ -2,6 +2,7 @@ using System.Text.Json;
 using SixLabors.ImageSharp;
 using StableDiffusion.Cli;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Tests.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Cli;
@@ -76,6 +77,15 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
         Assert.True(exitCode == 0, stderr);
         var parsed = Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(file))!);
         Assert.Equal((0.5, "NV"), (parsed.DenoisingStrength, parsed.Rng));
+    }
+
+    [Fact]
+    public void TheSchedulerChoicesAreTheCatalogsIds()
+    {
+        var (exitCode, stdout, _) = Run("generate", "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"--scheduler <{string.Join("|", SamplerCatalog.Ids.Order(StringComparer.Ordinal))}>", stdout);
     }
 
     [Fact]
