@@ -46,9 +46,6 @@ public static class ModelFolder
         return new ModelDescription(NameOf(fullPath), fullPath, ModelDefaultsFile.Read(fullPath), HasVaeEncoder(fullPath));
     }
 
-    /// <summary>img2img needs the VAE encoder; exports made for txt2img only leave it out.</summary>
-    public static bool HasVaeEncoder(string directory) => File.Exists(Path.Combine(directory, "vae_encoder", "model.onnx"));
-
     /// <summary>
     /// The SHA-256 of unet/model.onnx, or null when there is none. Hashing gigabytes takes seconds, so each folder is
     /// hashed once and again only when the file's size or time changes.
@@ -156,6 +153,9 @@ public static class ModelFolder
             throw new ModelLoadException($"{relativePath} is not valid JSON: {error.Message}", error);
         }
     }
+
+    /// <summary>img2img needs the VAE encoder; exports made for txt2img only leave it out.</summary>
+    private static bool HasVaeEncoder(string directory) => File.Exists(Path.Combine(directory, "vae_encoder", "model.onnx"));
 
     private static ModelHash HashFile(string path)
     {

@@ -4,7 +4,7 @@ namespace StableDiffusion.Inference.Tests.Imaging;
 
 public sealed class InfotextTests
 {
-    // The example create_infotext() output of A1111 v1.10 (studios-and-a1111.md §B.1).
+    // create_infotext() output as A1111 v1.10.1 writes it: Schedule type right after Sampler, Version last.
     private const string A1111Modern = """
         a cute cat, (masterpiece:1.2), best quality
         Negative prompt: lowres, bad anatomy

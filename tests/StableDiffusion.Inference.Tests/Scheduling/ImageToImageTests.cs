@@ -2,7 +2,10 @@ using StableDiffusion.Inference.Scheduling;
 
 namespace StableDiffusion.Inference.Tests.Scheduling;
 
-/// <summary>README §1.4: StableDiffusionImg2ImgPipeline's start index and add_noise.</summary>
+/// <summary>
+/// StableDiffusionImg2ImgPipeline's start index and add_noise: init_timestep = min(int(N·strength), N), the loop starts at
+/// (N − init_timestep)·order, and the encoded image is noised to that step (not multiplied by init_noise_sigma).
+/// </summary>
 public sealed class ImageToImageTests
 {
     private static SchedulerConfig StableDiffusion15 => SchedulerConfig.Parse(
