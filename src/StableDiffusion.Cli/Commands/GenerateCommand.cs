@@ -19,7 +19,8 @@ internal static class GenerateCommand
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
         var sampling = new SamplingOptions();
         var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
-        var rng = new Option<string>("--rng") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
+        // --noise-source is the studio's word for the same setting; --rng stays for scripts.
+        var rng = new Option<string>("--rng", "--noise-source") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
         rng.AcceptOnlyFromAmong("torch", "philox");
         var init = new Option<FileInfo?>("--init") { Description = "Init image (PNG/JPEG/WebP) for img2img" };
         var strength = new Option<double>("--strength") { Description = "img2img denoising strength in (0, 1]", DefaultValueFactory = _ => 0.75 };

@@ -79,6 +79,21 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
         Assert.Equal((0.5, "NV"), (parsed.DenoisingStrength, parsed.Rng));
     }
 
+    [Theory]
+    [InlineData("--rng", "philox", "NV")]
+    [InlineData("--noise-source", "philox", "NV")]
+    [InlineData("--noise-source", "torch", "CPU")]
+    public void NoiseSourceIsTakenAsRngOrNoiseSource(string option, string source, string rng)
+    {
+        var file = Path.Combine(output.FullName, "noise.png");
+
+        var (exitCode, _, stderr) = Run("generate", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne), "--prompt", "x",
+            "--steps", "1", "--width", "16", "--height", "16", option, source, "--provider", "cpu", "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(rng, Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(file))!).Rng);
+    }
+
     [Fact]
     public void TheSchedulerChoicesAreTheCatalogsIds()
     {
