@@ -67,11 +67,11 @@ public sealed partial class GenerationWorker(
                 Scheduler = job.Scheduler, Width = job.Width, Height = job.Height, BatchCount = job.BatchCount,
                 NoiseSource = NoiseSources.ToInference(job.NoiseSource), InitImage = init, Strength = job.Strength ?? 0.75,
             };
-            // Previews come every step or every few (VAE previews), as pixels; browsers get a PNG, and the last one stays on
-            // screen in between.
+            // Previews come every step or every few (VAE previews); the last one stays on screen in between.
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>
             {
+                // The pipeline hands out pixels; browsers get a PNG.
                 lastPreview = step.Preview is { } preview ? GeneratedPng.EncodePreview(preview) : lastPreview;
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });

@@ -1,8 +1,8 @@
+using StableDiffusion.Inference.Randomness;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
-using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Tests.Generation;
@@ -14,7 +14,7 @@ public sealed class PngSettingsTests
     [InlineData(", RNG: CPU", NoiseSource.Torch)]
     [InlineData(", RNG: GPU", NoiseSource.Philox)]
     [InlineData("", NoiseSource.Philox)]
-    public void TheRandomSourceComesFromTheInfotextsRngKeyAndWithoutOneIsA1111sGpuDefault(string rng, NoiseSource expected)
+    public void TheNoiseSourceComesFromTheInfotextsRngKeyAndWithoutOneIsA1111sGpuDefault(string rng, NoiseSource expected)
     {
         var settings = PngSettings.Read(Png($"a red circle\nNegative prompt: blur\nSteps: 4, Sampler: Euler, CFG scale: 6, Seed: 9, Size: 64x48, Model: tiny-shapes{rng}"));
 
