@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Randomness;
 
@@ -18,7 +19,8 @@ internal static class GenerateCommand
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
         var sampling = new SamplingOptions();
         var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
-        var rng = new Option<string>("--rng") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
+        // --noise-source is the studio's word for the same setting; --rng stays for scripts.
+        var rng = new Option<string>("--rng", "--noise-source") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
         rng.AcceptOnlyFromAmong("torch", "philox");
         var init = new Option<FileInfo?>("--init") { Description = "Init image (PNG/JPEG/WebP) for img2img" };
         var strength = new Option<double>("--strength") { Description = "img2img denoising strength in (0, 1]", DefaultValueFactory = _ => 0.75 };
@@ -66,15 +68,15 @@ internal static class GenerateCommand
                 error.WriteLine($"warning: {warning}");
             }
 
-            var files = WriteImages(parsed.GetValue(output)!, result.Images);
+            var files = WriteImages(parsed.GetValue(output)!, result.Images, request, sd);
             parsed.InvocationConfiguration.Output.WriteLine(SummaryLine(result, files, loadMs));
             return 0;
         })));
         return command;
     }
 
-    /// <summary>FILE.png, FILE-1.png, FILE-2.png…</summary>
-    private static List<string> WriteImages(FileInfo output, IReadOnlyList<GeneratedImage> images)
+    /// <summary>FILE.png, FILE-1.png, FILE-2.png…, each with its A1111 infotext.</summary>
+    private static List<string> WriteImages(FileInfo output, IReadOnlyList<GeneratedImage> images, GenerationSettings request, StableDiffusionModel sd)
     {
         var directory = output.DirectoryName ?? ".";
         System.IO.Directory.CreateDirectory(directory);
@@ -84,7 +86,8 @@ internal static class GenerateCommand
         for (var i = 0; i < images.Count; i++)
         {
             var path = Path.Combine(directory, i == 0 ? stem + extension : $"{stem}-{i}{extension}");
-            File.WriteAllBytes(path, images[i].Png);
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, images[i].Seed, sd.Name, sd.Hash));
+            File.WriteAllBytes(path, GeneratedPng.Encode(images[i].Image, parameters));
             files.Add(path);
         }
         return files;

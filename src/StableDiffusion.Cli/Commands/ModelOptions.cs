@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class ModelOptions
     public static InferenceOptions Options(string provider) => new() { ExecutionProvider = provider };
 
     /// <summary>
-    /// The given folder, else the embedded model: the first <c>models/tiny-shapes</c> with a model_index.json found
+    /// The given folder, else the embedded model: the first <c>models/tiny-shapes</c> that is a model folder found
     /// walking up from the current directory, then from the program's own folder.
     /// </summary>
     public static string Resolve(string? model) => Resolve(model, Environment.CurrentDirectory, AppContext.BaseDirectory);
@@ -38,7 +39,7 @@ internal static class ModelOptions
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
                 var candidate = Path.Combine(directory.FullName, DefaultModelFolder);
-                if (File.Exists(Path.Combine(candidate, "model_index.json")))
+                if (ModelFolder.IsModel(candidate))
                 {
                     return candidate;
                 }

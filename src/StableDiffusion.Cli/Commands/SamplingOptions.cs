@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Scheduling;
 
 namespace StableDiffusion.Cli.Commands;
 
@@ -9,13 +10,11 @@ namespace StableDiffusion.Cli.Commands;
 /// </summary>
 internal sealed class SamplingOptions
 {
-    private static readonly string[] SchedulerIds = ["ddim", "pndm", "euler", "euler-a", "dpmpp-2m", "dpmpp-2m-karras", "lms", "lcm", "ddpm", "heun"];
-
     public Option<int?> Steps { get; } = new("--steps") { Description = "Denoising steps (default: the model's)" };
 
     public Option<double?> Guidance { get; } = new("--guidance", "--cfg") { Description = "Classifier-free guidance scale; ≤ 1 disables the negative prompt (default: the model's)" };
 
-    public Option<string?> Scheduler { get; } = new Option<string?>("--scheduler") { Description = "Sampler (default: the model's)" }.AcceptOnlyFromAmong(SchedulerIds);
+    public Option<string?> Scheduler { get; } = new Option<string?>("--scheduler") { Description = "Sampler (default: the model's)" }.AcceptOnlyFromAmong([.. SamplerCatalog.Ids]);
 
     public Option<int?> Width { get; } = new("--width", "-W") { Description = "Image width, a multiple of 8 (default: the model's)" };
 

@@ -11,7 +11,7 @@ public static class ImageTensors
     /// One decoded image (3 × height × width, values in [-1, 1]) to RGB, as diffusers' ONNX pipeline:
     /// <c>np.clip(image / 2 + 0.5, 0, 1)</c>, then <c>(images * 255).round()</c> (numpy rounds half to even).
     /// </summary>
-    public static Image<Rgb24> ToImage(ReadOnlySpan<float> chw, int width, int height)
+    public static RgbImage ToImage(ReadOnlySpan<float> chw, int width, int height)
     {
         var plane = checked(width * height);
         if (width <= 0 || height <= 0 || chw.Length != 3 * plane)
@@ -25,7 +25,7 @@ public static class ImageTensors
             pixels[i] = new Rgb24(ToByte(chw[i]), ToByte(chw[plane + i]), ToByte(chw[2 * plane + i]));
         }
 
-        return Image.LoadPixelData<Rgb24>(pixels, width, height);
+        return new RgbImage(width, height, pixels);
     }
 
     /// <summary>RGB to 3 × height × width floats in [-1, 1], as diffusers' preprocess: <c>2 * (x / 255) - 1</c>.</summary>

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Inference.Imaging;
 
@@ -112,21 +111,6 @@ public static partial class Infotext
         };
         return true;
     }
-
-    /// <summary>The RNG value A1111 writes for images made with this source.</summary>
-    public static string RngName(NoiseSource source) => source switch
-    {
-        NoiseSource.Torch => "CPU",
-        NoiseSource.Philox => "NV",
-        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Unknown noise source."),
-    };
-
-    /// <summary>
-    /// The source that reproduces an infotext's RNG: "CPU" is torch's CPU generator; "NV", and "GPU" (or no key, A1111's
-    /// default) made on the NVIDIA cards nearly all A1111 images come from, are Philox.
-    /// </summary>
-    public static NoiseSource NoiseSourceOf(string? rng) =>
-        string.Equals(rng, "CPU", StringComparison.OrdinalIgnoreCase) ? NoiseSource.Torch : NoiseSource.Philox;
 
     private static (string Prompt, string Negative) SplitPrompts(List<string> lines)
     {

@@ -29,7 +29,13 @@ public static class PngInfo
         // Re-create the image from its pixels so that metadata of a decoded upload (EXIF, ICC, old text) never leaks out.
         var pixels = new Rgb24[image.Width * image.Height];
         image.CopyPixelDataTo(pixels);
-        using var clean = Image.LoadPixelData<Rgb24>(pixels, image.Width, image.Height);
+        return Encode(pixels, image.Width, image.Height, text);
+    }
+
+    /// <summary>PNG bytes of bare pixels with one text chunk per entry, in order.</summary>
+    internal static byte[] Encode(ReadOnlySpan<Rgb24> pixels, int width, int height, IReadOnlyList<KeyValuePair<string, string>> text)
+    {
+        using var clean = Image.LoadPixelData<Rgb24>(pixels, width, height);
 
         var png = clean.Metadata.GetPngMetadata();
         foreach (var (keyword, value) in text)

@@ -44,8 +44,23 @@ internal sealed class OnnxComponent(string name, string file, InferenceSession s
     public static int? StaticDimension(NodeMetadata metadata, int axis) =>
         metadata.Dimensions.Length > axis && metadata.Dimensions[axis] > 0 ? metadata.Dimensions[axis] : null;
 
-    public IDisposableReadOnlyCollection<OrtValue> Run(RunOptions runOptions, IReadOnlyDictionary<string, OrtValue> inputs, params string[] outputNames) =>
-        session.Run(runOptions, inputs, outputNames);
+    /// <summary>
+    /// Runs the graph for one output. Cancelling the token sets <see cref="RunOptions.Terminate"/>, which stops the call in
+    /// flight; the <see cref="OnnxRuntimeException"/> a stopped call ends with surfaces as cancellation, not as a model error.
+    /// </summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyDictionary<string, OrtValue> inputs, string outputName, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+        using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
+        try
+        {
+            return session.Run(runOptions, inputs, [outputName]);
+        }
+        catch (OnnxRuntimeException error) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"Generation was cancelled during a {name} call.", error, cancellationToken);
+        }
+    }
 
     public void Dispose() => session.Dispose();
 

@@ -12,6 +12,9 @@ namespace StableDiffusion.Inference.Onnx;
 /// </summary>
 internal static class OrtTensors
 {
+    /// <summary>The element types of a graph's float tensors: fp32 and fp16 exports.</summary>
+    public static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
+
     public static OrtValue FromFloats(TensorElementType elementType, ReadOnlySpan<float> values, long[] shape)
     {
         switch (elementType)
@@ -77,9 +80,6 @@ internal static class OrtTensors
     }
 
     public static long[] Shape(OrtValue value) => value.GetTensorTypeAndShape().Shape;
-
-    public static bool IsFloatingPoint(TensorElementType type) =>
-        type is TensorElementType.Float or TensorElementType.Float16 or TensorElementType.Double;
 
     private static long[] ToLongs(ReadOnlySpan<int> ids)
     {

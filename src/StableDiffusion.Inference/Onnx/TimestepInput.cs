@@ -18,9 +18,6 @@ internal sealed record TimestepInput(TensorElementType ElementType, int Rank, in
         return new TimestepInput(metadata.ElementDataType, dimensions.Length, fixedLength);
     }
 
-    public static bool IsSupported(TensorElementType type) =>
-        type is TensorElementType.Int64 or TensorElementType.Int32 or TensorElementType.Float or TensorElementType.Float16 or TensorElementType.Double;
-
     /// <summary>The timestep for a UNet call on <paramref name="batch"/> samples.</summary>
     public OrtValue Create(double timestep, int batch)
     {

@@ -1,5 +1,6 @@
+using StableDiffusion.Inference.Imaging;
+
 namespace StableDiffusion.Inference.Pipeline;
 
-/// <param name="Png">The encoded PNG, with <paramref name="Parameters"/> in its tEXt <c>parameters</c> chunk.</param>
-/// <param name="Parameters">A1111 infotext of this image.</param>
-public sealed record GeneratedImage(long Seed, byte[] Png, string Parameters);
+/// <summary>One decoded image of a batch and the seed that made it; <see cref="GeneratedPng"/> turns it into a file.</summary>
+public sealed record GeneratedImage(long Seed, RgbImage Image);

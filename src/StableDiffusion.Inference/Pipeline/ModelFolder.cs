@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,19 +8,70 @@ namespace StableDiffusion.Inference.Pipeline;
 /// <summary>
 /// The Stable Diffusion ONNX folder layout (diffusers/optimum export): model_index.json, tokenizer/, scheduler/,
 /// text_encoder/, unet/, vae_decoder/ and an optional vae_encoder/. Checks files before ONNX Runtime sees them,
-/// so a clone made without Git LFS or a missing part is reported by name instead of as a protobuf error.
+/// so a clone made without Git LFS or a missing part is reported by name instead of as a protobuf error, and answers
+/// what a folder offers (<see cref="Describe"/>) and its hash without opening an ONNX session.
 /// </summary>
 public static class ModelFolder
 {
     public const string IndexFile = "model_index.json";
 
-    /// <summary>Sub-folders of <paramref name="modelsDirectory"/> that hold a model_index.json, by name.</summary>
+    private const string UnetFile = "unet/model.onnx";
+
+    private static readonly ConcurrentDictionary<string, (DateTime Modified, long Length, Lazy<ModelHash> Hash)> Hashes = new();
+
+    /// <summary>Sub-folders of <paramref name="modelsDirectory"/> that are models (<see cref="IsModel"/>), as full paths in name order.</summary>
     public static IReadOnlyList<string> List(string modelsDirectory) =>
         System.IO.Directory.Exists(modelsDirectory)
             ? [.. System.IO.Directory.EnumerateDirectories(modelsDirectory).Where(IsModel).Order(StringComparer.Ordinal)]
             : [];
 
-    public static bool IsModel(string directory) => File.Exists(Path.Combine(directory, IndexFile));
+    /// <summary>
+    /// Whether a folder is meant as a model: it has a model_index.json or a unet/ folder. Whether it is usable is
+    /// <see cref="Validate"/>'s question, so a half-copied model is still offered, with what it lacks.
+    /// </summary>
+    public static bool IsModel(string directory) =>
+        File.Exists(Path.Combine(directory, IndexFile)) || System.IO.Directory.Exists(Path.Combine(directory, "unet"));
+
+    /// <summary>The folder's name, which is how users and the A1111 API name the model.</summary>
+    public static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+
+    /// <summary>
+    /// Checks the folder as <see cref="Validate"/> does and reads what it offers: its recommended settings and whether it
+    /// can do img2img. Throws <see cref="ModelLoadException"/> naming what makes it unusable.
+    /// </summary>
+    public static ModelDescription Describe(string directory)
+    {
+        Validate(directory);
+        var fullPath = Path.GetFullPath(directory);
+        return new ModelDescription(NameOf(fullPath), fullPath, ModelDefaultsFile.Read(fullPath), HasVaeEncoder(fullPath));
+    }
+
+    /// <summary>
+    /// The SHA-256 of unet/model.onnx, or null when there is none. Hashing gigabytes takes seconds, so each folder is
+    /// hashed once and again only when the file's size or time changes.
+    /// </summary>
+    public static ModelHash? Hash(string directory)
+    {
+        var file = new FileInfo(Path.Combine(Path.GetFullPath(directory), UnetFile));
+        if (!file.Exists)
+        {
+            return null;
+        }
+        var (modified, length) = (file.LastWriteTimeUtc, file.Length);
+        var entry = Hashes.AddOrUpdate(file.FullName,
+            _ => (modified, length, new Lazy<ModelHash>(() => HashFile(file.FullName))),
+            (_, cached) => cached.Modified == modified && cached.Length == length ? cached : (modified, length, new Lazy<ModelHash>(() => HashFile(file.FullName))));
+        try
+        {
+            return entry.Hash.Value;
+        }
+        catch
+        {
+            // An unreadable file is not remembered: the next call tries again.
+            Hashes.TryRemove(KeyValuePair.Create(file.FullName, entry));
+            throw;
+        }
+    }
 
     /// <summary>
     /// Throws <see cref="ModelLoadException"/> for the first missing, Git-LFS-pointer or unreadable required file.
@@ -57,7 +110,7 @@ public static class ModelFolder
         "tokenizer/merges.txt",
         "scheduler/scheduler_config.json",
         "text_encoder/model.onnx",
-        "unet/model.onnx",
+        UnetFile,
         "vae_decoder/model.onnx",
     ];
 
@@ -99,6 +152,15 @@ public static class ModelFolder
         {
             throw new ModelLoadException($"{relativePath} is not valid JSON: {error.Message}", error);
         }
+    }
+
+    /// <summary>img2img needs the VAE encoder; exports made for txt2img only leave it out.</summary>
+    private static bool HasVaeEncoder(string directory) => File.Exists(Path.Combine(directory, "vae_encoder", "model.onnx"));
+
+    private static ModelHash HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return new ModelHash(Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 
     private static void RejectLfsPointer(string directory, string relativePath)

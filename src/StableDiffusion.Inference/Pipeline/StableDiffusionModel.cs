@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Tokenization;
@@ -10,19 +8,16 @@ using StableDiffusion.Inference.Tokenization;
 namespace StableDiffusion.Inference.Pipeline;
 
 /// <summary>A loaded Stable Diffusion ONNX folder: its sessions (created once, reused), tokenizer, scheduler config and defaults.</summary>
-public sealed partial class StableDiffusionModel : IDisposable
+public sealed class StableDiffusionModel : IDisposable
 {
     private const float DefaultScalingFactor = 0.18215f;
     private readonly OnnxSessionFactory sessions;
-    private readonly Lazy<string> hash;
 
-    private StableDiffusionModel(string directory, InferenceOptions options, OnnxSessionFactory sessions)
+    private StableDiffusionModel(ModelDescription description, InferenceOptions options, OnnxSessionFactory sessions)
     {
-        Directory = Path.GetFullPath(directory);
-        Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Directory));
+        Description = description;
         Options = options;
         this.sessions = sessions;
-        hash = new Lazy<string>(() => HashFile(Path.Combine(Directory, "unet", "model.onnx")));
     }
 
     /// <summary>
@@ -31,9 +26,9 @@ public sealed partial class StableDiffusionModel : IDisposable
     /// </summary>
     public static StableDiffusionModel Load(string directory, InferenceOptions options, ILogger? logger = null)
     {
-        ModelFolder.Validate(directory);
+        var description = ModelFolder.Describe(directory);
         var sessions = OnnxSessionFactory.Create(options, logger ?? NullLogger.Instance);
-        var model = new StableDiffusionModel(directory, options, sessions);
+        var model = new StableDiffusionModel(description, options, sessions);
         try
         {
             model.Open();
@@ -46,19 +41,34 @@ public sealed partial class StableDiffusionModel : IDisposable
         }
     }
 
+    /// <summary>What the folder offers, as read before its graphs were opened.</summary>
+    public ModelDescription Description { get; }
+
     /// <summary>The folder name, which is how users and the A1111 API name the model.</summary>
-    public string Name { get; }
+    public string Name => Description.Name;
 
-    public string Directory { get; }
+    public string Directory => Description.Directory;
 
-    /// <summary>First 10 hex digits of the UNet file's SHA-256 (A1111's "Model hash"), computed on first use.</summary>
-    public string Hash => hash.Value;
+    /// <summary>A1111's "Model hash": the first 10 hex digits of <see cref="ModelFolder.Hash"/>.</summary>
+    public string Hash => ModelFolder.Hash(Directory)?.Short ?? throw new FileNotFoundException($"{Name}: unet/model.onnx is gone.");
 
-    public ModelDefaults Defaults { get; private set; } = ModelDefaults.StableDiffusion15;
+    public ModelDefaults Defaults => Description.Defaults;
 
     public ClipTokenizer Tokenizer { get; private set; } = null!;
 
+    public TextEncoder TextEncoder { get; private set; } = null!;
+
+    public Unet Unet { get; private set; } = null!;
+
+    public VaeDecoder VaeDecoder { get; private set; } = null!;
+
+    /// <summary>Null when the folder has no vae_encoder/, and then the model cannot do img2img.</summary>
+    public VaeEncoder? VaeEncoder { get; private set; }
+
     public bool SupportsImageToImage => VaeEncoder is not null;
+
+    /// <summary>Whether the UNet is an inpainting one (9 input channels), which this library cannot run yet.</summary>
+    public bool IsInpainting => Unet.IsInpainting;
 
     /// <summary>"CUDA" or "CPU".</summary>
     public string ExecutionProvider => sessions.ExecutionProvider;
@@ -66,23 +76,22 @@ public sealed partial class StableDiffusionModel : IDisposable
     /// <summary>Why that provider is in use, e.g. "CUDA could not load: libcublasLt.so.13 missing".</summary>
     public string ExecutionProviderReason => sessions.Reason;
 
-    /// <summary>Latents are multiplied by this after encoding and divided by it before decoding (vae config <c>scaling_factor</c>).</summary>
-    public float ScalingFactor { get; private set; } = DefaultScalingFactor;
+    /// <inheritdoc cref="VaeDecoder.ScalingFactor"/>
+    public float ScalingFactor => VaeDecoder.ScalingFactor;
 
-    /// <summary>Image pixels per latent pixel along each axis (8 for Stable Diffusion's VAE).</summary>
-    public int VaeScaleFactor { get; private set; } = 8;
+    /// <inheritdoc cref="VaeDecoder.ScaleFactor"/>
+    public int VaeScaleFactor => VaeDecoder.ScaleFactor;
 
-    public int LatentChannels { get; private set; } = 4;
+    public int LatentChannels => Unet.InChannels;
 
     /// <summary>Null when the model has no vae_encoder.</summary>
-    public VaeEncoderOutput? VaeEncoderKind { get; private set; }
+    public VaeEncoderOutput? VaeEncoderKind => VaeEncoder?.Output;
 
     /// <summary>Whether per-step previews use the cheap latent→RGB map (latent_rgb_factors.json) instead of the VAE.</summary>
     public bool HasLatentRgbFactors => RgbFactors is not null;
 
     /// <summary>Every ONNX graph with its declared inputs and outputs, as loaded.</summary>
-    public IReadOnlyList<ComponentSignature> Components =>
-        [.. new[] { TextEncoder, Unet, VaeDecoder, VaeEncoder }.OfType<OnnxComponent>().Select(c => c.Signature)];
+    public IReadOnlyList<ComponentSignature> Components => [.. Graphs.Select(graph => graph.Signature)];
 
     public string SchedulerConfigPath => Path.Combine(Directory, "scheduler", "scheduler_config.json");
 
@@ -91,39 +100,16 @@ public sealed partial class StableDiffusionModel : IDisposable
 
     internal InferenceOptions Options { get; }
 
-    internal OnnxComponent TextEncoder { get; private set; } = null!;
-
-    internal OnnxComponent Unet { get; private set; } = null!;
-
-    internal OnnxComponent VaeDecoder { get; private set; } = null!;
-
-    internal OnnxComponent? VaeEncoder { get; private set; }
-
-    internal TensorElementType InputIdsType { get; private set; }
-
-    internal TensorElementType UnetSampleType { get; private set; }
-
-    internal TensorElementType EncoderHiddenStatesType { get; private set; }
-
-    internal TimestepInput Timestep { get; private set; } = null!;
-
-    /// <summary>1 when the UNet's batch axis is fixed at 1, so guidance needs two calls; else null (dynamic).</summary>
-    internal int? UnetFixedBatch { get; private set; }
-
-    /// <summary>Latent height and width when the UNet graph fixes them (Olive's static-shape exports), else null.</summary>
-    internal (int Height, int Width)? UnetFixedLatentSize { get; private set; }
-
-    internal TensorElementType VaeDecoderInputType { get; private set; }
-
-    internal TensorElementType VaeEncoderInputType { get; private set; }
-
     internal LatentRgbFactors? RgbFactors { get; private set; }
+
+    private IEnumerable<OnnxComponent> Graphs =>
+        new[] { TextEncoder?.Graph, Unet?.Graph, VaeDecoder?.Graph, VaeEncoder?.Graph }.OfType<OnnxComponent>();
 
     public void Dispose()
     {
-        foreach (var component in new[] { TextEncoder, Unet, VaeDecoder, VaeEncoder })
+        foreach (var graph in Graphs)
         {
-            component?.Dispose();
+            graph.Dispose();
         }
         sessions.Dispose();
     }
@@ -131,59 +117,34 @@ public sealed partial class StableDiffusionModel : IDisposable
     private void Open()
     {
         Tokenizer = LoadTokenizer();
-        Defaults = ModelDefaultsFile.Read(Directory);
         SchedulerConfig = ReadSchedulerConfig();
-        ScalingFactor = ReadScalingFactor();
+        var scalingFactor = ReadScalingFactor();
 
-        var floats = new[] { TensorElementType.Float, TensorElementType.Float16 };
-        var ids = new[] { TensorElementType.Int32, TensorElementType.Int64 };
-
-        TextEncoder = OpenComponent("text_encoder");
-        InputIdsType = TextEncoder.Input("input_ids", ids).ElementDataType;
-        TextEncoder.Output("last_hidden_state", floats);
-
-        Unet = OpenComponent("unet");
-        var sample = Unet.Input("sample", floats);
-        UnetSampleType = sample.ElementDataType;
-        EncoderHiddenStatesType = Unet.Input("encoder_hidden_states", floats).ElementDataType;
-        var timestep = Unet.Input("timestep", TensorElementType.Int64, TensorElementType.Int32, TensorElementType.Float, TensorElementType.Float16, TensorElementType.Double);
-        if (timestep.Dimensions.Length > 1)
+        TextEncoder = OpenComponent("text_encoder", graph => new TextEncoder(graph));
+        Unet = OpenComponent("unet", graph => new Unet(graph));
+        VaeDecoder = OpenComponent("vae_decoder", graph => new VaeDecoder(graph, scalingFactor, ReadVaeScaleFactor()));
+        if (Description.SupportsImageToImage)
         {
-            throw new ModelLoadException($"unet/model.onnx input 'timestep' has rank {timestep.Dimensions.Length}; expected a scalar, [1] or [batch].");
-        }
-        Timestep = TimestepInput.From(timestep);
-        Unet.Output("out_sample", floats);
-        Unet.RejectInputsOtherThan("sample", "timestep", "encoder_hidden_states");
-        UnetFixedBatch = OnnxComponent.StaticDimension(sample, 0) == 1 ? 1 : null;
-        LatentChannels = OnnxComponent.StaticDimension(sample, 1) ?? LatentChannels;
-        if (OnnxComponent.StaticDimension(sample, 2) is { } fixedHeight && OnnxComponent.StaticDimension(sample, 3) is { } fixedWidth)
-        {
-            UnetFixedLatentSize = (fixedHeight, fixedWidth);
-        }
-
-        VaeDecoder = OpenComponent("vae_decoder");
-        var latent = VaeDecoder.Input("latent_sample", floats);
-        VaeDecoderInputType = latent.ElementDataType;
-        var decoded = VaeDecoder.Output("sample", floats);
-        VaeScaleFactor = ReadVaeScaleFactor(latent, decoded);
-
-        if (File.Exists(Path.Combine(Directory, "vae_encoder", "model.onnx")))
-        {
-            VaeEncoder = OpenComponent("vae_encoder");
-            VaeEncoderInputType = VaeEncoder.Input("sample", floats).ElementDataType;
-            VaeEncoderKind = VaeEncoder.Outputs.ContainsKey("latent_parameters") ? VaeEncoderOutput.LatentParameters
-                : VaeEncoder.Outputs.ContainsKey("latent_sample") ? VaeEncoderOutput.LatentSample
-                : throw new ModelLoadException($"vae_encoder/model.onnx has neither output 'latent_sample' nor 'latent_parameters' (it declares: {string.Join(", ", VaeEncoder.Outputs.Keys)}).");
+            VaeEncoder = OpenComponent("vae_encoder", graph => new VaeEncoder(graph, scalingFactor, VaeDecoder.ScaleFactor, LatentChannels));
         }
 
         RgbFactors = LatentRgbFactors.Read(Directory, LatentChannels);
     }
 
-    private OnnxComponent OpenComponent(string name)
+    /// <summary>Opens one graph and checks its contract; a graph that fails the check is closed again.</summary>
+    private T OpenComponent<T>(string name, Func<OnnxComponent, T> wrap)
     {
         var file = $"{name}/model.onnx";
-        var session = sessions.Open(file, ModelFolder.RequireFile(Directory, file));
-        return new OnnxComponent(name, file, session);
+        var graph = new OnnxComponent(name, file, sessions.Open(file, ModelFolder.RequireFile(Directory, file)));
+        try
+        {
+            return wrap(graph);
+        }
+        catch
+        {
+            graph.Dispose();
+            throw;
+        }
     }
 
     private SchedulerConfig ReadSchedulerConfig()
@@ -226,26 +187,9 @@ public sealed partial class StableDiffusionModel : IDisposable
         return DefaultScalingFactor;
     }
 
-    /// <summary>
-    /// Output spatial size over input spatial size when the decoder graph fixes them; else diffusers'
-    /// <c>2 ** (len(vae.config.block_out_channels) - 1)</c> from the config; else SD's 8.
-    /// </summary>
-    private int ReadVaeScaleFactor(NodeMetadata latent, NodeMetadata decoded)
-    {
-        if (OnnxComponent.StaticDimension(latent, 3) is { } latentWidth && OnnxComponent.StaticDimension(decoded, 3) is { } imageWidth)
-        {
-            return imageWidth / latentWidth;
-        }
-        if (ModelFolder.OptionalJson(Directory, "vae_decoder/config.json")?["block_out_channels"] is System.Text.Json.Nodes.JsonArray blocks && blocks.Count > 0)
-        {
-            return 1 << (blocks.Count - 1);
-        }
-        return 8;
-    }
-
-    private static string HashFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..10];
-    }
+    /// <summary>diffusers' <c>2 ** (len(vae.config.block_out_channels) - 1)</c>, when vae_decoder/config.json has them.</summary>
+    private int? ReadVaeScaleFactor() =>
+        ModelFolder.OptionalJson(Directory, "vae_decoder/config.json")?["block_out_channels"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } blocks
+            ? 1 << (blocks.Count - 1)
+            : null;
 }

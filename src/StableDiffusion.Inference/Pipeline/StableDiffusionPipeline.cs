@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Microsoft.ML.OnnxRuntime;
+using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
@@ -25,13 +25,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var started = Stopwatch.GetTimestamp();
         Validate(request);
         cancellationToken.ThrowIfCancellationRequested();
-        using var runOptions = new RunOptions();
-        using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
+        var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
         var seed = request.Seed >= 0 ? request.Seed : Random.Shared.NextInt64(0, uint.MaxValue);
-        var warnings = new List<string>();
-        var latentHeight = request.Height / model.VaeScaleFactor;
-        var latentWidth = request.Width / model.VaeScaleFactor;
+        var latentShape = new LatentShape(model.LatentChannels, request.Height / vae.ScaleFactor, request.Width / vae.ScaleFactor);
         var guided = request.GuidanceScale > 1.0;
+        var warnings = new List<string>();
 
         // 1. Tokenize the prompt (and the negative prompt when guidance needs the unconditional half).
         var clock = Stopwatch.GetTimestamp();
@@ -46,123 +44,101 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
         // 2. Encode them; diffusers runs the text encoder once per prompt and concatenates [uncond, cond].
         clock = Stopwatch.GetTimestamp();
-        var embeddings = Run(() => guided
-            ? new[] { model.EncodeText(negative.Ids, runOptions), model.EncodeText(prompt.Ids, runOptions) }
-            : [model.EncodeText(prompt.Ids, runOptions)], cancellationToken);
-        // A UNet whose batch axis is fixed at 1 takes the two halves in two calls.
-        (OrtValue States, int Batch)[] unetCalls = guided && model.UnetFixedBatch == 1
-            ? [(model.EncoderHiddenStates([embeddings[0]]), 1), (model.EncoderHiddenStates([embeddings[1]]), 1)]
-            : [(model.EncoderHiddenStates(embeddings), embeddings.Length)];
+        var negativeEmbeds = guided ? textEncoder.Encode(negative.Ids, cancellationToken) : null;
+        var promptEmbeds = textEncoder.Encode(prompt.Ids, cancellationToken);
+        using var encoderHiddenStates = unet.PrepareEncoderHiddenStates(negativeEmbeds is null ? [promptEmbeds] : [negativeEmbeds, promptEmbeds]);
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        try
+        // 3. img2img: encode the init image once; every image of the batch starts from it.
+        var initLatents = request.InitImage is null ? null : EncodeInitImage(request, cancellationToken);
+
+        var images = new List<GeneratedImage>();
+        double unetMs = 0, vaeMs = 0;
+        var unetSteps = 0;
+        for (var imageIndex = 0; imageIndex < request.BatchCount; imageIndex++)
         {
-            // 3. img2img: encode the init image once; every image of the batch starts from it.
-            var initLatent = request.InitImage is null ? null : Run(() => EncodeInitImage(request, runOptions), cancellationToken);
+            var imageSeed = seed + imageIndex;
+            var generator = NoiseGenerators.Create(request.NoiseSource, imageSeed);
+            var scheduler = SchedulerFactory.Create(request.Scheduler, model.SchedulerConfig);
+            scheduler.SetTimesteps(request.Steps);
 
-            var images = new List<GeneratedImage>();
-            double unetMs = 0, vaeMs = 0;
-            var unetSteps = 0;
-            for (var imageIndex = 0; imageIndex < request.BatchCount; imageIndex++)
+            // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents.
+            var beginIndex = 0;
+            var latents = new double[latentShape.Length];
+            var noise = new float[latentShape.Length];
+            generator.Fill(noise);
+            if (initLatents is null)
             {
-                var imageSeed = seed + imageIndex;
-                var noise = NoiseGenerators.Create(request.NoiseSource, imageSeed);
-                var scheduler = SchedulerFactory.Create(request.Scheduler, model.SchedulerConfig);
-                scheduler.SetTimesteps(request.Steps);
-                var latentLength = model.LatentChannels * latentHeight * latentWidth;
-
-                // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents.
-                var beginIndex = 0;
-                var latents = new double[latentLength];
-                var randn = new float[latentLength];
-                noise.Fill(randn);
-                if (initLatent is null)
+                for (var i = 0; i < latents.Length; i++)
                 {
-                    for (var i = 0; i < latentLength; i++)
-                    {
-                        latents[i] = randn[i] * scheduler.InitNoiseSigma;
-                    }
+                    latents[i] = noise[i] * scheduler.InitNoiseSigma;
                 }
-                else
-                {
-                    // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps, noise the image to where the loop starts.
-                    var initTimestep = Math.Max(1, Math.Min((int)(request.Steps * request.Strength), request.Steps));
-                    beginIndex = Math.Max(request.Steps - initTimestep, 0) * scheduler.Order;
-                    scheduler.SetBeginIndex(beginIndex);
-                    scheduler.AddNoise(initLatent, randn, beginIndex, latents);
-                }
+            }
+            else
+            {
+                // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
+                // then noise the image to where the loop starts.
+                beginIndex = ImageToImage.StartIndexForAtLeastOneStep(request.Steps, request.Strength, scheduler.Order);
+                scheduler.SetBeginIndex(beginIndex);
+                scheduler.AddNoise(initLatents, noise, beginIndex, latents);
+            }
 
-                // 5. The denoising loop.
-                var timesteps = scheduler.Timesteps;
-                var totalSteps = timesteps.Count - beginIndex;
-                var scaled = new double[latentLength];
-                var guidedNoise = new double[latentLength];
-                for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-
-                    // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
-                    scheduler.ScaleModelInput(latents, stepIndex, scaled);
-
-                    // 5b. UNet on [uncond, cond] in one batch.
-                    clock = Stopwatch.GetTimestamp();
-                    var prediction = Run(() => unetCalls.SelectMany(call =>
-                        model.PredictNoise(scaled, call.Batch, timesteps[stepIndex], call.States, runOptions, latentHeight, latentWidth)).ToArray(), cancellationToken);
-                    unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-                    unetSteps++;
-
-                    // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
-                    for (var i = 0; i < latentLength; i++)
-                    {
-                        guidedNoise[i] = guided
-                            ? prediction[i] + request.GuidanceScale * (prediction[latentLength + i] - prediction[i])
-                            : prediction[i];
-                    }
-
-                    // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
-                    var predictedOriginal = scheduler.Step(guidedNoise, stepIndex, latents, noise);
-
-                    // 5e. Report progress, with a preview of the predicted clean image.
-                    if (progress is not null)
-                    {
-                        var step = stepIndex - beginIndex + 1;
-                        progress.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
-                            Run(() => Preview(predictedOriginal, step, latentHeight, latentWidth, runOptions), cancellationToken)));
-                    }
-                }
-
-                // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
+            // 5. The denoising loop.
+            var timesteps = scheduler.Timesteps;
+            var totalSteps = timesteps.Count - beginIndex;
+            var latentModelInput = new double[latentShape.Length];
+            var noisePred = new double[latentShape.Length];
+            for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
+            {
                 cancellationToken.ThrowIfCancellationRequested();
+
+                // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
+                scheduler.ScaleModelInput(latents, stepIndex, latentModelInput);
+
+                // 5b. UNet on [uncond, cond] in one batch.
                 clock = Stopwatch.GetTimestamp();
-                var decoded = Run(() => Decode(latents, latentHeight, latentWidth, runOptions), cancellationToken);
-                vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                var prediction = unet.Predict(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken);
+                unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                unetSteps++;
 
-                // 7. PNG with the A1111 infotext in its "parameters" chunk.
-                var parameters = Parameters(request, imageSeed);
-                images.Add(new GeneratedImage(imageSeed, ToPng(decoded, parameters), parameters));
+                // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
+                for (var i = 0; i < noisePred.Length; i++)
+                {
+                    noisePred[i] = guided
+                        ? prediction[i] + request.GuidanceScale * (prediction[noisePred.Length + i] - prediction[i])
+                        : prediction[i];
+                }
+
+                // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
+                var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
+
+                // 5e. Report progress, with a preview of the predicted clean image.
+                if (progress is not null)
+                {
+                    var step = stepIndex - beginIndex + 1;
+                    progress.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
+                        Preview(predictedOriginal, step, latentShape, cancellationToken)));
+                }
             }
 
-            var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return new GenerationResult(images, timings, warnings);
+            // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
+            cancellationToken.ThrowIfCancellationRequested();
+            clock = Stopwatch.GetTimestamp();
+            images.Add(new GeneratedImage(imageSeed, vae.Decode(latents, latentShape, cancellationToken)));
+            vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
-        finally
-        {
-            foreach (var call in unetCalls)
-            {
-                call.States.Dispose();
-            }
-        }
+
+        var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new GenerationResult(images, timings, warnings);
     }
 
-    /// <summary>img2img: the init image resized to the requested size, encoded, times the VAE scaling factor.</summary>
-    private double[] EncodeInitImage(GenerationSettings request, RunOptions runOptions)
+    /// <summary>img2img: the init image resized to the requested size, as diffusers' image_processor.preprocess, then encoded.</summary>
+    private double[] EncodeInitImage(GenerationSettings request, CancellationToken cancellationToken)
     {
         using var decoded = DecodeInitImage(request.InitImage!);
         using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
-        var pixels = ImageTensors.ToTensor(resized);
-        var mean = model.EncodeImage(pixels, request.Height, request.Width, runOptions);
-        return [.. mean.Select(v => (double)v * model.ScalingFactor)];
+        return model.VaeEncoder!.Encode(resized, cancellationToken);
     }
 
     /// <summary>Uploads go through the size- and format-limited decoder; a refused image is a bad argument, not a crash.</summary>
@@ -178,49 +154,18 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         }
     }
 
-    private (float[] Pixels, int Height, int Width) Decode(ReadOnlySpan<double> latents, int height, int width, RunOptions runOptions)
-    {
-        var unscaled = new double[latents.Length];
-        for (var i = 0; i < latents.Length; i++)
-        {
-            unscaled[i] = latents[i] / model.ScalingFactor;
-        }
-        return model.DecodeLatent(unscaled, height, width, runOptions);
-    }
-
     /// <summary>
-    /// A small PNG of the predicted clean latent: the cheap latent→RGB map every step when the model ships one, else a
+    /// A small picture of the predicted clean latent: the cheap latent→RGB map every step when the model ships one, else a
     /// VAE decode every <c>VaePreviewEverySteps</c> steps (A1111's "Approx cheap" and "Full" live previews).
     /// </summary>
-    private byte[]? Preview(double[] predictedOriginal, int step, int latentHeight, int latentWidth, RunOptions runOptions)
+    private RgbImage? Preview(double[] predictedOriginal, int step, LatentShape latentShape, CancellationToken cancellationToken)
     {
         if (model.RgbFactors is { } factors)
         {
-            return ToPng((factors.ToRgb(predictedOriginal, latentHeight, latentWidth), latentHeight, latentWidth), null);
+            return ImageTensors.ToImage(factors.ToRgb(predictedOriginal, latentShape.Height, latentShape.Width), latentShape.Width, latentShape.Height);
         }
         var every = model.Options.VaePreviewEverySteps;
-        return every > 0 && step % every == 0 ? ToPng(Decode(predictedOriginal, latentHeight, latentWidth, runOptions), null) : null;
-    }
-
-    private static byte[] ToPng((float[] Pixels, int Height, int Width) decoded, string? parameters)
-    {
-        using var image = ImageTensors.ToImage(decoded.Pixels, decoded.Width, decoded.Height);
-        return parameters is null ? PngInfo.Encode(image, []) : PngInfo.Encode(image, parameters);
-    }
-
-    /// <summary>A1111's infotext (modules/processing.py create_infotext) for one image of the batch.</summary>
-    private string Parameters(GenerationSettings request, long seed)
-    {
-        var sampler = SamplerCatalog.Get(request.Scheduler);
-        return Infotext.Write(new InfotextSettings(request.Prompt, request.NegativePrompt, request.Steps, sampler.SamplerName,
-            request.GuidanceScale, seed, request.Width, request.Height)
-        {
-            ScheduleType = sampler.ScheduleType,
-            ModelHash = model.Hash,
-            Model = model.Name,
-            DenoisingStrength = request.InitImage is null ? null : request.Strength,
-            Rng = Infotext.RngName(request.NoiseSource),
-        });
+        return every > 0 && step % every == 0 ? model.VaeDecoder.Decode(predictedOriginal, latentShape, cancellationToken) : null;
     }
 
     private void Validate(GenerationSettings request)
@@ -231,7 +176,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         {
             throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
         }
-        if (model.UnetFixedLatentSize is { } size && (request.Height != size.Height * model.VaeScaleFactor || request.Width != size.Width * model.VaeScaleFactor))
+        if (model.Unet.FixedLatentSize is { } size && (request.Height != size.Height * model.VaeScaleFactor || request.Width != size.Width * model.VaeScaleFactor))
         {
             throw new ArgumentException($"Model '{model.Name}' was exported for {size.Width * model.VaeScaleFactor}×{size.Height * model.VaeScaleFactor} images only.", nameof(request));
         }
@@ -266,19 +211,6 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         {
             var limit = tokens.Ids.Length - 2;
             warnings.Add($"{what} truncated to {limit} tokens: {tokens.TokenCount - limit} of its {tokens.TokenCount} tokens were dropped.");
-        }
-    }
-
-    /// <summary>An ONNX call stopped by RunOptions.Terminate surfaces as cancellation, not as a model error.</summary>
-    internal static T Run<T>(Func<T> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return call();
-        }
-        catch (OnnxRuntimeException error) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("Generation was cancelled during an ONNX Runtime call.", error, cancellationToken);
         }
     }
 }

@@ -9,19 +9,15 @@ namespace StableDiffusion.Inference.Scheduling;
 public static class ImageToImage
 {
     /// <returns>The first loop iteration; equal to or past <c>Timesteps.Count</c> when strength leaves nothing to denoise.</returns>
-    public static int StartIndex(int numInferenceSteps, double strength, int order)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(order, 1);
-        if (!(strength is >= 0 and <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(strength), strength, "Denoising strength must be between 0 and 1.");
-        }
+    public static int StartIndex(int numInferenceSteps, double strength, int order) =>
+        Start(numInferenceSteps, InitTimestep(numInferenceSteps, strength), order);
 
-        var initTimestep = Math.Min((int)(numInferenceSteps * strength), numInferenceSteps);
-        var start = Math.Max(numInferenceSteps - initTimestep, 0);
-        return start * order;
-    }
+    /// <summary>
+    /// <see cref="StartIndex"/> with init_timestep raised to at least 1, so that a strength below 1/N still denoises for
+    /// one step instead of returning the encoded image untouched. The pipeline starts here.
+    /// </summary>
+    public static int StartIndexForAtLeastOneStep(int numInferenceSteps, double strength, int order) =>
+        Start(numInferenceSteps, Math.Max(1, InitTimestep(numInferenceSteps, strength)), order);
 
     /// <summary>
     /// Sets <paramref name="scheduler"/>'s schedule for <paramref name="numInferenceSteps"/>, computes the start
@@ -35,5 +31,21 @@ public static class ImageToImage
         var start = StartIndex(numInferenceSteps, strength, scheduler.Order);
         scheduler.SetBeginIndex(Math.Min(start, scheduler.Timesteps.Count));
         return start;
+    }
+
+    private static int InitTimestep(int numInferenceSteps, double strength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
+        if (!(strength is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "Denoising strength must be between 0 and 1.");
+        }
+        return Math.Min((int)(numInferenceSteps * strength), numInferenceSteps);
+    }
+
+    private static int Start(int numInferenceSteps, int initTimestep, int order)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(order, 1);
+        return Math.Max(numInferenceSteps - initTimestep, 0) * order;
     }
 }

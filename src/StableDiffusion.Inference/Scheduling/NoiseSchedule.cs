@@ -42,13 +42,14 @@ public sealed class NoiseSchedule
 
     private static float Float32Sigma(float alphaCumprod) => MathF.Sqrt((1f - alphaCumprod) / alphaCumprod);
 
-    public IReadOnlyList<double> Betas => betas;
+    /// <summary>β_t for t = 0 … T−1; the golden tests compare it with diffusers'.</summary>
+    internal IReadOnlyList<double> Betas => betas;
 
     /// <summary>ᾱ_t for t = 0 … T−1.</summary>
     public IReadOnlyList<double> AlphasCumprod => alphasCumprod;
 
     /// <summary>The training sigmas σ_t = √((1 − ᾱ_t) / ᾱ_t), increasing with t.</summary>
-    public IReadOnlyList<double> TrainSigmas => sigmas;
+    internal IReadOnlyList<double> TrainSigmas => sigmas;
 
     public double SigmaMin => sigmas[0];
 

@@ -3,7 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 namespace StableDiffusion.Inference.Scheduling;
 
 /// <summary>
-/// Maps scheduler ids to AUTOMATIC1111's sampler names and schedule types, and back. Since A1111 1.9 the
+/// The scheduler ids: every id this project accepts, the scheduler each builds, and AUTOMATIC1111's sampler names and
+/// schedule types for it, and back. Lists of ids elsewhere (CLI choices, error messages) come from <see cref="Ids"/>. Since A1111 1.9 the
 /// schedule is a separate field (<c>Sampler: DPM++ 2M, Schedule type: Karras</c>); older infotexts and API
 /// callers use the combined name (<c>DPM++ 2M Karras</c>), which <c>sd_samplers.get_sampler_and_scheduler</c>
 /// splits. A1111's own default schedule for DPM++ 2M is Karras, so that sampler with no schedule type (or
@@ -13,16 +14,16 @@ public static class SamplerCatalog
 {
     public static IReadOnlyList<SamplerEntry> All { get; } =
     [
-        new("ddim", "DDIM", null, "DDIM"),
-        new("pndm", "PNDM", null, "PNDM"),
-        new("euler", "Euler", null, "Euler"),
-        new("euler-a", "Euler a", null, "Euler a"),
-        new("dpmpp-2m", "DPM++ 2M", "Uniform", "DPM++ 2M"),
-        new("dpmpp-2m-karras", "DPM++ 2M", "Karras", "DPM++ 2M Karras"),
-        new("lms", "LMS", null, "LMS"),
-        new("lcm", "LCM", null, "LCM"),
-        new("ddpm", "DDPM", null, "DDPM"),
-        new("heun", "Heun", null, "Heun"),
+        new("ddim", "DDIM", null, "DDIM") { Create = (config, eta) => new DdimScheduler(config, eta) },
+        new("pndm", "PNDM", null, "PNDM") { Create = (config, _) => new PndmScheduler(config) },
+        new("euler", "Euler", null, "Euler") { Create = (config, _) => new EulerDiscreteScheduler(config) },
+        new("euler-a", "Euler a", null, "Euler a") { Create = (config, _) => new EulerAncestralDiscreteScheduler(config) },
+        new("dpmpp-2m", "DPM++ 2M", "Uniform", "DPM++ 2M") { Create = (config, _) => DpmPlusPlus2M(config, karras: false) },
+        new("dpmpp-2m-karras", "DPM++ 2M", "Karras", "DPM++ 2M Karras") { Create = (config, _) => DpmPlusPlus2M(config, karras: true) },
+        new("lms", "LMS", null, "LMS") { Create = (config, _) => new LmsDiscreteScheduler(config) },
+        new("lcm", "LCM", null, "LCM") { Create = (config, _) => new LcmScheduler(config) },
+        new("ddpm", "DDPM", null, "DDPM") { Create = (config, _) => new DdpmScheduler(config) },
+        new("heun", "Heun", null, "Heun") { Create = (config, _) => new HeunDiscreteScheduler(config) },
     ];
 
     public static IReadOnlyList<string> Ids { get; } = [.. All.Select(entry => entry.Id)];
@@ -53,6 +54,22 @@ public static class SamplerCatalog
     public static SamplerEntry Get(string id) =>
         All.FirstOrDefault(entry => entry.Id == id)
         ?? throw new ArgumentException($"Unknown scheduler '{id}'. Known schedulers: {string.Join(", ", Ids)}.", nameof(id));
+
+    /// <summary>
+    /// The scheduler id for whatever names a sampler: an id (any case), a display name (<c>DPM++ 2M Karras</c>) when no
+    /// schedule type is given, or an A1111 sampler name with an optional schedule type; null when none of these fits.
+    /// </summary>
+    public static string? IdOf(string nameOrId, string? scheduleType = null)
+    {
+        var text = nameOrId.Trim();
+        if (All.FirstOrDefault(entry => string.Equals(entry.Id, text, StringComparison.OrdinalIgnoreCase)
+                                        || (scheduleType is null && string.Equals(entry.DisplayName, text, StringComparison.OrdinalIgnoreCase))) is { } found)
+        {
+            return found.Id;
+        }
+
+        return TryFromA1111(text, scheduleType, out var id, out _) ? id : null;
+    }
 
     /// <summary>The scheduler id for an A1111 sampler name and optional schedule type (label or name, any case).</summary>
     /// <exception cref="ArgumentException">The sampler is unknown, or the schedule type is not available for it.</exception>
@@ -97,6 +114,10 @@ public static class SamplerCatalog
         error = null;
         return true;
     }
+
+    /// <summary>diffusers' DPMSolverMultistepScheduler as A1111's DPM++ 2M: <c>dpmsolver++</c> of order 2, with Karras sigmas or not.</summary>
+    private static DpmSolverMultistepScheduler DpmPlusPlus2M(SchedulerConfig config, bool karras) =>
+        new(config with { AlgorithmType = "dpmsolver++", SolverOrder = 2, UseKarrasSigmas = karras });
 
     private static bool Is(string value, string label) => value.Equals(label, StringComparison.OrdinalIgnoreCase);
 }

@@ -5,12 +5,11 @@ namespace StableDiffusion.Inference.Scheduling;
 /// <summary>
 /// A model's <c>scheduler/scheduler_config.json</c>. Every value is null when its key is absent, because
 /// diffusers drops absent keys on <c>from_config</c> and each scheduler class then applies its own default
-/// (Euler-family spacing linspace, DDIM/PNDM/DDPM leading); <see cref="PresentKeys"/> records what the file had.
-/// Keys that belong to another class (PNDM's <c>skip_prk_steps</c> read by DDIM) are kept and ignored, as there.
+/// (Euler-family spacing linspace, DDIM/PNDM/DDPM leading). Keys that belong to another class (PNDM's
+/// <c>skip_prk_steps</c> read by DDIM) are kept and ignored, as there; keys no scheduler here reads are not kept.
 /// </summary>
 public sealed record SchedulerConfig
 {
-    public string? ClassName { get; init; }
     public int? NumTrainTimesteps { get; init; }
     public double? BetaStart { get; init; }
     public double? BetaEnd { get; init; }
@@ -23,7 +22,6 @@ public sealed record SchedulerConfig
     public bool? SkipPrkSteps { get; init; }
     public bool? ClipSample { get; init; }
     public double? ClipSampleRange { get; init; }
-    public bool? Thresholding { get; init; }
     public bool? RescaleBetasZeroSnr { get; init; }
     public string? VarianceType { get; init; }
     public int? OriginalInferenceSteps { get; init; }
@@ -34,11 +32,6 @@ public sealed record SchedulerConfig
     public string? SolverType { get; init; }
     public bool? LowerOrderFinal { get; init; }
     public string? FinalSigmasType { get; init; }
-
-    /// <summary>The JSON keys the file contained, null-valued ones included.</summary>
-    public IReadOnlySet<string> PresentKeys { get; init; } = new HashSet<string>(StringComparer.Ordinal);
-
-    public bool IsPresent(string key) => PresentKeys.Contains(key);
 
     /// <summary>An empty config: every scheduler class uses its own defaults.</summary>
     public static SchedulerConfig Empty { get; } = new();
@@ -66,15 +59,8 @@ public sealed record SchedulerConfig
                 throw new FormatException("scheduler_config.json must hold a JSON object.");
             }
 
-            var keys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in root.EnumerateObject())
-            {
-                keys.Add(property.Name);
-            }
-
             return new SchedulerConfig
             {
-                ClassName = String(root, "_class_name"),
                 NumTrainTimesteps = Int(root, "num_train_timesteps"),
                 BetaStart = Double(root, "beta_start"),
                 BetaEnd = Double(root, "beta_end"),
@@ -87,7 +73,6 @@ public sealed record SchedulerConfig
                 SkipPrkSteps = Bool(root, "skip_prk_steps"),
                 ClipSample = Bool(root, "clip_sample"),
                 ClipSampleRange = Double(root, "clip_sample_range"),
-                Thresholding = Bool(root, "thresholding"),
                 RescaleBetasZeroSnr = Bool(root, "rescale_betas_zero_snr"),
                 VarianceType = String(root, "variance_type"),
                 OriginalInferenceSteps = Int(root, "original_inference_steps"),
@@ -98,7 +83,6 @@ public sealed record SchedulerConfig
                 SolverType = String(root, "solver_type"),
                 LowerOrderFinal = Bool(root, "lower_order_final"),
                 FinalSigmasType = String(root, "final_sigmas_type"),
-                PresentKeys = keys,
             };
         }
     }

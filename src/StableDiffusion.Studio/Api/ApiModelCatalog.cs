@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
-using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Api;
@@ -10,12 +6,10 @@ namespace StableDiffusion.Studio.Api;
 /// The generator's available models with the hashes A1111 clients show and select by, and the lookup of the model a
 /// request names by title, name or hash (A1111's <c>sd_models.get_closet_checkpoint_match</c> accepts all three).
 /// </summary>
-public sealed class ApiModelCatalog(IImageGenerator generator, IOptions<InferenceOptions> options, IHostEnvironment environment)
+public sealed class ApiModelCatalog(IImageGenerator generator)
 {
-    private readonly ConcurrentDictionary<string, string?> hashes = new();
-
     public IReadOnlyList<ApiModel> Available =>
-        generator.Models.Where(m => m.IsAvailable).Select(m => new ApiModel(m, hashes.GetOrAdd(m.Name, HashOf))).ToList();
+        generator.Models.Where(m => m.IsAvailable).Select(m => new ApiModel(m, generator.HashOf(m.Name)?.Sha256)).ToList();
 
     /// <summary>The studio's default: the configured model when it is available, else the first that is.</summary>
     public ApiModel? Default => Available.FirstOrDefault();
@@ -33,18 +27,5 @@ public sealed class ApiModelCatalog(IImageGenerator generator, IOptions<Inferenc
                ?? models.FirstOrDefault(m => string.Equals(m.Name, text, StringComparison.OrdinalIgnoreCase))
                ?? models.FirstOrDefault(m => m.Hash is not null && (string.Equals(m.Hash, text, StringComparison.OrdinalIgnoreCase)
                                                                     || string.Equals(m.Sha256, text, StringComparison.OrdinalIgnoreCase)));
-    }
-
-    private string? HashOf(string name)
-    {
-        var root = Path.GetFullPath(options.Value.ModelsDirectory, environment.ContentRootPath);
-        var unet = Path.Join(root, name, "unet", "model.onnx");
-        if (!File.Exists(unet))
-        {
-            return null;
-        }
-
-        using var stream = File.OpenRead(unet);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

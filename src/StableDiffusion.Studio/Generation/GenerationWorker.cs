@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Persistence;
@@ -57,7 +58,7 @@ public sealed partial class GenerationWorker(
         using var cts = claims.BeginRun(job.Id, stoppingToken);
         var clock = Stopwatch.StartNew();
         LogStarted(job.Id, job.Model, job.Steps);
-        Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.Steps, TimeSpan.Zero, null), clock.Elapsed);
+        Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.Steps, TimeSpan.Zero, null), null, clock.Elapsed);
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
@@ -66,11 +67,12 @@ public sealed partial class GenerationWorker(
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>
             {
-                lastPreview = step.Preview ?? lastPreview;
-                Publish(job, JobStatus.Running, step with { Preview = lastPreview }, clock.Elapsed);
+                // The pipeline hands out pixels; browsers get a PNG.
+                lastPreview = step.Preview is { } preview ? GeneratedPng.EncodePreview(preview) : lastPreview;
+                Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
             var result = await Task.Run(() => generator.Generate(job.Model, request, progress, cts.Token), cts.Token);
-            var images = await SaveImagesAsync(job, result);
+            var images = await SaveImagesAsync(job, request, result);
             await FinishAsync(job, JobStatus.Succeeded, null, result, images);
             LogSucceeded(job.Id, clock.ElapsedMilliseconds);
         }
@@ -93,20 +95,23 @@ public sealed partial class GenerationWorker(
         }
     }
 
-    private async Task<List<ImageRecord>> SaveImagesAsync(JobRecord job, GenerationResult result)
+    private async Task<List<ImageRecord>> SaveImagesAsync(JobRecord job, GenerationSettings request, GenerationResult result)
     {
         var images = new List<ImageRecord>();
+        var modelHash = generator.HashOf(job.Model)?.Short;
         foreach (var (image, index) in result.Images.Select((image, index) => (image, index)))
         {
             var id = Guid.CreateVersion7();
             var now = DateTime.UtcNow;
             var path = ImageFileStore.ImagePath(id, now);
+            // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, image.Seed, job.Model, modelHash));
             // Not cancellable: once the pipeline has finished, its images are kept.
-            await files.WriteAtomicAsync(path, image.Png, CancellationToken.None);
+            await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
             images.Add(new ImageRecord
             {
                 Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
-                FilePath = path, Parameters = image.Parameters, CreatedAt = now,
+                FilePath = path, Parameters = parameters, CreatedAt = now,
             });
         }
 
@@ -133,9 +138,9 @@ public sealed partial class GenerationWorker(
             error, images.Select(i => i.Id).ToList()));
     }
 
-    private void Publish(JobRecord job, JobStatus status, StepProgress step, TimeSpan elapsed)
+    private void Publish(JobRecord job, JobStatus status, StepProgress step, byte[]? previewPng, TimeSpan elapsed)
     {
-        var update = new JobUpdate(job.Id, job.OwnerId, status, step.Step, step.TotalSteps, step.ImageIndex, step.ImageCount, null, step.Preview, null, []);
+        var update = new JobUpdate(job.Id, job.OwnerId, status, step.Step, step.TotalSteps, step.ImageIndex, step.ImageCount, null, previewPng, null, []);
         var fraction = update.Fraction;
         feed.Publish(fraction > 0 ? update with { Eta = elapsed * ((1 - fraction) / fraction) } : update);
     }

@@ -8,8 +8,14 @@ namespace StableDiffusion.Studio.Generation;
 /// </summary>
 public interface IImageGenerator
 {
-    /// <summary>Every model folder found, loadable or not.</summary>
+    /// <summary>Every model folder found, loadable or not. Reading it loads no model.</summary>
     IReadOnlyList<ModelInfo> Models { get; }
+
+    /// <summary>Loads the default model so the execution provider is known before the first job; called once at start-up.</summary>
+    void LoadDefaultModel();
+
+    /// <summary>The hash A1111 shows and selects a model by, computed once per folder; null for an unknown model.</summary>
+    ModelHash? HashOf(string model);
 
     /// <summary>The prompt's CLIP token count for <paramref name="model"/>, or null when the model is not available.</summary>
     int? CountTokens(string model, string text);

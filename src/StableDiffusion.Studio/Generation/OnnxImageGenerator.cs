@@ -8,9 +8,10 @@ namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
 /// Every Stable Diffusion ONNX folder under <see cref="InferenceOptions.ModelsDirectory"/>. Folders are checked
-/// cheaply at start (parts present, not Git LFS pointers); only the default model is loaded then, so /healthz knows
-/// the execution provider. Every other model loads on first use; a load failure fails that job with its reason and
-/// leaves the folder listed as unavailable. Nothing here takes the studio down.
+/// cheaply on first use (parts present, not Git LFS pointers, defaults.json read) and no model is loaded by reading
+/// <see cref="Models"/>; start-up calls <see cref="LoadDefaultModel"/> so /healthz knows the execution provider. Every
+/// other model loads on first use; a load failure fails that job with its reason and leaves the folder listed as
+/// unavailable. Nothing here takes the studio down.
 /// </summary>
 public sealed partial class OnnxImageGenerator(
     IOptions<InferenceOptions> options,
@@ -34,9 +35,29 @@ public sealed partial class OnnxImageGenerator(
         }
     }
 
-    /// <summary>Folder of each model by name, found (and the default loaded) once.</summary>
+    /// <summary>Folder of each model by name, found and checked once, without opening an ONNX session.</summary>
     private IReadOnlyDictionary<string, string> Folders =>
         LazyInitializer.EnsureInitialized(ref folders, () => new Lazy<IReadOnlyDictionary<string, string>>(Scan)).Value;
+
+    /// <summary>The default model (else the first available one) loads; a failure marks it unavailable and is logged.</summary>
+    public void LoadDefaultModel()
+    {
+        if (Models.FirstOrDefault(m => m.IsAvailable) is not { } first)
+        {
+            return;
+        }
+
+        try
+        {
+            Load(first.Name);
+        }
+        catch (ModelLoadException)
+        {
+            // Already logged and recorded as unavailable.
+        }
+    }
+
+    public ModelHash? HashOf(string model) => Folders.TryGetValue(model, out var dir) ? ModelFolder.Hash(dir) : null;
 
     public int? CountTokens(string model, string text)
     {
@@ -125,37 +146,22 @@ public sealed partial class OnnxImageGenerator(
             return new Dictionary<string, string>();
         }
 
-        var found = Directory.EnumerateDirectories(root).Where(LooksLikeModel).ToDictionary(d => Path.GetFileName(d), d => d, StringComparer.Ordinal);
+        var found = ModelFolder.List(root).ToDictionary(ModelFolder.NameOf, d => d, StringComparer.Ordinal);
         foreach (var (name, dir) in found)
         {
             infos[name] = Check(name, dir);
         }
 
-        // The default model (else the first valid one) loads now: the execution provider is known from the start.
-        var first = found.Keys.Where(n => infos[n].IsAvailable).OrderBy(n => n == options.Value.DefaultModel ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
-        if (first is not null)
-        {
-            try
-            {
-                LoadFrom(first, found[first]);
-            }
-            catch (ModelLoadException)
-            {
-                // Already logged and recorded as unavailable.
-            }
-        }
-
         return found;
     }
 
-    /// <summary>Files present and real (not Git LFS pointers), without opening an ONNX session.</summary>
+    /// <summary>What the folder offers, read without opening an ONNX session; unavailable with the reason when it is not usable.</summary>
     private ModelInfo Check(string name, string dir)
     {
         try
         {
-            ModelFolder.Validate(dir);
-            return new ModelInfo(name, null, ModelDefaults.StableDiffusion15, Directory.Exists(Path.Combine(dir, "vae_encoder")),
-                "not loaded", "loads on first use");
+            var description = ModelFolder.Describe(dir);
+            return new ModelInfo(name, null, description.Defaults, description.SupportsImageToImage, "not loaded", "loads on first use");
         }
         catch (Exception ex)
         {
@@ -179,9 +185,6 @@ public sealed partial class OnnxImageGenerator(
 
     private static ModelInfo Unavailable(string name, string reason) =>
         new(name, reason, ModelDefaults.StableDiffusion15, false, "none", "the model did not load");
-
-    private static bool LooksLikeModel(string dir) =>
-        File.Exists(Path.Combine(dir, "model_index.json")) || Directory.Exists(Path.Combine(dir, "unet"));
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Models directory {Directory} does not exist; no model is offered")]
     private partial void LogNoModelsDirectory(string directory);

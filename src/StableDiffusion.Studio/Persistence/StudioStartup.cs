@@ -53,9 +53,8 @@ public static partial class StudioStartup
             await MarkMissingFilesAsync(db, app.Services, logger);
         }
 
-        // Loading the models takes a moment (ONNX sessions); start now so the first page does not wait for it.
-        var generator = app.Services.GetRequiredService<IImageGenerator>();
-        _ = Task.Run(() => generator.Models.Count);
+        // The default model's ONNX sessions open now, so /healthz and the first page know the execution provider.
+        await Task.Run(app.Services.GetRequiredService<IImageGenerator>().LoadDefaultModel);
 
         var swept = app.Services.GetRequiredService<ImageFileStore>().SweepTemporaryFiles();
         if (swept > 0)

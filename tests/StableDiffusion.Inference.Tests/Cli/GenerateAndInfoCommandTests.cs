@@ -2,6 +2,7 @@ using System.Text.Json;
 using SixLabors.ImageSharp;
 using StableDiffusion.Cli;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Tests.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Cli;
@@ -76,6 +77,30 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
         Assert.True(exitCode == 0, stderr);
         var parsed = Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(file))!);
         Assert.Equal((0.5, "NV"), (parsed.DenoisingStrength, parsed.Rng));
+    }
+
+    [Theory]
+    [InlineData("--rng", "philox", "NV")]
+    [InlineData("--noise-source", "philox", "NV")]
+    [InlineData("--noise-source", "torch", "CPU")]
+    public void NoiseSourceIsTakenAsRngOrNoiseSource(string option, string source, string rng)
+    {
+        var file = Path.Combine(output.FullName, "noise.png");
+
+        var (exitCode, _, stderr) = Run("generate", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne), "--prompt", "x",
+            "--steps", "1", "--width", "16", "--height", "16", option, source, "--provider", "cpu", "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(rng, Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(file))!).Rng);
+    }
+
+    [Fact]
+    public void TheSchedulerChoicesAreTheCatalogsIds()
+    {
+        var (exitCode, stdout, _) = Run("generate", "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"--scheduler <{string.Join("|", SamplerCatalog.Ids.Order(StringComparer.Ordinal))}>", stdout);
     }
 
     [Fact]

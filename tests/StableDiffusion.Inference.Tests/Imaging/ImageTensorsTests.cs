@@ -14,7 +14,7 @@ public sealed class ImageTensorsTests
         float[] g = [0.5f, -0.5f, 1f, 1f, 1f, 1f];
         float[] b = [-1f, -1f, -1f, -1f, -1f, -1f];
 
-        using var image = ImageTensors.ToImage([.. r, .. g, .. b], 6, 1);
+        var image = ImageTensors.ToImage([.. r, .. g, .. b], 6, 1);
 
         Assert.Equal((6, 1), (image.Width, image.Height));
         Assert.Equal(new Rgb24(0, 191, 0), image[0, 0]);
@@ -49,7 +49,7 @@ public sealed class ImageTensorsTests
             }
         }
 
-        using var back = ImageTensors.ToImage(ImageTensors.ToTensor(image), 16, 8);
+        var back = ImageTensors.ToImage(ImageTensors.ToTensor(image), 16, 8);
 
         for (var y = 0; y < 8; y++)
         {

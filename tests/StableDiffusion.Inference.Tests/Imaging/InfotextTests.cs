@@ -1,11 +1,10 @@
 using StableDiffusion.Inference.Imaging;
-using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Inference.Tests.Imaging;
 
 public sealed class InfotextTests
 {
-    // The example create_infotext() output of A1111 v1.10 (studios-and-a1111.md §B.1).
+    // create_infotext() output as A1111 v1.10.1 writes it: Schedule type right after Sampler, Version last.
     private const string A1111Modern = """
         a cute cat, (masterpiece:1.2), best quality
         Negative prompt: lowres, bad anatomy
@@ -146,21 +145,5 @@ public sealed class InfotextTests
 
         Assert.StartsWith("Negative prompt: text, watermark\nSteps: 10", text);
         Assert.Equal(written with { Extra = read.Extra }, read);
-    }
-
-    [Theory]
-    [InlineData(NoiseSource.Torch, "CPU")]
-    [InlineData(NoiseSource.Philox, "NV")]
-    public void RngNamesMatchA1111AndMapBack(NoiseSource source, string name)
-    {
-        Assert.Equal(name, Infotext.RngName(source));
-        Assert.Equal(source, Infotext.NoiseSourceOf(name));
-    }
-
-    [Fact]
-    public void MissingRngMeansA1111GpuDefaultWhichIsPhilox()
-    {
-        Assert.Equal(NoiseSource.Philox, Infotext.NoiseSourceOf(null));
-        Assert.Equal(NoiseSource.Philox, Infotext.NoiseSourceOf("GPU"));
     }
 }

@@ -19,13 +19,14 @@ public sealed class ModelLoadingTests
     {
         using var model = StableDiffusionModel.Load(ModelFixtures.PathOf(variant), Cpu);
 
-        Assert.Equal(ids, model.InputIdsType);
-        Assert.Equal(new TimestepInput(timestep, timestepRank, timestepLength), model.Timestep);
-        Assert.Equal(sample, model.UnetSampleType);
-        Assert.Equal(sample, model.EncoderHiddenStatesType);
-        Assert.Equal(sample, model.VaeDecoderInputType);
+        Assert.Equal(ids, model.TextEncoder.InputIdsType);
+        Assert.Equal(new TimestepInput(timestep, timestepRank, timestepLength), model.Unet.Timestep);
+        Assert.Equal(sample, model.Unet.SampleType);
+        Assert.Equal(sample, model.Unet.EncoderHiddenStatesType);
+        Assert.Equal(sample, model.VaeDecoder.LatentSampleType);
         Assert.Equal(encoder, model.VaeEncoderKind);
         Assert.True(model.SupportsImageToImage);
+        Assert.False(model.IsInpainting);
     }
 
     [Fact]
@@ -101,14 +102,5 @@ public sealed class ModelLoadingTests
         Assert.True(model.HasLatentRgbFactors);
         Assert.NotEqual(ModelDefaults.StableDiffusion15, model.Defaults);
         Assert.Equal((64, 64), (model.Defaults.Width, model.Defaults.Height));
-    }
-
-    [Fact]
-    public void ModelFolderListsOnlyFoldersWithAModelIndex()
-    {
-        var models = ModelFolder.List(Path.GetDirectoryName(ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne))!);
-
-        Assert.Equal(4, models.Count);
-        Assert.All(models, m => Assert.True(File.Exists(Path.Combine(m, "model_index.json"))));
     }
 }

@@ -1,4 +1,3 @@
-using SixLabors.ImageSharp;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 
@@ -15,10 +14,9 @@ public sealed class ImageToImageTests(LoadedModels models) : IClassFixture<Loade
 
         var result = new StableDiffusionPipeline(models[variant]).Generate(request, new SynchronousProgress(reports.Add));
 
-        var png = result.Images[0].Png;
-        var info = Image.Identify(png);
-        Assert.Equal((48, 32), (info.Width, info.Height));
-        var parsed = Infotext.Parse(PngInfo.ReadParameters(png)!);
+        var image = result.Images[0];
+        Assert.Equal((48, 32), (image.Image.Width, image.Image.Height));
+        var parsed = Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(request, image.Seed, variant, null)));
         Assert.Equal(0.5, parsed.DenoisingStrength);
         Assert.Equal(10, parsed.Steps);
         // diffusers get_timesteps: int(10 · 0.5) = 5 denoising steps.
@@ -27,16 +25,29 @@ public sealed class ImageToImageTests(LoadedModels models) : IClassFixture<Loade
     }
 
     [Fact]
+    public void AStrengthTooLowForOneStepStillDenoisesOnce()
+    {
+        var reports = new List<StepProgress>();
+        var request = Requests.Small(steps: 10, scheduler: "euler") with { InitImage = Requests.GradientPng(), Strength = 0.05 };
+
+        new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]).Generate(request, new SynchronousProgress(reports.Add));
+
+        // diffusers would skip all 10 steps (int(10 · 0.05) = 0); the studio always runs at least one.
+        var report = Assert.Single(reports);
+        Assert.Equal((1, 1), (report.Step, report.TotalSteps));
+    }
+
+    [Fact]
     public void StrengthChangesTheResultAndTheSameSeedRepeatsIt()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp16Int64FloatScalar]);
         var request = Requests.Small(steps: 8, scheduler: "euler-a") with { InitImage = Requests.GradientPng(), Strength = 0.3 };
 
-        var light = pipeline.Generate(request).Images[0].Png;
-        var lightAgain = pipeline.Generate(request).Images[0].Png;
-        var strong = pipeline.Generate(request with { Strength = 1.0 }).Images[0].Png;
+        var light = pipeline.Generate(request).Images[0].Image;
+        var lightAgain = pipeline.Generate(request).Images[0].Image;
+        var strong = pipeline.Generate(request with { Strength = 1.0 }).Images[0].Image;
 
-        Assert.Equal(light, lightAgain);
+        Assert.Equal(Requests.Pixels(light), Requests.Pixels(lightAgain));
         Assert.NotEqual(Requests.Pixels(light), Requests.Pixels(strong));
     }
 

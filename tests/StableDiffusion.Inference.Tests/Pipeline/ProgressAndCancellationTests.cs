@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SixLabors.ImageSharp;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Pipeline;
@@ -52,13 +51,10 @@ public sealed class ProgressAndCancellationTests(LoadedModels models) : IClassFi
     public void TerminateStopsAnOnnxCallAndSurfacesAsCancellation()
     {
         var model = models[ModelFixtures.Fp32Int64FloatOne];
-        using var cancellation = new CancellationTokenSource();
-        using var runOptions = new RunOptions();
-        using var registration = cancellation.Token.Register(() => runOptions.Terminate = true);
-        cancellation.Cancel();
 
+        // An already-cancelled token sets RunOptions.Terminate before the call starts, so ONNX Runtime refuses to run it.
         var error = Assert.ThrowsAny<OperationCanceledException>(() =>
-            StableDiffusionPipeline.Run(() => model.EncodeText(model.Tokenizer.Encode("a cat").Ids, runOptions), cancellation.Token));
+            model.TextEncoder.Encode(model.Tokenizer.Encode("a cat").Ids, new CancellationToken(canceled: true)));
 
         Assert.IsType<OnnxRuntimeException>(error.InnerException);
     }
@@ -77,7 +73,7 @@ public sealed class ProgressAndCancellationTests(LoadedModels models) : IClassFi
         Assert.All(progress.Reports, r => Assert.Equal((5, 2), (r.TotalSteps, r.ImageCount)));
         // LoadedModels.Cpu sets VaePreviewEverySteps = 2.
         Assert.Equal([false, true, false, true, false], progress.Reports.Take(5).Select(r => r.Preview is not null));
-        var preview = Image.Identify(progress.Reports[1].Preview!);
+        var preview = progress.Reports[1].Preview!;
         Assert.Equal((48, 32), (preview.Width, preview.Height));
         Assert.True(progress.Reports[^1].Elapsed > progress.Reports[0].Elapsed);
     }
@@ -96,7 +92,7 @@ public sealed class ProgressAndCancellationTests(LoadedModels models) : IClassFi
         Assert.True(model.HasLatentRgbFactors);
         Assert.All(progress.Reports, r =>
         {
-            var preview = Image.Identify(r.Preview!);
+            var preview = r.Preview!;
             Assert.Equal((6, 4), (preview.Width, preview.Height));
         });
     }

@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Pipeline;
@@ -13,14 +14,8 @@ internal static class Requests
         Scheduler = scheduler, Width = 48, Height = 32,
     };
 
-    /// <summary>The decoded pixels, to compare images whose parameters text differs.</summary>
-    public static Rgb24[] Pixels(byte[] png)
-    {
-        using var image = Image.Load<Rgb24>(png);
-        var pixels = new Rgb24[image.Width * image.Height];
-        image.CopyPixelDataTo(pixels);
-        return pixels;
-    }
+    /// <summary>The pixels, to compare images.</summary>
+    public static Rgb24[] Pixels(RgbImage image) => image.Pixels.ToArray();
 
     /// <summary>A 40×24 gradient PNG to start img2img from (resized to the request's size by the pipeline).</summary>
     public static byte[] GradientPng()

@@ -10,18 +10,22 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
 {
     [Theory]
     [MemberData(nameof(ModelFixtures.Variants), MemberType = typeof(ModelFixtures))]
-    public void TextToImageWritesAPngOfTheRequestedSizeWhoseParametersParseBack(string variant)
+    public void TextToImageMakesAnImageOfTheRequestedSizeWhosePngParametersParseBack(string variant)
     {
         var model = models[variant];
         var request = Requests.Small(scheduler: "dpmpp-2m-karras");
 
         var result = new StableDiffusionPipeline(model).Generate(request);
 
+        // Saved the way the CLI and the studio save it.
         var image = Assert.Single(result.Images);
-        var info = Image.Identify(image.Png);
+        var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, image.Seed, model.Name, model.Hash));
+        var png = GeneratedPng.Encode(image.Image, parameters);
+        var info = Image.Identify(png);
         Assert.Equal((48, 32), (info.Width, info.Height));
-        var parsed = Infotext.Parse(PngInfo.ReadParameters(image.Png)!);
-        Assert.Equal(image.Parameters, PngInfo.ReadParameters(image.Png));
+        Assert.Equal((48, 32), (image.Image.Width, image.Image.Height));
+        Assert.Equal(parameters, PngInfo.ReadParameters(png));
+        var parsed = Infotext.Parse(parameters);
         Assert.Equal(request.Prompt, parsed.Prompt);
         Assert.Equal(request.NegativePrompt, parsed.NegativePrompt);
         Assert.Equal(request.Steps, parsed.Steps);
@@ -31,21 +35,21 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
         Assert.Equal((48, 32), (parsed.Width, parsed.Height));
         Assert.Equal(model.Hash, parsed.ModelHash);
         Assert.Equal(variant, parsed.Model);
-        Assert.Equal(NoiseSource.Torch, Infotext.NoiseSourceOf(parsed.Rng));
+        Assert.Equal(NoiseSource.Torch, InfotextMapping.NoiseSourceOf(parsed.Rng));
         Assert.Null(parsed.DenoisingStrength);
     }
 
     [Theory]
     [MemberData(nameof(ModelFixtures.Variants), MemberType = typeof(ModelFixtures))]
-    public void SameSeedTwiceGivesIdenticalBytesAndAnotherSeedDifferentBytes(string variant)
+    public void SameSeedTwiceGivesIdenticalPixelsAndAnotherSeedDifferentPixels(string variant)
     {
         var pipeline = new StableDiffusionPipeline(models[variant]);
 
-        var first = pipeline.Generate(Requests.Small(seed: 7)).Images[0].Png;
-        var again = pipeline.Generate(Requests.Small(seed: 7)).Images[0].Png;
-        var other = pipeline.Generate(Requests.Small(seed: 8)).Images[0].Png;
+        var first = pipeline.Generate(Requests.Small(seed: 7)).Images[0].Image;
+        var again = pipeline.Generate(Requests.Small(seed: 7)).Images[0].Image;
+        var other = pipeline.Generate(Requests.Small(seed: 8)).Images[0].Image;
 
-        Assert.Equal(first, again);
+        Assert.Equal(Requests.Pixels(first), Requests.Pixels(again));
         Assert.NotEqual(Requests.Pixels(first), Requests.Pixels(other));
     }
 
@@ -58,8 +62,8 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
         var alone = pipeline.Generate(Requests.Small(seed: 102));
 
         Assert.Equal([100L, 101L, 102L], batch.Images.Select(i => i.Seed));
-        Assert.Equal(alone.Images[0].Png, batch.Images[2].Png);
-        Assert.NotEqual(Requests.Pixels(batch.Images[0].Png), Requests.Pixels(batch.Images[1].Png));
+        Assert.Equal(Requests.Pixels(alone.Images[0].Image), Requests.Pixels(batch.Images[2].Image));
+        Assert.NotEqual(Requests.Pixels(batch.Images[0].Image), Requests.Pixels(batch.Images[1].Image));
     }
 
     [Fact]
@@ -72,9 +76,9 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
         var guided = pipeline.Generate(Requests.Small(guidance: 7.5));
         var guidedOtherNegative = pipeline.Generate(Requests.Small(guidance: 7.5) with { NegativePrompt = "green triangles" });
 
-        Assert.Equal(Requests.Pixels(unguided.Images[0].Png), Requests.Pixels(unguidedOtherNegative.Images[0].Png));
-        Assert.NotEqual(Requests.Pixels(guided.Images[0].Png), Requests.Pixels(guidedOtherNegative.Images[0].Png));
-        Assert.NotEqual(Requests.Pixels(unguided.Images[0].Png), Requests.Pixels(guided.Images[0].Png));
+        Assert.Equal(Requests.Pixels(unguided.Images[0].Image), Requests.Pixels(unguidedOtherNegative.Images[0].Image));
+        Assert.NotEqual(Requests.Pixels(guided.Images[0].Image), Requests.Pixels(guidedOtherNegative.Images[0].Image));
+        Assert.NotEqual(Requests.Pixels(unguided.Images[0].Image), Requests.Pixels(guided.Images[0].Image));
     }
 
     [Fact]
@@ -85,8 +89,8 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
         var torch = pipeline.Generate(Requests.Small());
         var philox = pipeline.Generate(Requests.Small() with { NoiseSource = NoiseSource.Philox });
 
-        Assert.Equal("NV", Infotext.Parse(philox.Images[0].Parameters).Rng);
-        Assert.NotEqual(Requests.Pixels(torch.Images[0].Png), Requests.Pixels(philox.Images[0].Png));
+        Assert.Equal("NV", InfotextMapping.ToInfotext(Requests.Small() with { NoiseSource = NoiseSource.Philox }, 42, null, null).Rng);
+        Assert.NotEqual(Requests.Pixels(torch.Images[0].Image), Requests.Pixels(philox.Images[0].Image));
     }
 
     [Theory]

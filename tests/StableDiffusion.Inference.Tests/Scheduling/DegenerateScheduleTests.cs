@@ -2,7 +2,11 @@ using StableDiffusion.Inference.Scheduling;
 
 namespace StableDiffusion.Inference.Tests.Scheduling;
 
-/// <summary>One-step schedules: README §5.1 "1 step is degenerate".</summary>
+/// <summary>
+/// One-step schedules, where diffusers degenerates: linspace spacing gives <c>np.linspace(0, 999, 1) = [0]</c>, so Euler,
+/// Euler a, LMS and Heun take their one step at t = 0 (σ = σ_min, also their init_noise_sigma); DDIM, PNDM and DDPM use
+/// t = 1, DPM++ and LCM t = 999 (tests/fixtures/golden/schedulers/README.md §5.1).
+/// </summary>
 public sealed class DegenerateScheduleTests
 {
     private const double SigmaMin = 0.029167532920837402;

@@ -56,7 +56,7 @@ internal static class GoldenData
     /// <summary>A scalar object <c>{kind, value}</c>.</summary>
     public static double Scalar(JsonNode? node) => Number(node?["value"]);
 
-    /// <summary>max|actual − expected| / max(1, max|expected|), the README's metric.</summary>
+    /// <summary>max|actual − expected| / max(1, max|expected|): relative to the reference's scale, absolute near zero.</summary>
     public static double RelativeError(ReadOnlySpan<double> actual, IReadOnlyList<double> expected)
     {
         Assert.Equal(expected.Count, actual.Length);

@@ -2,7 +2,10 @@ using StableDiffusion.Inference.Scheduling;
 
 namespace StableDiffusion.Inference.Tests.Scheduling;
 
-/// <summary>README §1.4: StableDiffusionImg2ImgPipeline's start index and add_noise.</summary>
+/// <summary>
+/// StableDiffusionImg2ImgPipeline's start index and add_noise: init_timestep = min(int(N·strength), N), the loop starts at
+/// (N − init_timestep)·order, and the encoded image is noised to that step (not multiplied by init_noise_sigma).
+/// </summary>
 public sealed class ImageToImageTests
 {
     private static SchedulerConfig StableDiffusion15 => SchedulerConfig.Parse(
@@ -21,12 +24,47 @@ public sealed class ImageToImageTests
     }
 
     [Theory]
+    [InlineData(20, 0.6, 1, 8)]
+    [InlineData(20, 0.6, 2, 16)]
+    [InlineData(20, 1.0, 1, 0)]
+    [InlineData(20, 0.04, 1, 19)]
+    [InlineData(20, 0.0, 1, 19)]
+    [InlineData(10, 0.05, 2, 18)]
+    [InlineData(1, 0.5, 1, 0)]
+    public void StartIndexForAtLeastOneStepMovesOnlyTheStartsThatWouldLeaveNothingToDenoise(int steps, double strength, int order, int start)
+    {
+        Assert.Equal(start, ImageToImage.StartIndexForAtLeastOneStep(steps, strength, order));
+        if ((int)(steps * strength) >= 1)
+        {
+            Assert.Equal(ImageToImage.StartIndex(steps, strength, order), ImageToImage.StartIndexForAtLeastOneStep(steps, strength, order));
+        }
+    }
+
+    [Fact]
+    public void EverySchedulerRunsAtLeastOneStepFromTheClampedStart()
+    {
+        foreach (var id in SamplerCatalog.Ids)
+        {
+            foreach (var steps in new[] { 1, 2, 7, 20 })
+            {
+                var scheduler = SchedulerFactory.Create(id, StableDiffusion15);
+                scheduler.SetTimesteps(steps);
+
+                var start = ImageToImage.StartIndexForAtLeastOneStep(steps, 0.01, scheduler.Order);
+
+                Assert.True(scheduler.Timesteps.Count - start >= 1, $"{id} at {steps} steps starts at {start} of {scheduler.Timesteps.Count}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(-0.1)]
     [InlineData(1.5)]
     [InlineData(double.NaN)]
     public void StrengthOutsideZeroToOneIsRejected(double strength)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageToImage.StartIndex(20, strength, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageToImage.StartIndexForAtLeastOneStep(20, strength, 1));
     }
 
     [Fact]

@@ -71,4 +71,19 @@ public sealed class SamplerCatalogTests
         var error = Assert.Throws<ArgumentException>(() => SamplerCatalog.Get("unipc"));
         Assert.Contains("unipc", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("euler-a", null, "euler-a")]
+    [InlineData("EULER-A", null, "euler-a")]
+    [InlineData("DPM++ 2M Karras", null, "dpmpp-2m-karras")]
+    [InlineData("DPM++ 2M", null, "dpmpp-2m")]
+    [InlineData("DPM++ 2M", "Karras", "dpmpp-2m-karras")]
+    [InlineData("k_lms", null, "lms")]
+    [InlineData("PLMS", null, "pndm")]
+    [InlineData("unipc", null, null)]
+    [InlineData("Euler a", "Karras", null)]
+    public void IdOfAcceptsIdsDisplayNamesAndA1111Names(string name, string? scheduleType, string? id)
+    {
+        Assert.Equal(id, SamplerCatalog.IdOf(name, scheduleType));
+    }
 }

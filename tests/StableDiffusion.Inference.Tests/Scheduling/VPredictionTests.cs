@@ -4,7 +4,7 @@ namespace StableDiffusion.Inference.Tests.Scheduling;
 
 /// <summary>
 /// v-prediction (SD 2.x at 768 px): fed the exact velocity v = √ᾱ·ε − √(1−ᾱ)·x₀ of a known clean sample,
-/// every scheduler must recover that x₀ (README §5.4 formulas).
+/// every scheduler must recover that x₀, each through its own update rule.
 /// </summary>
 public sealed class VPredictionTests
 {

@@ -41,6 +41,7 @@ public sealed class ModelListTests : IDisposable
         var fixture = Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one");
         CopyDirectory(fixture, Path.Combine(models.FullName, "default"));
         CopyDirectory(fixture, Path.Combine(models.FullName, "second"));
+        File.WriteAllText(Path.Combine(models.FullName, "second", "defaults.json"), """{"steps": 6, "scheduler": "euler-a", "width": 48}""");
         CopyDirectory(fixture, Path.Combine(models.FullName, "corrupt"));
         File.WriteAllBytes(Path.Combine(models.FullName, "corrupt", "unet", "model.onnx"), [1, 2, 3, 4, 5, 6, 7, 8]);
         CopyDirectory(fixture, Path.Combine(models.FullName, "pointer"));
@@ -51,12 +52,18 @@ public sealed class ModelListTests : IDisposable
             new Environment(models.FullName), NullLoggerFactory.Instance);
         var request = new GenerationSettings { Prompt = "a red circle", Seed = 1, Steps = 2, GuidanceScale = 7, Scheduler = "euler", Width = 64, Height = 64 };
 
+        var beforeStart = generator.Models.ToDictionary(m => m.Name);
+        generator.LoadDefaultModel();
         var atStart = generator.Models.ToDictionary(m => m.Name);
 
         Assert.Equal("default", generator.Models[0].Name);
         Assert.Equal("CPU", atStart["default"].ExecutionProvider, ignoreCase: true);
         Assert.True(atStart["second"].IsAvailable);
         Assert.Equal("not loaded", atStart["second"].ExecutionProvider);
+        Assert.Equal("not loaded", beforeStart["default"].ExecutionProvider);
+        Assert.Equal((6, "euler-a", 48), (atStart["second"].Defaults.Steps, atStart["second"].Defaults.Scheduler, atStart["second"].Defaults.Width));
+        Assert.Equal(ModelFolder.Hash(Path.Combine(models.FullName, "second")), generator.HashOf("second"));
+        Assert.Null(generator.HashOf("no-such-model"));
         Assert.True(atStart["corrupt"].IsAvailable);
         Assert.False(atStart["pointer"].IsAvailable);
         Assert.Contains("LFS", atStart["pointer"].UnavailableReason);

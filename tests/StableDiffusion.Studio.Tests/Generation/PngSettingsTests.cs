@@ -2,6 +2,7 @@ using StableDiffusion.Inference.Randomness;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Tests.Generation;
@@ -21,6 +22,22 @@ public sealed class PngSettingsTests
         Assert.Equal(expected, settings.NoiseSource);
         Assert.Equal(("a red circle", "blur", 4, "euler", 6.0, 9L, 64, 48), (settings.Prompt, settings.NegativePrompt, settings.Steps,
             settings.Scheduler, settings.GuidanceScale, settings.Seed, settings.Width, settings.Height));
+        Assert.Equal("tiny-shapes", settings.Model);
+    }
+
+    [Fact]
+    public void AnImageMadeHereReadsBackAsTheSettingsItWasMadeWith()
+    {
+        var made = new GenerationSettings
+        {
+            Prompt = "two squares", NegativePrompt = "blur", Seed = 77, Steps = 9, GuidanceScale = 4.5, Scheduler = "dpmpp-2m",
+            NoiseSource = NoiseSource.Philox, Width = 64, Height = 32,
+        };
+        var png = GeneratedPng.Encode(new RgbImage(8, 8, new Rgb24[64]), Infotext.Write(InfotextMapping.ToInfotext(made, made.Seed, "tiny-shapes", "0123456789")));
+
+        var read = PngSettings.Read(png);
+
+        Assert.Equal(made with { Model = "tiny-shapes" }, read);
     }
 
     [Fact]

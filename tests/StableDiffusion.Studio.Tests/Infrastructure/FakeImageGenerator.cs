@@ -1,6 +1,5 @@
 using StableDiffusion.Studio.Queue;
 using System.Collections.Concurrent;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
@@ -32,6 +31,12 @@ public sealed class FakeImageGenerator : IImageGenerator
         new("broken-model", "unet/model.onnx is missing", ModelDefaults.StableDiffusion15, false, "none", "the model did not load"),
     ];
 
+    public void LoadDefaultModel()
+    {
+    }
+
+    public ModelHash? HashOf(string model) => null;
+
     /// <summary>Jobs wait at their start until <see cref="Release"/>.</summary>
     public void Hold() => release.Reset();
 
@@ -57,7 +62,7 @@ public sealed class FakeImageGenerator : IImageGenerator
 
                 cancellationToken.ThrowIfCancellationRequested();
                 Thread.Sleep(StepDelay);
-                progress?.Report(new StepProgress(image, request.BatchCount, step, request.Steps, TimeSpan.Zero, step == request.Steps ? TinyPng("preview") : null));
+                progress?.Report(new StepProgress(image, request.BatchCount, step, request.Steps, TimeSpan.Zero, step == request.Steps ? TinyImage() : null));
             }
 
             if (request.Prompt.Contains("explode", StringComparison.Ordinal))
@@ -65,16 +70,11 @@ public sealed class FakeImageGenerator : IImageGenerator
                 throw new InvalidOperationException("the fake pipeline exploded");
             }
 
-            var parameters = $"{request.Prompt}\nSteps: {request.Steps}, Sampler: Euler, CFG scale: {request.GuidanceScale}, Seed: {request.Seed + image}, Size: {request.Width}x{request.Height}, Model: {model}";
-            images.Add(new GeneratedImage(request.Seed + image, TinyPng(parameters), parameters));
+            images.Add(new GeneratedImage(request.Seed + image, TinyImage()));
         }
 
         return new GenerationResult(images, new GenerationTimings(0, 0, 0, 0, 0, 1), []);
     }
 
-    private static byte[] TinyPng(string parameters)
-    {
-        using var image = new Image<Rgb24>(8, 8);
-        return PngInfo.Encode(image, parameters);
-    }
+    private static RgbImage TinyImage() => new(8, 8, new Rgb24[64]);
 }

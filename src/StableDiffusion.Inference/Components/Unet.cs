@@ -1,0 +1,136 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Inference.Pipeline;
+
+namespace StableDiffusion.Inference.Components;
+
+/// <summary>
+/// The denoising UNet (unet/model.onnx): the noise in a latent at a timestep, conditioned on text. Exporters disagree on
+/// the timestep's type and rank, on whether the batch axis is dynamic and on whether the latent size is fixed; the
+/// inputs are built here the way this graph declares them.
+/// </summary>
+public sealed class Unet
+{
+    /// <summary>4 latent channels, 1 mask channel and 4 masked-image latent channels (diffusers' StableDiffusionInpaintPipeline).</summary>
+    private const int InpaintingChannels = 9;
+
+    internal Unet(OnnxComponent graph)
+    {
+        Graph = graph;
+        var sample = graph.Input("sample", OrtTensors.FloatTypes);
+        SampleType = sample.ElementDataType;
+        EncoderHiddenStatesType = graph.Input("encoder_hidden_states", OrtTensors.FloatTypes).ElementDataType;
+        var timestep = graph.Input("timestep", TensorElementType.Int64, TensorElementType.Int32, TensorElementType.Float, TensorElementType.Float16, TensorElementType.Double);
+        if (timestep.Dimensions.Length > 1)
+        {
+            throw new ModelLoadException($"{graph.File} input 'timestep' has rank {timestep.Dimensions.Length}; expected a scalar, [1] or [batch].");
+        }
+        Timestep = TimestepInput.From(timestep);
+        graph.Output("out_sample", OrtTensors.FloatTypes);
+        graph.RejectInputsOtherThan("sample", "timestep", "encoder_hidden_states");
+        FixedBatch = OnnxComponent.StaticDimension(sample, 0) == 1 ? 1 : null;
+        InChannels = OnnxComponent.StaticDimension(sample, 1) ?? 4;
+        if (OnnxComponent.StaticDimension(sample, 2) is { } fixedHeight && OnnxComponent.StaticDimension(sample, 3) is { } fixedWidth)
+        {
+            FixedLatentSize = (fixedHeight, fixedWidth);
+        }
+    }
+
+    /// <summary>Channels of the sample input: the latent's 4, or 9 for an inpainting UNet.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Whether the UNet was trained for inpainting (9 input channels); this library does not run inpainting yet.</summary>
+    public bool IsInpainting => InChannels == InpaintingChannels;
+
+    /// <summary>Latent height and width when the graph fixes them (Olive's static-shape exports), else null.</summary>
+    public (int Height, int Width)? FixedLatentSize { get; }
+
+    internal OnnxComponent Graph { get; }
+
+    internal TensorElementType SampleType { get; }
+
+    internal TensorElementType EncoderHiddenStatesType { get; }
+
+    internal TimestepInput Timestep { get; }
+
+    /// <summary>1 when the batch axis is fixed at 1, so guidance needs two calls; else null (dynamic).</summary>
+    internal int? FixedBatch { get; }
+
+    /// <summary>
+    /// The prompts' embeddings stacked on the batch axis in the UNet's element type, negative prompt first as diffusers'
+    /// <c>torch.cat([negative_prompt_embeds, prompt_embeds])</c>; kept apart when the batch axis is fixed at 1.
+    /// </summary>
+    public EncoderHiddenStates PrepareEncoderHiddenStates(params IReadOnlyList<TextEmbeddings> prompts)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(prompts.Count);
+        IReadOnlyList<TextEmbeddings>[] groups = FixedBatch == 1 ? [.. prompts.Select(p => new[] { p })] : [prompts];
+        var calls = new List<(OrtValue, int)>();
+        try
+        {
+            foreach (var group in groups)
+            {
+                calls.Add((Stack(group), group.Count));
+            }
+        }
+        catch
+        {
+            calls.ForEach(call => call.Item1.Dispose());
+            throw;
+        }
+        return new EncoderHiddenStates(prompts.Count, calls);
+    }
+
+    /// <summary>
+    /// The predicted noise of <paramref name="sample"/> at <paramref name="timestep"/> under each prompt of
+    /// <paramref name="encoderHiddenStates"/>, concatenated in their order: the latent repeated once per prompt
+    /// (diffusers' <c>torch.cat([latents] * 2)</c>) in one call, or one call per prompt for a batch fixed at 1.
+    /// </summary>
+    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken)
+    {
+        if (sample.Length != shape.Length)
+        {
+            throw new ArgumentException($"Expected a latent of {shape.Length} values, got {sample.Length}.", nameof(sample));
+        }
+        var prediction = new float[shape.Length * encoderHiddenStates.Prompts];
+        var offset = 0;
+        foreach (var (states, batch) in encoderHiddenStates.Calls)
+        {
+            var output = Run(sample, shape, batch, timestep, states, cancellationToken);
+            output.CopyTo(prediction, offset);
+            offset += output.Length;
+        }
+        return prediction;
+    }
+
+    private float[] Run(ReadOnlySpan<double> sample, LatentShape shape, int batch, double timestep, OrtValue encoderHiddenStates, CancellationToken cancellationToken)
+    {
+        var batched = new double[sample.Length * batch];
+        for (var b = 0; b < batch; b++)
+        {
+            sample.CopyTo(batched.AsSpan(b * sample.Length));
+        }
+        using var sampleValue = OrtTensors.FromDoubles(SampleType, batched, [batch, shape.Channels, shape.Height, shape.Width]);
+        using var timestepValue = Timestep.Create(timestep, batch);
+        var inputs = new Dictionary<string, OrtValue>
+        {
+            ["sample"] = sampleValue,
+            ["timestep"] = timestepValue,
+            ["encoder_hidden_states"] = encoderHiddenStates,
+        };
+        using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
+        return OrtTensors.ToFloats(outputs[0]);
+    }
+
+    private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts)
+    {
+        var first = prompts[0];
+        var length = first.Values.Length;
+        var stacked = new float[length * prompts.Count];
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            prompts[i].Values.CopyTo(stacked, i * length);
+        }
+        return OrtTensors.FromFloats(EncoderHiddenStatesType, stacked, [prompts.Count, first.Tokens, first.HiddenSize]);
+    }
+}

@@ -1,0 +1,71 @@
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Randomness;
+using StableDiffusion.Inference.Scheduling;
+
+namespace StableDiffusion.Inference.Imaging;
+
+/// <summary>
+/// <see cref="GenerationSettings"/> ↔ A1111's infotext, the one place the two meet: what A1111's create_infotext
+/// (modules/processing.py) records for an image, and what its "PNG Info → Send to txt2img" (modules/infotext_utils.py)
+/// reads back into settings.
+/// </summary>
+public static class InfotextMapping
+{
+    /// <summary>The infotext of one image: each image of a batch has its own seed.</summary>
+    /// <param name="modelName">The model folder's name; null leaves the key out.</param>
+    /// <param name="modelHash">A1111's 10-digit <see cref="ModelHash.Short"/>; null leaves the key out.</param>
+    public static InfotextSettings ToInfotext(GenerationSettings settings, long seed, string? modelName, string? modelHash)
+    {
+        var sampler = SamplerCatalog.Get(settings.Scheduler);
+        return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
+            settings.GuidanceScale, seed, settings.Width, settings.Height)
+        {
+            ScheduleType = sampler.ScheduleType,
+            ModelHash = modelHash,
+            Model = modelName,
+            DenoisingStrength = settings.InitImage is null ? null : settings.Strength,
+            Rng = RngName(settings.NoiseSource),
+        };
+    }
+
+    /// <summary>
+    /// The settings an infotext records. A sampler this studio does not have becomes Stable Diffusion 1.5's default
+    /// scheduler; the noise source follows <see cref="NoiseSourceOf"/>. The init image is not in the text, so it is null.
+    /// </summary>
+    public static GenerationSettings FromInfotext(InfotextSettings info)
+    {
+        var settings = new GenerationSettings
+        {
+            Prompt = info.Prompt,
+            NegativePrompt = info.NegativePrompt,
+            Seed = info.Seed,
+            Steps = info.Steps,
+            GuidanceScale = info.CfgScale,
+            Scheduler = SamplerCatalog.IdOf(info.Sampler, info.ScheduleType) ?? ModelDefaults.StableDiffusion15.Scheduler,
+            NoiseSource = NoiseSourceOf(info.Rng),
+            Width = info.Width,
+            Height = info.Height,
+            Model = info.Model ?? "",
+        };
+        if (info.DenoisingStrength is { } strength)
+        {
+            settings.Strength = strength;
+        }
+        return settings;
+    }
+
+    /// <summary>The RNG value A1111 writes for images made with this source.</summary>
+    public static string RngName(NoiseSource source) => source switch
+    {
+        NoiseSource.Torch => "CPU",
+        NoiseSource.Philox => "NV",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Unknown noise source."),
+    };
+
+    /// <summary>
+    /// The source that reproduces an infotext's RNG: "CPU" is torch's CPU generator; "NV", and "GPU" (or no key, A1111's
+    /// default) made on the NVIDIA cards nearly all A1111 images come from, are Philox.
+    /// </summary>
+    public static NoiseSource NoiseSourceOf(string? rng) =>
+        string.Equals(rng, "CPU", StringComparison.OrdinalIgnoreCase) ? NoiseSource.Torch : NoiseSource.Philox;
+}
