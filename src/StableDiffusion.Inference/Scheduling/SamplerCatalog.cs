@@ -50,6 +50,9 @@ public static class SamplerCatalog
         ["k_heun"] = "heun",
     };
 
+    /// <summary>How people know the scheduler (<c>DPM++ 2M Karras</c>); an unknown id is shown as it is.</summary>
+    public static string DisplayNameOf(string id) => All.FirstOrDefault(entry => entry.Id == id)?.DisplayName ?? id;
+
     /// <exception cref="ArgumentException">The id is unknown.</exception>
     public static SamplerEntry Get(string id) =>
         All.FirstOrDefault(entry => entry.Id == id)

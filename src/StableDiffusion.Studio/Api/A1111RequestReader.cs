@@ -78,7 +78,7 @@ public static class A1111RequestReader
         string? samplerError = null;
         if (scheduleType is null)
         {
-            scheduler = Samplers.IdOf(samplerName);
+            scheduler = SamplerCatalog.IdOf(samplerName);
         }
         else if (SamplerCatalog.TryFromA1111(samplerName, scheduleType, out var pair, out samplerError))
         {

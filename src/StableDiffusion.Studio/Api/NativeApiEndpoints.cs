@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Scheduling;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -75,7 +76,7 @@ public static class NativeApiEndpoints
         }
 
         var defaults = GenerationSettings.ForModel(model.Name, model.Info.Defaults);
-        var scheduler = body.Sampler is null ? defaults.Scheduler : Samplers.IdOf(body.Sampler);
+        var scheduler = body.Sampler is null ? defaults.Scheduler : SamplerCatalog.IdOf(body.Sampler);
         if (scheduler is null)
         {
             return ApiProblems.Invalid("sampler", $"Sampler '{body.Sampler}' not found; GET {Prefix}/samplers lists them.");

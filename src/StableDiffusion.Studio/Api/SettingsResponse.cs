@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Generation;
 
@@ -25,6 +26,6 @@ public sealed record SettingsResponse(
 {
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
     public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
-        s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, Samplers.NameOf(s.Scheduler), s.Width, s.Height,
+        s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
         s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant());
 }

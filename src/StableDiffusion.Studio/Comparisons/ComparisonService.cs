@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Scheduling;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
@@ -109,7 +110,7 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
             case ComparisonKind.SeedsBySteps when int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var steps):
                 cell.Steps = steps;
                 return true;
-            case ComparisonKind.SeedsBySampler when Samplers.IdOf(v) is { } id:
+            case ComparisonKind.SeedsBySampler when SamplerCatalog.IdOf(v) is { } id:
                 cell.Scheduler = id;
                 return true;
             default:
@@ -119,7 +120,7 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
 
     // Sampler rows are stored as scheduler ids, whatever name the user typed.
     private static string Normalize(ComparisonKind kind, string value) =>
-        kind == ComparisonKind.SeedsBySampler ? Samplers.IdOf(value) ?? value.Trim() : value.Trim();
+        kind == ComparisonKind.SeedsBySampler ? SamplerCatalog.IdOf(value) ?? value.Trim() : value.Trim();
 
     private static string Shorten(string prompt) => prompt.Length <= 80 ? prompt : prompt[..77] + "...";
 }

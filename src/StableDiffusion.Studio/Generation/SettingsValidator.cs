@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Studio.Generation;
@@ -40,7 +41,7 @@ public static class SettingsValidator
             errors[Setting.GuidanceScale] = $"CFG scale must be between {GenerationLimits.MinGuidance} and {GenerationLimits.MaxGuidance}.";
         }
 
-        if (!Samplers.IsKnownId(settings.Scheduler))
+        if (!SamplerCatalog.Ids.Contains(settings.Scheduler))
         {
             errors[Setting.Scheduler] = "Choose one of the listed samplers.";
         }
