@@ -20,21 +20,21 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// cancellation, <see cref="ArgumentException"/> for settings the model cannot take.
     /// A negative seed picks a random one (A1111's -1); the images carry the seeds used.
     /// </summary>
-    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        Validate(request);
+        Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
         var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
-        var seed = request.Seed >= 0 ? request.Seed : Random.Shared.NextInt64(0, uint.MaxValue);
-        var latentShape = new LatentShape(model.LatentChannels, request.Height / vae.ScaleFactor, request.Width / vae.ScaleFactor);
-        var guided = request.GuidanceScale > 1.0;
+        var seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, uint.MaxValue);
+        var latentShape = new LatentShape(model.LatentChannels, settings.Height / vae.ScaleFactor, settings.Width / vae.ScaleFactor);
+        var guided = settings.GuidanceScale > 1.0;
         var warnings = new List<string>();
 
         // 1. Tokenize the prompt (and the negative prompt when guidance needs the unconditional half).
         var clock = Stopwatch.GetTimestamp();
-        var prompt = model.Tokenizer.Encode(request.Prompt);
-        var negative = model.Tokenizer.Encode(request.NegativePrompt);
+        var prompt = model.Tokenizer.Encode(settings.Prompt);
+        var negative = model.Tokenizer.Encode(settings.NegativePrompt);
         AddTruncationWarning(warnings, "Prompt", prompt);
         if (guided)
         {
@@ -50,17 +50,17 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
         // 3. img2img: encode the init image once; every image of the batch starts from it.
-        var initLatents = request.InitImage is null ? null : EncodeInitImage(request, cancellationToken);
+        var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
 
         var images = new List<GeneratedImage>();
         double unetMs = 0, vaeMs = 0;
         var unetSteps = 0;
-        for (var imageIndex = 0; imageIndex < request.BatchCount; imageIndex++)
+        for (var imageIndex = 0; imageIndex < settings.BatchCount; imageIndex++)
         {
             var imageSeed = seed + imageIndex;
-            var generator = NoiseGenerators.Create(request.NoiseSource, imageSeed);
-            var scheduler = SchedulerFactory.Create(request.Scheduler, model.SchedulerConfig);
-            scheduler.SetTimesteps(request.Steps);
+            var generator = NoiseGenerators.Create(settings.NoiseSource, imageSeed);
+            var scheduler = SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig);
+            scheduler.SetTimesteps(settings.Steps);
 
             // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents.
             var beginIndex = 0;
@@ -78,7 +78,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             {
                 // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
                 // then noise the image to where the loop starts.
-                beginIndex = ImageToImage.StartIndexForAtLeastOneStep(request.Steps, request.Strength, scheduler.Order);
+                beginIndex = ImageToImage.StartIndexForAtLeastOneStep(settings.Steps, settings.Strength, scheduler.Order);
                 scheduler.SetBeginIndex(beginIndex);
                 scheduler.AddNoise(initLatents, noise, beginIndex, latents);
             }
@@ -105,7 +105,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 for (var i = 0; i < noisePred.Length; i++)
                 {
                     noisePred[i] = guided
-                        ? prediction[i] + request.GuidanceScale * (prediction[noisePred.Length + i] - prediction[i])
+                        ? prediction[i] + settings.GuidanceScale * (prediction[noisePred.Length + i] - prediction[i])
                         : prediction[i];
                 }
 
@@ -116,7 +116,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 if (progress is not null)
                 {
                     var step = stepIndex - beginIndex + 1;
-                    progress.Report(new StepProgress(imageIndex, request.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
+                    progress.Report(new StepProgress(imageIndex, settings.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
                         Preview(predictedOriginal, step, latentShape, cancellationToken)));
                 }
             }
@@ -134,10 +134,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     }
 
     /// <summary>img2img: the init image resized to the requested size, as diffusers' image_processor.preprocess, then encoded.</summary>
-    private double[] EncodeInitImage(GenerationSettings request, CancellationToken cancellationToken)
+    private double[] EncodeInitImage(GenerationSettings settings, CancellationToken cancellationToken)
     {
-        using var decoded = DecodeInitImage(request.InitImage!);
-        using var resized = ImageTensors.Resize(decoded, request.Width, request.Height);
+        using var decoded = DecodeInitImage(settings.InitImage!);
+        using var resized = ImageTensors.Resize(decoded, settings.Width, settings.Height);
         return model.VaeEncoder!.Encode(resized, cancellationToken);
     }
 
@@ -168,39 +168,39 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         return every > 0 && step % every == 0 ? model.VaeDecoder.Decode(predictedOriginal, latentShape, cancellationToken) : null;
     }
 
-    private void Validate(GenerationSettings request)
+    private void Validate(GenerationSettings settings)
     {
         // diffusers check_inputs wants multiples of 8; a VAE that downsamples more (a power of two past 8) needs its own factor.
         var multiple = Math.Max(8, model.VaeScaleFactor);
-        if (request.Width <= 0 || request.Height <= 0 || request.Width % multiple != 0 || request.Height % multiple != 0)
+        if (settings.Width <= 0 || settings.Height <= 0 || settings.Width % multiple != 0 || settings.Height % multiple != 0)
         {
-            throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {request.Width}×{request.Height}).", nameof(request));
+            throw new ArgumentException($"Width and height must be positive multiples of {multiple} (got {settings.Width}×{settings.Height}).", nameof(settings));
         }
-        if (model.Unet.FixedLatentSize is { } size && (request.Height != size.Height * model.VaeScaleFactor || request.Width != size.Width * model.VaeScaleFactor))
+        if (model.Unet.FixedLatentSize is { } size && (settings.Height != size.Height * model.VaeScaleFactor || settings.Width != size.Width * model.VaeScaleFactor))
         {
-            throw new ArgumentException($"Model '{model.Name}' was exported for {size.Width * model.VaeScaleFactor}×{size.Height * model.VaeScaleFactor} images only.", nameof(request));
+            throw new ArgumentException($"Model '{model.Name}' was exported for {size.Width * model.VaeScaleFactor}×{size.Height * model.VaeScaleFactor} images only.", nameof(settings));
         }
-        if (request.Steps < 1)
+        if (settings.Steps < 1)
         {
-            throw new ArgumentException($"Steps must be at least 1 (got {request.Steps}).", nameof(request));
+            throw new ArgumentException($"Steps must be at least 1 (got {settings.Steps}).", nameof(settings));
         }
-        if (!SamplerCatalog.Ids.Contains(request.Scheduler))
+        if (!SamplerCatalog.Ids.Contains(settings.Scheduler))
         {
-            throw new ArgumentException($"Unknown scheduler '{request.Scheduler}'; known: {string.Join(", ", SamplerCatalog.Ids)}.", nameof(request));
+            throw new ArgumentException($"Unknown scheduler '{settings.Scheduler}'; known: {string.Join(", ", SamplerCatalog.Ids)}.", nameof(settings));
         }
-        if (request.BatchCount < 1)
+        if (settings.BatchCount < 1)
         {
-            throw new ArgumentException($"Batch count must be at least 1 (got {request.BatchCount}).", nameof(request));
+            throw new ArgumentException($"Batch count must be at least 1 (got {settings.BatchCount}).", nameof(settings));
         }
-        if (request.InitImage is not null)
+        if (settings.InitImage is not null)
         {
             if (!model.SupportsImageToImage)
             {
-                throw new ArgumentException($"Model '{model.Name}' has no vae_encoder, so it cannot do img2img.", nameof(request));
+                throw new ArgumentException($"Model '{model.Name}' has no vae_encoder, so it cannot do img2img.", nameof(settings));
             }
-            if (request.Strength is <= 0 or > 1 || double.IsNaN(request.Strength))
+            if (settings.Strength is <= 0 or > 1 || double.IsNaN(settings.Strength))
             {
-                throw new ArgumentException($"Strength must be in (0, 1] (got {request.Strength}).", nameof(request));
+                throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
         }
     }

@@ -62,7 +62,7 @@ public sealed partial class GenerationWorker(
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
-            var request = JobRecords.Settings(job) with { InitImage = init };
+            var settings = JobRecords.Settings(job) with { InitImage = init };
             // Previews come every step or every few (VAE previews); the last one stays on screen in between.
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>
@@ -71,8 +71,8 @@ public sealed partial class GenerationWorker(
                 lastPreview = step.Preview is { } preview ? GeneratedPng.EncodePreview(preview) : lastPreview;
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
-            var result = await Task.Run(() => generator.Generate(job.Model, request, progress, cts.Token), cts.Token);
-            var images = await SaveImagesAsync(job, request, result);
+            var result = await Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
+            var images = await SaveImagesAsync(job, settings, result);
             await FinishAsync(job, JobStatus.Succeeded, null, result, images);
             LogSucceeded(job.Id, clock.ElapsedMilliseconds);
         }
@@ -95,7 +95,7 @@ public sealed partial class GenerationWorker(
         }
     }
 
-    private async Task<List<ImageRecord>> SaveImagesAsync(JobRecord job, GenerationSettings request, GenerationResult result)
+    private async Task<List<ImageRecord>> SaveImagesAsync(JobRecord job, GenerationSettings settings, GenerationResult result)
     {
         var images = new List<ImageRecord>();
         var modelHash = generator.HashOf(job.Model)?.Short;
@@ -105,7 +105,7 @@ public sealed partial class GenerationWorker(
             var now = DateTime.UtcNow;
             var path = ImageFileStore.ImagePath(id, now);
             // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
-            var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, image.Seed, job.Model, modelHash));
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(settings, image.Seed, job.Model, modelHash));
             // Not cancellable: once the pipeline has finished, its images are kept.
             await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
             images.Add(new ImageRecord

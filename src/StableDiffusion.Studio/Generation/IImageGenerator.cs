@@ -20,5 +20,6 @@ public interface IImageGenerator
     /// <summary>The prompt's CLIP token count for <paramref name="model"/>, or null when the model is not available.</summary>
     int? CountTokens(string model, string text);
 
-    GenerationResult Generate(string model, GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
+    /// <summary>Runs <paramref name="settings"/> on the model it names.</summary>
+    GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
 }

@@ -73,13 +73,13 @@ public sealed partial class OnnxImageGenerator(
         return tokenizer?.Encode(text).TokenCount;
     }
 
-    public GenerationResult Generate(string model, GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
-        var sd = Load(model);
+        var sd = Load(settings.Model);
         // The library runs one generation at a time per model; with WorkerConcurrency > 1 the others wait here.
         lock (sd)
         {
-            return new StableDiffusionPipeline(sd).Generate(request, progress, cancellationToken);
+            return new StableDiffusionPipeline(sd).Generate(settings, progress, cancellationToken);
         }
     }
 

@@ -69,10 +69,10 @@ public sealed class ModelListTests : IDisposable
         Assert.Contains("LFS", atStart["pointer"].UnavailableReason);
         Assert.Equal(3, generator.CountTokens("second", "a red circle"));
 
-        Assert.Single(generator.Generate("second", request, null, CancellationToken.None).Images);
+        Assert.Single(generator.Generate(request with { Model = "second" }, null, CancellationToken.None).Images);
         Assert.Equal("CPU", generator.Models.Single(m => m.Name == "second").ExecutionProvider, ignoreCase: true);
 
-        var failure = Assert.Throws<ModelLoadException>(() => generator.Generate("corrupt", request, null, CancellationToken.None));
+        var failure = Assert.Throws<ModelLoadException>(() => generator.Generate(request with { Model = "corrupt" }, null, CancellationToken.None));
         Assert.Contains("corrupt", failure.Message);
         Assert.False(generator.Models.Single(m => m.Name == "corrupt").IsAvailable);
     }

@@ -44,7 +44,7 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public int? CountTokens(string model, string text) => model == ModelName ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
 
-    public GenerationResult Generate(string model, GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         Started.Enqueue(request.Prompt);
         Requests.Enqueue(request);
