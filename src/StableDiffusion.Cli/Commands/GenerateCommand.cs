@@ -86,7 +86,7 @@ internal static class GenerateCommand
         for (var i = 0; i < images.Count; i++)
         {
             var path = Path.Combine(directory, i == 0 ? stem + extension : $"{stem}-{i}{extension}");
-            var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, images[i].Seed, sd.Name, sd.Hash));
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(images[i].Settings, sd.Name, sd.Hash));
             File.WriteAllBytes(path, GeneratedPng.Encode(images[i].Image, parameters));
             files.Add(path);
         }

@@ -11,14 +11,14 @@ namespace StableDiffusion.Inference.Imaging;
 /// </summary>
 public static class InfotextMapping
 {
-    /// <summary>The infotext of one image: each image of a batch has its own seed.</summary>
+    /// <summary>The infotext of one image, from that image's settings (<see cref="GeneratedImage.Settings"/>: its own seed).</summary>
     /// <param name="modelName">The model folder's name; null leaves the key out.</param>
     /// <param name="modelHash">A1111's 10-digit <see cref="ModelHash.Short"/>; null leaves the key out.</param>
-    public static InfotextSettings ToInfotext(GenerationSettings settings, long seed, string? modelName, string? modelHash)
+    public static InfotextSettings ToInfotext(GenerationSettings settings, string? modelName, string? modelHash)
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
         return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
-            settings.GuidanceScale, seed, settings.Width, settings.Height)
+            settings.GuidanceScale, settings.Seed, settings.Width, settings.Height)
         {
             ScheduleType = sampler.ScheduleType,
             ModelHash = modelHash,

@@ -2,5 +2,9 @@ using StableDiffusion.Inference.Imaging;
 
 namespace StableDiffusion.Inference.Pipeline;
 
-/// <summary>One decoded image of a batch and the seed that made it; <see cref="GeneratedPng"/> turns it into a file.</summary>
-public sealed record GeneratedImage(long Seed, RgbImage Image);
+/// <summary>One decoded image of a batch; <see cref="GeneratedPng"/> turns it into a file.</summary>
+/// <param name="Settings">The settings this one image was made with (<see cref="GenerationSettings.ForImage"/>): its own seed.</param>
+public sealed record GeneratedImage(GenerationSettings Settings, RgbImage Image)
+{
+    public long Seed => Settings.Seed;
+}

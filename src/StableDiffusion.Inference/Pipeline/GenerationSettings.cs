@@ -42,6 +42,12 @@ public sealed record GenerationSettings
     /// <summary>img2img denoising strength in (0, 1].</summary>
     public double Strength { get; set; } = 0.75;
 
+    /// <summary>
+    /// The settings of image <paramref name="index"/> of the batch, as A1111 sequences seeds (processing.py
+    /// process_images_inner): image i uses seed + i. The seed must already be resolved (not -1).
+    /// </summary>
+    public GenerationSettings ForImage(int index) => this with { Seed = Seed + index, BatchCount = 1 };
+
     /// <summary>A new prompt's settings for <paramref name="model"/>: its recommended steps, guidance, scheduler and size.</summary>
     public static GenerationSettings ForModel(string model, ModelDefaults defaults) => new GenerationSettings().UseModel(model, defaults);
 

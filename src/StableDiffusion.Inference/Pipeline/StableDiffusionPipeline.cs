@@ -26,7 +26,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
         var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
-        var seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, uint.MaxValue);
+        // A1111's -1: a random seed, drawn once for the whole batch.
+        var batch = settings.Seed >= 0 ? settings : settings with { Seed = Random.Shared.NextInt64(0, uint.MaxValue) };
         var latentShape = new LatentShape(model.LatentChannels, settings.Height / vae.ScaleFactor, settings.Width / vae.ScaleFactor);
         var guided = settings.GuidanceScale > 1.0;
         var warnings = new List<string>();
@@ -57,8 +58,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var unetSteps = 0;
         for (var imageIndex = 0; imageIndex < settings.BatchCount; imageIndex++)
         {
-            var imageSeed = seed + imageIndex;
-            var generator = NoiseGenerators.Create(settings.NoiseSource, imageSeed);
+            var image = batch.ForImage(imageIndex);
+            var generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
             var scheduler = SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig);
             scheduler.SetTimesteps(settings.Steps);
 
@@ -124,7 +125,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
             cancellationToken.ThrowIfCancellationRequested();
             clock = Stopwatch.GetTimestamp();
-            images.Add(new GeneratedImage(imageSeed, vae.Decode(latents, latentShape, cancellationToken)));
+            images.Add(new GeneratedImage(image, vae.Decode(latents, latentShape, cancellationToken)));
             vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
 

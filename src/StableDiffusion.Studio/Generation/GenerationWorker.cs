@@ -105,7 +105,7 @@ public sealed partial class GenerationWorker(
             var now = DateTime.UtcNow;
             var path = ImageFileStore.ImagePath(id, now);
             // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
-            var parameters = Infotext.Write(InfotextMapping.ToInfotext(settings, image.Seed, job.Model, modelHash));
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash));
             // Not cancellable: once the pipeline has finished, its images are kept.
             await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
             images.Add(new ImageRecord

@@ -16,7 +16,7 @@ public sealed class InfotextMappingTests
     [Fact]
     public void ImagesAreRecordedAsA1111WritesThem()
     {
-        var text = Infotext.Write(InfotextMapping.ToInfotext(Settings, 6, "fp32-ids-int32-timestep-int64-batch", "6664338292"));
+        var text = Infotext.Write(InfotextMapping.ToInfotext(Settings with { Seed = 6 }, "fp32-ids-int32-timestep-int64-batch", "6664338292"));
 
         Assert.Equal(
             "a red circle, on: a \"blue\" square\nNegative prompt: blurry\n"
@@ -32,7 +32,7 @@ public sealed class InfotextMappingTests
             Scheduler = "dpmpp-2m-karras", NoiseSource = NoiseSource.Philox, InitImage = [1, 2, 3], Strength = 0.5, GuidanceScale = 1.5,
         };
 
-        var text = Infotext.Write(InfotextMapping.ToInfotext(settings, 9, null, null));
+        var text = Infotext.Write(InfotextMapping.ToInfotext(settings with { Seed = 9 }, null, null));
 
         Assert.EndsWith("Steps: 3, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 1.5, Seed: 9, Size: 48x32, Denoising strength: 0.5, RNG: NV", text);
     }
@@ -62,7 +62,7 @@ public sealed class InfotextMappingTests
             {
                 var written = Settings with { Scheduler = id, NoiseSource = source, BatchCount = 1, Model = "tiny-shapes" };
 
-                var read = InfotextMapping.FromInfotext(Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(written, written.Seed, "tiny-shapes", null))));
+                var read = InfotextMapping.FromInfotext(Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(written, "tiny-shapes", null))));
 
                 Assert.Equal(written, read);
             }

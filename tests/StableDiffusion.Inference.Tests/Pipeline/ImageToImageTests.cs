@@ -16,7 +16,7 @@ public sealed class ImageToImageTests(LoadedModels models) : IClassFixture<Loade
 
         var image = result.Images[0];
         Assert.Equal((48, 32), (image.Image.Width, image.Image.Height));
-        var parsed = Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(request, image.Seed, variant, null)));
+        var parsed = Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(image.Settings, variant, null)));
         Assert.Equal(0.5, parsed.DenoisingStrength);
         Assert.Equal(10, parsed.Steps);
         // diffusers get_timesteps: int(10 · 0.5) = 5 denoising steps.

@@ -19,7 +19,7 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
 
         // Saved the way the CLI and the studio save it.
         var image = Assert.Single(result.Images);
-        var parameters = Infotext.Write(InfotextMapping.ToInfotext(request, image.Seed, model.Name, model.Hash));
+        var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, model.Name, model.Hash));
         var png = GeneratedPng.Encode(image.Image, parameters);
         var info = Image.Identify(png);
         Assert.Equal((48, 32), (info.Width, info.Height));
@@ -89,7 +89,7 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
         var torch = pipeline.Generate(Requests.Small());
         var philox = pipeline.Generate(Requests.Small() with { NoiseSource = NoiseSource.Philox });
 
-        Assert.Equal("NV", InfotextMapping.ToInfotext(Requests.Small() with { NoiseSource = NoiseSource.Philox }, 42, null, null).Rng);
+        Assert.Equal("NV", InfotextMapping.ToInfotext(Requests.Small() with { NoiseSource = NoiseSource.Philox }, null, null).Rng);
         Assert.NotEqual(Requests.Pixels(torch.Images[0].Image), Requests.Pixels(philox.Images[0].Image));
     }
 

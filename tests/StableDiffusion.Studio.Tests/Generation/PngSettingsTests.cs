@@ -33,7 +33,7 @@ public sealed class PngSettingsTests
             Prompt = "two squares", NegativePrompt = "blur", Seed = 77, Steps = 9, GuidanceScale = 4.5, Scheduler = "dpmpp-2m",
             NoiseSource = NoiseSource.Philox, Width = 64, Height = 32,
         };
-        var png = GeneratedPng.Encode(new RgbImage(8, 8, new Rgb24[64]), Infotext.Write(InfotextMapping.ToInfotext(made, made.Seed, "tiny-shapes", "0123456789")));
+        var png = GeneratedPng.Encode(new RgbImage(8, 8, new Rgb24[64]), Infotext.Write(InfotextMapping.ToInfotext(made, "tiny-shapes", "0123456789")));
 
         var read = PngSettings.Read(png);
 

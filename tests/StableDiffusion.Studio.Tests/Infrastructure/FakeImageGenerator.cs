@@ -70,7 +70,7 @@ public sealed class FakeImageGenerator : IImageGenerator
                 throw new InvalidOperationException("the fake pipeline exploded");
             }
 
-            images.Add(new GeneratedImage(request.Seed + image, TinyImage()));
+            images.Add(new GeneratedImage(request.ForImage(image), TinyImage()));
         }
 
         return new GenerationResult(images, new GenerationTimings(0, 0, 0, 0, 0, 1), []);
