@@ -1,3 +1,4 @@
+using System.Globalization;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
@@ -17,6 +18,14 @@ public static class InfotextMapping
     public static InfotextSettings ToInfotext(GenerationSettings settings, string? modelName, string? modelHash)
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
+        var extra = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        if (settings.VariationStrength != 0)
+        {
+            // A1111 records the variation only when it is used.
+            extra[VariationSeedKey] = settings.VariationSeed.ToString(CultureInfo.InvariantCulture);
+            extra[VariationStrengthKey] = settings.VariationStrength.ToString("R", CultureInfo.InvariantCulture);
+        }
+
         return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
             settings.GuidanceScale, settings.Seed, settings.Width, settings.Height)
         {
@@ -25,6 +34,7 @@ public static class InfotextMapping
             Model = modelName,
             DenoisingStrength = settings.InitImage is null ? null : settings.Strength,
             Rng = RngName(settings.NoiseSource),
+            Extra = extra,
         };
     }
 
@@ -51,8 +61,19 @@ public static class InfotextMapping
         {
             settings.Strength = strength;
         }
+
+        if (Number(info, VariationStrengthKey) is { } variationStrength && Number(info, VariationSeedKey) is { } variationSeed)
+        {
+            (settings.VariationSeed, settings.VariationStrength) = ((long)variationSeed, variationStrength);
+        }
         return settings;
     }
+
+    private const string VariationSeedKey = "Variation seed";
+    private const string VariationStrengthKey = "Variation seed strength";
+
+    private static double? Number(InfotextSettings info, string key) =>
+        info.Extra.TryGetValue(key, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>The RNG value A1111 writes for images made with this source.</summary>
     public static string RngName(NoiseSource source) => source switch

@@ -33,6 +33,15 @@ public sealed record GenerationSettings
 
     public int BatchCount { get; set; } = 1;
 
+    /// <summary>
+    /// A1111's variation seed ("subseed"): its noise is blended into the seed's by <see cref="VariationStrength"/>.
+    /// -1 picks a random one.
+    /// </summary>
+    public long VariationSeed { get; set; } = -1;
+
+    /// <summary>0 (off) to 1 (the variation seed's noise alone): how far the initial noise moves toward the variation seed's.</summary>
+    public double VariationStrength { get; set; }
+
     /// <summary>The model's name (its folder's name). The pipeline runs the model it was made with and ignores this.</summary>
     public string Model { get; set; } = "";
 
@@ -44,9 +53,12 @@ public sealed record GenerationSettings
 
     /// <summary>
     /// The settings of image <paramref name="index"/> of the batch, as A1111 sequences seeds (processing.py
-    /// process_images_inner): image i uses seed + i. The seed must already be resolved (not -1).
+    /// process_images_inner): image i uses seed + i, or, with a variation strength, the same seed and variation
+    /// seed + i (the same composition, varied). The seeds must already be resolved (not -1).
     /// </summary>
-    public GenerationSettings ForImage(int index) => this with { Seed = Seed + index, BatchCount = 1 };
+    public GenerationSettings ForImage(int index) => VariationStrength == 0
+        ? this with { Seed = Seed + index, BatchCount = 1 }
+        : this with { VariationSeed = VariationSeed + index, BatchCount = 1 };
 
     /// <summary>A new prompt's settings for <paramref name="model"/>: its recommended steps, guidance, scheduler and size.</summary>
     public static GenerationSettings ForModel(string model, ModelDefaults defaults) => new GenerationSettings().UseModel(model, defaults);

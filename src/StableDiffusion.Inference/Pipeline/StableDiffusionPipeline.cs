@@ -26,8 +26,12 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
         var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
-        // A1111's -1: a random seed, drawn once for the whole batch.
-        var batch = settings.Seed >= 0 ? settings : settings with { Seed = Random.Shared.NextInt64(0, uint.MaxValue) };
+        // A1111's -1: a random seed (and variation seed), drawn once for the whole batch.
+        var batch = settings with
+        {
+            Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, uint.MaxValue),
+            VariationSeed = settings.VariationSeed >= 0 || settings.VariationStrength == 0 ? settings.VariationSeed : Random.Shared.NextInt64(0, uint.MaxValue),
+        };
         var latentShape = new LatentShape(model.LatentChannels, settings.Height / vae.ScaleFactor, settings.Width / vae.ScaleFactor);
         var guided = settings.GuidanceScale > 1.0;
         var warnings = new List<string>();
@@ -68,6 +72,14 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var latents = new double[latentShape.Length];
             var noise = new float[latentShape.Length];
             generator.Fill(noise);
+            if (image.VariationStrength != 0)
+            {
+                // The variation seed's noise is its own generator's first draw; the image's generator goes on for the steps.
+                var variation = new float[latentShape.Length];
+                NoiseGenerators.Create(image.NoiseSource, image.VariationSeed).Fill(variation);
+                VariationNoise.Slerp(image.VariationStrength, noise, variation, latentShape.Channels, latentShape.Height, latentShape.Width);
+            }
+
             if (initLatents is null)
             {
                 for (var i = 0; i < latents.Length; i++)
@@ -188,6 +200,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         if (!SamplerCatalog.Ids.Contains(settings.Scheduler))
         {
             throw new ArgumentException($"Unknown scheduler '{settings.Scheduler}'; known: {string.Join(", ", SamplerCatalog.Ids)}.", nameof(settings));
+        }
+        if (!(settings.VariationStrength is >= 0 and <= 1))
+        {
+            throw new ArgumentException($"Variation strength must be in [0, 1] (got {settings.VariationStrength}).", nameof(settings));
         }
         if (settings.BatchCount < 1)
         {

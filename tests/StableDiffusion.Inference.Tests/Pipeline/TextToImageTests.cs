@@ -54,6 +54,27 @@ public sealed class TextToImageTests(LoadedModels models) : IClassFixture<Loaded
     }
 
     [Fact]
+    public void AVariationKeepsTheSeedAcrossTheBatchAndAtFullStrengthIsTheVariationSeedsImage()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
+        var plain = Requests.Small(seed: 100, scheduler: "euler");
+
+        var varied = pipeline.Generate(plain with { VariationSeed = 500, VariationStrength = 0.3, BatchCount = 2 });
+        var original = pipeline.Generate(plain);
+        var full = pipeline.Generate(plain with { VariationSeed = 501, VariationStrength = 1 });
+        var seed501 = pipeline.Generate(Requests.Small(seed: 501, scheduler: "euler"));
+
+        Assert.Equal([(100L, 500L), (100L, 501L)], varied.Images.Select(i => (i.Seed, i.Settings.VariationSeed)));
+        Assert.NotEqual(Requests.Pixels(original.Images[0].Image), Requests.Pixels(varied.Images[0].Image));
+        Assert.NotEqual(Requests.Pixels(varied.Images[0].Image), Requests.Pixels(varied.Images[1].Image));
+        // Euler draws no noise after the first: all of the image is the variation seed's.
+        Assert.Equal(Requests.Pixels(seed501.Images[0].Image), Requests.Pixels(full.Images[0].Image));
+        var parsed = Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(varied.Images[1].Settings, null, null)));
+        Assert.Equal(("501", "0.3"), (parsed.Extra["Variation seed"], parsed.Extra["Variation seed strength"]));
+        Assert.Equal((501L, 0.3), (InfotextMapping.FromInfotext(parsed).VariationSeed, InfotextMapping.FromInfotext(parsed).VariationStrength));
+    }
+
+    [Fact]
     public void BatchImageIUsesSeedPlusIAndEqualsThatSeedAlone()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
