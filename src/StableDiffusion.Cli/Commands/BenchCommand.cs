@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using StableDiffusion.Inference.Pipeline;
 
@@ -25,8 +24,7 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var model = ModelOptions.Model();
-        var provider = ModelOptions.Provider();
+        var models = new ModelOptions();
         var prompt = new Option<string>("--prompt", "-p") { Description = "What to draw", DefaultValueFactory = _ => DefaultPrompt };
         var sampling = new SamplingOptions();
         var runs = new Option<int>("--runs") { Description = "Timed generations (seeds 0 … runs-1)", DefaultValueFactory = _ => 5 };
@@ -36,17 +34,15 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
-            model, prompt,
+            models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(provider))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(models.Provider))
         {
             command.Options.Add(option);
         }
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
-            var started = Stopwatch.GetTimestamp();
-            using var sd = StableDiffusionModel.Load(ModelOptions.Resolve(parsed.GetValue(model)), ModelOptions.Options(parsed.GetValue(provider)!));
-            var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var pipeline = new StableDiffusionPipeline(sd);
             GenerationSettings Request(long seed) => GenerationSettings.ForModel(sd.Name, settings) with { Prompt = parsed.GetValue(prompt)!, Seed = seed };

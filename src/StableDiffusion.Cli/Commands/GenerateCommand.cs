@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
@@ -12,8 +11,7 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = ModelOptions.Model();
-        var provider = ModelOptions.Provider();
+        var models = new ModelOptions();
         var prompt = new Option<string>("--prompt", "-p") { Description = "What to draw", Required = true };
         var negative = new Option<string>("--negative", "-n") { Description = "What to steer away from", DefaultValueFactory = _ => "" };
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
@@ -28,22 +26,20 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
         {
-            model, prompt, negative, seed,
+            models.Model, prompt, negative, seed,
         };
         foreach (var option in sampling.All)
         {
             command.Options.Add(option);
         }
-        foreach (var option in new Option[] { batch, rng, init, strength, output, provider })
+        foreach (var option in new Option[] { batch, rng, init, strength, output, models.Provider })
         {
             command.Options.Add(option);
         }
         // Ctrl+C and SIGTERM cancel this token (CliApp), which stops the pipeline between steps or inside an ONNX call.
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
-            var started = Stopwatch.GetTimestamp();
-            using var sd = StableDiffusionModel.Load(ModelOptions.Resolve(parsed.GetValue(model)), ModelOptions.Options(parsed.GetValue(provider)!));
-            var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var initImage = parsed.GetValue(init);
             var request = GenerationSettings.ForModel(sd.Name, settings) with

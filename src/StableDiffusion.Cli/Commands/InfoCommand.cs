@@ -9,15 +9,14 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var model = ModelOptions.Model();
-        var provider = ModelOptions.Provider();
+        var models = new ModelOptions();
         var command = new Command("info", "Show a model's components, their inputs and outputs, scheduler config, VAE scaling and execution provider")
         {
-            model, provider,
+            models.Model, models.Provider,
         };
         command.SetAction(parsed => CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
-            using var sd = StableDiffusionModel.Load(ModelOptions.Resolve(parsed.GetValue(model)), ModelOptions.Options(parsed.GetValue(provider)!));
+            using var sd = models.Load(parsed, out _);
             Print(parsed.InvocationConfiguration.Output, sd);
             return 0;
         }));

@@ -1,26 +1,38 @@
 using System.CommandLine;
+using System.Diagnostics;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Cli.Commands;
 
-/// <summary>The options every model-loading verb shares: which model folder and which execution provider.</summary>
-internal static class ModelOptions
+/// <summary>
+/// The options every model-loading verb shares, which model folder and which execution provider, and the loading
+/// itself.
+/// </summary>
+internal sealed class ModelOptions
 {
     public const string DefaultModelFolder = "models/tiny-shapes";
 
-    public static Option<string?> Model() => new("--model", "-m")
+    public Option<string?> Model { get; } = new("--model", "-m")
     {
         Description = $"Stable Diffusion ONNX folder (model_index.json, unet/, …); default: the embedded {DefaultModelFolder}",
     };
 
-    public static Option<string> Provider() => new Option<string>("--provider")
+    public Option<string> Provider { get; } = new Option<string>("--provider")
     {
         Description = "ONNX Runtime execution provider",
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong("auto", "cpu", "cuda");
 
-    public static InferenceOptions Options(string provider) => new() { ExecutionProvider = provider };
+    /// <summary>The <c>--model</c> folder (else the embedded model) on the <c>--provider</c>.</summary>
+    /// <param name="loadMs">How long loading took, which <c>generate</c> and <c>bench</c> report.</param>
+    public StableDiffusionModel Load(ParseResult parsed, out double loadMs)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var sd = StableDiffusionModel.Load(Resolve(parsed.GetValue(Model)), new InferenceOptions { ExecutionProvider = parsed.GetValue(Provider)! });
+        loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return sd;
+    }
 
     /// <summary>
     /// The given folder, else the embedded model: the first <c>models/tiny-shapes</c> that is a model folder found

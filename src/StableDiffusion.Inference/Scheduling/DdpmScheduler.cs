@@ -8,25 +8,15 @@ namespace StableDiffusion.Inference.Scheduling;
 /// t' the next timestep of the loop (ᾱ = 1 after the last) and the <c>fixed_small</c> variance
 /// σ² = max((1−ᾱ_{t'})/(1−ᾱ_t)·β̃, 1e-20). Noise is drawn on every step whose t is above 0.
 /// </summary>
-public sealed class DdpmScheduler : IScheduler
+public sealed class DdpmScheduler : AlphaStepScheduler
 {
-    private readonly NoiseSchedule schedule;
-    private readonly TimestepSpacing spacing;
-    private readonly int stepsOffset;
-    private readonly PredictionType predictionType;
     private readonly double? clipSampleRange;
     private readonly bool largeVariance;
-    private readonly StepCursor cursor = new();
-    private int[] timesteps = [];
-    private double[] timestepValues = [];
 
+    // diffusers' DDPM steps past the last timestep to ᾱ = 1 (its self.one) whatever set_alpha_to_one says.
     public DdpmScheduler(SchedulerConfig config)
+        : base(config, NoiseSchedule.FromConfig(config ?? throw new ArgumentNullException(nameof(config))), setAlphaToOne: true)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        schedule = NoiseSchedule.FromConfig(config);
-        spacing = config.TimestepSpacing ?? TimestepSpacing.Leading;
-        stepsOffset = config.StepsOffset ?? 0;
-        predictionType = config.PredictionType ?? PredictionType.Epsilon;
         clipSampleRange = config.ClipSample ?? true ? config.ClipSampleRange ?? 1.0 : null;
 
         // fixed_small_log draws with exp(½·log σ²) = σ, the same numbers as fixed_small.
@@ -38,40 +28,21 @@ public sealed class DdpmScheduler : IScheduler
         };
     }
 
-    public IReadOnlyList<double> Timesteps => timestepValues;
+    public override void SetTimesteps(int numInferenceSteps) => UseTimesteps(SpacedTimesteps(numInferenceSteps));
 
-    public bool HasIntegerTimesteps => true;
-
-    public double InitNoiseSigma => 1.0;
-
-    public int Order => 1;
-
-    public void SetTimesteps(int numInferenceSteps)
+    public override double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, schedule.NumTrainTimesteps);
-        timesteps = schedule.SpacedTimesteps(spacing, numInferenceSteps, stepsOffset).Select(t => (int)Math.Round(t)).ToArray();
-        timestepValues = Array.ConvertAll(timesteps, t => (double)t);
-        cursor.Reset(timesteps.Length);
-    }
-
-    public void SetBeginIndex(int beginIndex) => cursor.Begin(beginIndex);
-
-    public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
-
-    public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
-    {
-        cursor.Advance(stepIndex);
-        var timestep = timesteps[stepIndex];
-        var previousTimestep = stepIndex + 1 < timesteps.Length ? timesteps[stepIndex + 1] : -1;
-        var alphaProd = schedule.AlphasCumprod[timestep];
-        var alphaProdPrevious = previousTimestep >= 0 ? schedule.AlphasCumprod[previousTimestep] : 1.0;
+        var timestep = Advance(stepIndex);
+        var previousTimestep = stepIndex + 1 < IntegerTimesteps.Length ? IntegerTimesteps[stepIndex + 1] : -1;
+        var alphaProd = Schedule.AlphasCumprod[timestep];
+        var alphaProdPrevious = AlphaProdPrevious(previousTimestep);
         var betaProd = 1 - alphaProd;
         var betaProdPrevious = 1 - alphaProdPrevious;
         var currentAlpha = alphaProd / alphaProdPrevious;
         var currentBeta = 1 - currentAlpha;
 
         var original = new double[sample.Length];
-        LatentMath.PredictOriginalFromAlpha(predictionType, alphaProd, modelOutput, sample, original);
+        LatentMath.PredictOriginalFromAlpha(PredictionType, alphaProd, modelOutput, sample, original);
         if (clipSampleRange is { } range)
         {
             LatentMath.Clip(original, range);
@@ -87,11 +58,5 @@ public sealed class DdpmScheduler : IScheduler
         }
 
         return original;
-    }
-
-    public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)
-    {
-        cursor.Check(stepIndex);
-        AlphaNoising.AddNoise(schedule.AlphasCumprod[timesteps[stepIndex]], original, noise, destination);
     }
 }

@@ -9,40 +9,26 @@ namespace StableDiffusion.Inference.Scheduling;
 /// x̂ = c_skip·x + c_out·x̂₀ with c_skip = σ_d²/(s² + σ_d²), c_out = s/√(s² + σ_d²), s = 10·t, σ_d = 0.5, and
 /// re-noises it to the next timestep: x' = √ᾱ_{t'}·x̂ + √(1−ᾱ_{t'})·z. The last step returns x̂ with no noise.
 /// </summary>
-public sealed class LcmScheduler : IScheduler
+public sealed class LcmScheduler : AlphaStepScheduler
 {
     private const double SigmaData = 0.5;
-    private readonly NoiseSchedule schedule;
-    private readonly PredictionType predictionType;
-    private readonly double finalAlphaCumprod;
     private readonly double? clipSampleRange;
     private readonly int originalInferenceSteps;
     private readonly double timestepScaling;
-    private readonly StepCursor cursor = new();
-    private int[] timesteps = [];
-    private double[] timestepValues = [];
 
     public LcmScheduler(SchedulerConfig config)
+        : base(
+            config,
+            NoiseSchedule.FromConfig(config ?? throw new ArgumentNullException(nameof(config)), defaultBetaStart: 0.00085, defaultBetaEnd: 0.012, defaultBetaSchedule: BetaSchedule.ScaledLinear),
+            setAlphaToOne: config.SetAlphaToOne ?? true)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        schedule = NoiseSchedule.FromConfig(config, defaultBetaStart: 0.00085, defaultBetaEnd: 0.012, defaultBetaSchedule: BetaSchedule.ScaledLinear);
-        predictionType = config.PredictionType ?? PredictionType.Epsilon;
-        finalAlphaCumprod = config.SetAlphaToOne ?? true ? 1.0 : schedule.AlphasCumprod[0];
         clipSampleRange = config.ClipSample ?? false ? config.ClipSampleRange ?? 1.0 : null;
         originalInferenceSteps = config.OriginalInferenceSteps ?? 50;
         timestepScaling = config.TimestepScaling ?? 10.0;
     }
 
-    public IReadOnlyList<double> Timesteps => timestepValues;
-
-    public bool HasIntegerTimesteps => true;
-
-    public double InitNoiseSigma => 1.0;
-
-    public int Order => 1;
-
     /// <exception cref="ArgumentOutOfRangeException">More steps than the distillation schedule has.</exception>
-    public void SetTimesteps(int numInferenceSteps)
+    public override void SetTimesteps(int numInferenceSteps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numInferenceSteps, 1);
         if (numInferenceSteps > originalInferenceSteps)
@@ -50,34 +36,28 @@ public sealed class LcmScheduler : IScheduler
             throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), numInferenceSteps, $"LCM takes at most original_inference_steps = {originalInferenceSteps} steps.");
         }
 
-        var ratio = schedule.NumTrainTimesteps / originalInferenceSteps;
+        var ratio = Schedule.NumTrainTimesteps / originalInferenceSteps;
         var origin = Enumerable.Range(1, originalInferenceSteps).Select(k => k * ratio - 1).Reverse().ToArray();
-        timesteps = NoiseSchedule.Linspace(0, origin.Length, numInferenceSteps + 1)[..^1]
+        UseTimesteps(NoiseSchedule.Linspace(0, origin.Length, numInferenceSteps + 1)[..^1]
             .Select(index => origin[(int)Math.Floor(index)])
-            .ToArray();
-        timestepValues = Array.ConvertAll(timesteps, t => (double)t);
-        cursor.Reset(timesteps.Length);
+            .ToArray());
     }
 
-    public void SetBeginIndex(int beginIndex) => cursor.Begin(beginIndex);
-
-    public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
-
     /// <returns>The denoised sample x̂, which the pipeline decodes after the last step (it equals the final latent).</returns>
-    public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
+    public override double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
     {
-        cursor.Advance(stepIndex);
-        var timestep = timesteps[stepIndex];
-        var previousTimestep = stepIndex + 1 < timesteps.Length ? timesteps[stepIndex + 1] : timestep;
-        var alphaProd = schedule.AlphasCumprod[timestep];
-        var alphaProdPrevious = previousTimestep >= 0 ? schedule.AlphasCumprod[previousTimestep] : finalAlphaCumprod;
+        var timestep = Advance(stepIndex);
+        var isLast = stepIndex == IntegerTimesteps.Length - 1;
+        var previousTimestep = isLast ? timestep : IntegerTimesteps[stepIndex + 1];
+        var alphaProd = Schedule.AlphasCumprod[timestep];
+        var alphaProdPrevious = AlphaProdPrevious(previousTimestep);
 
         var scaled = timestep * timestepScaling;
         var skip = SigmaData * SigmaData / (scaled * scaled + SigmaData * SigmaData);
         var output = scaled / Math.Sqrt(scaled * scaled + SigmaData * SigmaData);
 
         var denoised = new double[sample.Length];
-        LatentMath.PredictOriginalFromAlpha(predictionType, alphaProd, modelOutput, sample, denoised);
+        LatentMath.PredictOriginalFromAlpha(PredictionType, alphaProd, modelOutput, sample, denoised);
         if (clipSampleRange is { } range)
         {
             LatentMath.Clip(denoised, range);
@@ -85,7 +65,7 @@ public sealed class LcmScheduler : IScheduler
 
         LatentMath.Combine(output, denoised, skip, sample, denoised);
         denoised.CopyTo(sample);
-        if (stepIndex != timesteps.Length - 1)
+        if (!isLast)
         {
             var z = LatentMath.DrawNoise(noise, sample.Length);
             TensorScale(sample, Math.Sqrt(alphaProdPrevious));
@@ -93,12 +73,6 @@ public sealed class LcmScheduler : IScheduler
         }
 
         return denoised;
-    }
-
-    public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)
-    {
-        cursor.Check(stepIndex);
-        AlphaNoising.AddNoise(schedule.AlphasCumprod[timesteps[stepIndex]], original, noise, destination);
     }
 
     private static void TensorScale(Span<double> values, double factor) =>

@@ -9,19 +9,11 @@ namespace StableDiffusion.Inference.Scheduling;
 /// three pseudo Runge–Kutta steps (12 model calls) come first. Each move is the "transfer" of eq. 11:
 /// x_{t'} = √(ᾱ_{t'}/ᾱ_t)·x − (ᾱ_{t'} − ᾱ_t)·ε / (ᾱ_t·√(1−ᾱ_{t'}) + √(ᾱ_t(1−ᾱ_t)ᾱ_{t'})).
 /// </summary>
-public sealed class PndmScheduler : IScheduler
+public sealed class PndmScheduler : AlphaStepScheduler
 {
     private const int PndmOrder = 4;
-    private readonly NoiseSchedule schedule;
-    private readonly TimestepSpacing spacing;
-    private readonly int stepsOffset;
-    private readonly PredictionType predictionType;
-    private readonly double finalAlphaCumprod;
     private readonly bool skipPrkSteps;
-    private readonly StepCursor cursor = new();
     private readonly List<double[]> ets = [];
-    private int[] timesteps = [];
-    private double[] timestepValues = [];
     private int prkCount;
     private int stepRatio;
     private int counter;
@@ -29,36 +21,23 @@ public sealed class PndmScheduler : IScheduler
     private double[]? currentModelOutput;
 
     public PndmScheduler(SchedulerConfig config)
+        : base(config, NoiseSchedule.FromConfig(config ?? throw new ArgumentNullException(nameof(config))), setAlphaToOne: config.SetAlphaToOne ?? false)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        schedule = NoiseSchedule.FromConfig(config);
-        spacing = config.TimestepSpacing ?? TimestepSpacing.Leading;
-        stepsOffset = config.StepsOffset ?? 0;
-        predictionType = config.PredictionType ?? PredictionType.Epsilon;
-        if (predictionType == PredictionType.Sample)
+        if (PredictionType == PredictionType.Sample)
         {
             throw new NotSupportedException("PNDM supports prediction_type epsilon and v_prediction only (as diffusers).");
         }
 
-        finalAlphaCumprod = config.SetAlphaToOne ?? false ? 1.0 : schedule.AlphasCumprod[0];
         skipPrkSteps = config.SkipPrkSteps ?? false;
     }
 
-    public IReadOnlyList<double> Timesteps => timestepValues;
-
-    public bool HasIntegerTimesteps => true;
-
-    public double InitNoiseSigma => 1.0;
-
-    public int Order => 1;
-
-    public void SetTimesteps(int numInferenceSteps)
+    public override void SetTimesteps(int numInferenceSteps)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(numInferenceSteps, schedule.NumTrainTimesteps);
-        stepRatio = schedule.NumTrainTimesteps / numInferenceSteps;
+        // T/N, stored with the timesteps it belongs to, so that a rejected step count leaves the old schedule whole.
+        var ratio = Schedule.NumTrainTimesteps / numInferenceSteps;
 
         // diffusers builds these ascending (its _timesteps), then orders the loop descending.
-        var ascending = schedule.SpacedTimesteps(spacing, numInferenceSteps, stepsOffset).Reverse().Select(t => (int)Math.Round(t)).ToArray();
+        var ascending = SpacedTimesteps(numInferenceSteps).Reverse().ToArray();
         int[] prk;
         int[] plms;
         if (skipPrkSteps)
@@ -77,30 +56,24 @@ public sealed class PndmScheduler : IScheduler
 
             // The last 4 timesteps, each followed by its half step t + T/N/2; every stage but the ends is visited
             // twice: (prk[:-1].repeat(2)[1:-1])[::-1], 12 model calls. PLMS then restarts from the 4th timestep.
-            var stages = ascending[^PndmOrder..].SelectMany(t => new[] { t, t + stepRatio / 2 }).ToArray();
+            var stages = ascending[^PndmOrder..].SelectMany(t => new[] { t, t + ratio / 2 }).ToArray();
             var repeated = stages[..^1].SelectMany(t => new[] { t, t }).ToArray()[1..^1];
             prk = [.. repeated.Reverse()];
             plms = [.. ascending[..^3].Reverse()];
         }
 
-        timesteps = [.. prk, .. plms];
-        timestepValues = Array.ConvertAll(timesteps, t => (double)t);
+        UseTimesteps([.. prk, .. plms]);
+        stepRatio = ratio;
         prkCount = prk.Length;
         ets.Clear();
         counter = 0;
         currentSample = null;
         currentModelOutput = null;
-        cursor.Reset(timesteps.Length);
     }
 
-    public void SetBeginIndex(int beginIndex) => cursor.Begin(beginIndex);
-
-    public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
-
-    public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
+    public override double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
     {
-        cursor.Advance(stepIndex);
-        var original = PredictOriginal(modelOutput, timesteps[stepIndex], sample);
+        var original = PredictOriginal(modelOutput, Advance(stepIndex), sample);
         if (counter < prkCount)
         {
             StepPrk(modelOutput, stepIndex, sample);
@@ -113,18 +86,12 @@ public sealed class PndmScheduler : IScheduler
         return original;
     }
 
-    public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)
-    {
-        cursor.Check(stepIndex);
-        AlphaNoising.AddNoise(schedule.AlphasCumprod[timesteps[stepIndex]], original, noise, destination);
-    }
-
     // diffusers' step_prk: RK4 weights 1/6, 1/3, 1/3, 1/6 over four model calls per timestep.
     private void StepPrk(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample)
     {
         var differenceToPrevious = counter % 2 == 1 ? 0 : stepRatio / 2;
-        var previousTimestep = timesteps[stepIndex] - differenceToPrevious;
-        var timestep = timesteps[counter / 4 * 4];
+        var previousTimestep = IntegerTimesteps[stepIndex] - differenceToPrevious;
+        var timestep = IntegerTimesteps[counter / 4 * 4];
         currentModelOutput ??= new double[sample.Length];
         var output = modelOutput.ToArray();
         switch (counter % 4)
@@ -153,7 +120,7 @@ public sealed class PndmScheduler : IScheduler
     // sample with the average of both model outputs, at (t + T/N → t).
     private void StepPlms(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample)
     {
-        var timestep = timesteps[stepIndex];
+        var timestep = IntegerTimesteps[stepIndex];
         var previousTimestep = timestep - stepRatio;
         if (counter != 1)
         {
@@ -212,13 +179,13 @@ public sealed class PndmScheduler : IScheduler
     // diffusers' _get_prev_sample (PNDM paper eq. 11).
     private void PreviousSample(ReadOnlySpan<double> from, int timestep, int previousTimestep, ReadOnlySpan<double> modelOutput, Span<double> destination)
     {
-        var alphaProd = schedule.AlphasCumprod[timestep];
-        var alphaProdPrevious = previousTimestep >= 0 ? schedule.AlphasCumprod[previousTimestep] : finalAlphaCumprod;
+        var alphaProd = Schedule.AlphasCumprod[timestep];
+        var alphaProdPrevious = AlphaProdPrevious(previousTimestep);
         var betaProd = 1 - alphaProd;
         var betaProdPrevious = 1 - alphaProdPrevious;
 
         var epsilon = modelOutput;
-        if (predictionType == PredictionType.VPrediction)
+        if (PredictionType == PredictionType.VPrediction)
         {
             var converted = new double[modelOutput.Length];
             LatentMath.Combine(Math.Sqrt(alphaProd), modelOutput, Math.Sqrt(betaProd), from, converted);
@@ -234,7 +201,7 @@ public sealed class PndmScheduler : IScheduler
     private double[] PredictOriginal(ReadOnlySpan<double> modelOutput, int timestep, ReadOnlySpan<double> sample)
     {
         var original = new double[sample.Length];
-        LatentMath.PredictOriginalFromAlpha(predictionType, schedule.AlphasCumprod[timestep], modelOutput, sample, original);
+        LatentMath.PredictOriginalFromAlpha(PredictionType, Schedule.AlphasCumprod[timestep], modelOutput, sample, original);
         return original;
     }
 }
