@@ -261,6 +261,12 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<double?>("TotalMilliseconds")
                         .HasColumnType("REAL");
 
+                    b.Property<long>("VariationSeed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("VariationStrength")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Warnings")
                         .HasColumnType("TEXT");
 

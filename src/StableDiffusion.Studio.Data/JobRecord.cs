@@ -17,6 +17,12 @@ public sealed class JobRecord
     /// <summary>The first image's seed, already resolved from -1; image i uses Seed + i (A1111's convention).</summary>
     public long Seed { get; set; }
 
+    /// <summary>A1111's variation seed ("subseed"), resolved from -1 when <see cref="VariationStrength"/> is above 0.</summary>
+    public long VariationSeed { get; set; } = -1;
+
+    /// <summary>0 for none: then every image of the batch has its own seed.</summary>
+    public double VariationStrength { get; set; }
+
     public int Steps { get; set; }
 
     public double GuidanceScale { get; set; }

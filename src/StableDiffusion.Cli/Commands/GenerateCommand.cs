@@ -15,6 +15,11 @@ internal static class GenerateCommand
         var prompt = new Option<string>("--prompt", "-p") { Description = "What to draw", Required = true };
         var negative = new Option<string>("--negative", "-n") { Description = "What to steer away from", DefaultValueFactory = _ => "" };
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
+        var variationSeed = new Option<long>("--variation-seed") { Description = "A1111's variation seed (subseed); -1 = random", DefaultValueFactory = _ => -1 };
+        var variationStrength = new Option<double>("--variation-strength")
+        {
+            Description = "0 (off) to 1: how far the noise moves toward the variation seed's; the batch then shares the seed", DefaultValueFactory = _ => 0,
+        };
         var sampling = new SamplingOptions();
         var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
         // --noise-source is the studio's word for the same setting; --rng stays for scripts.
@@ -26,7 +31,7 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
         {
-            models.Model, prompt, negative, seed,
+            models.Model, prompt, negative, seed, variationSeed, variationStrength,
         };
         foreach (var option in sampling.All)
         {
@@ -47,6 +52,8 @@ internal static class GenerateCommand
                 Prompt = parsed.GetValue(prompt)!,
                 NegativePrompt = parsed.GetValue(negative) ?? "",
                 Seed = parsed.GetValue(seed),
+                VariationSeed = parsed.GetValue(variationSeed),
+                VariationStrength = parsed.GetValue(variationStrength),
                 BatchCount = parsed.GetValue(batch),
                 NoiseSource = parsed.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch,
                 InitImage = initImage is null ? null : File.ReadAllBytes(initImage.FullName),

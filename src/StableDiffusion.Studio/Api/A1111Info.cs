@@ -15,7 +15,7 @@ public static class A1111Info
     {
         var settings = JobRecords.Settings(job);
         var images = job.Images.OrderBy(i => i.Index).ToList();
-        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, settings.BatchCount).Select(i => settings.Seed + i).ToList();
+        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, settings.BatchCount).Select(i => settings.ForImage(i).Seed).ToList();
         var sampler = SamplerCatalog.All.FirstOrDefault(s => s.Id == settings.Scheduler);
         var info = new JsonObject
         {
@@ -25,9 +25,9 @@ public static class A1111Info
             ["all_negative_prompts"] = Repeat(settings.NegativePrompt, seeds.Count),
             ["seed"] = seeds[0],
             ["all_seeds"] = new JsonArray([.. seeds.Select(s => (JsonNode)s)]),
-            ["subseed"] = -1,
-            ["all_subseeds"] = new JsonArray([.. seeds.Select(_ => (JsonNode)(-1))]),
-            ["subseed_strength"] = 0,
+            ["subseed"] = settings.VariationSeed,
+            ["all_subseeds"] = new JsonArray([.. Enumerable.Range(0, seeds.Count).Select(i => (JsonNode)settings.ForImage(i).VariationSeed)]),
+            ["subseed_strength"] = settings.VariationStrength,
             ["width"] = settings.Width,
             ["height"] = settings.Height,
             ["sampler_name"] = sampler?.SamplerName ?? settings.Scheduler,

@@ -24,7 +24,7 @@ public static class A1111RequestReader
 
     private static readonly HashSet<string> TextToImageFields =
     [
-        "prompt", "negative_prompt", "seed", "sampler_name", "sampler_index", "scheduler", "batch_size", "n_iter", "steps",
+        "prompt", "negative_prompt", "seed", "subseed", "subseed_strength", "sampler_name", "sampler_index", "scheduler", "batch_size", "n_iter", "steps",
         "cfg_scale", "width", "height", "override_settings", "override_settings_restore_afterwards", "send_images",
     ];
 
@@ -35,7 +35,7 @@ public static class A1111RequestReader
     // always saves to the gallery, and resizes the init image to the requested size, as resize_mode 0).
     private static readonly Dictionary<string, JsonNode[]> Unremarkable = new()
     {
-        ["subseed"] = [-1], ["subseed_strength"] = [0], ["seed_resize_from_h"] = [-1, 0], ["seed_resize_from_w"] = [-1, 0],
+        ["seed_resize_from_h"] = [-1, 0], ["seed_resize_from_w"] = [-1, 0],
         ["save_images"] = [true], ["resize_mode"] = [0], ["mask_blur"] = [4], ["inpainting_fill"] = [0],
         ["inpaint_full_res"] = [true], ["inpaint_full_res_padding"] = [0, 32], ["inpainting_mask_invert"] = [0],
         ["initial_noise_multiplier"] = [1], ["clip_skip"] = [1], ["CLIP_stop_at_last_layers"] = [1], ["s_noise"] = [1],
@@ -50,6 +50,8 @@ public static class A1111RequestReader
         var prompt = ReadString(body, "prompt", errors) ?? "";
         var negative = ReadString(body, "negative_prompt", errors) ?? "";
         var seed = ReadNumber(body, "seed", errors) is { } s ? (long)s : -1;
+        var subseed = ReadNumber(body, "subseed", errors) is { } sub ? (long)sub : -1;
+        var subseedStrength = ReadNumber(body, "subseed_strength", errors) ?? 0;
         var steps = ReadInt(body, "steps", errors) ?? DefaultSteps;
         var cfgScale = ReadNumber(body, "cfg_scale", errors) ?? DefaultCfgScale;
         var batchSize = ReadInt(body, "batch_size", errors) ?? 1;
@@ -140,6 +142,8 @@ public static class A1111RequestReader
             Prompt = prompt,
             NegativePrompt = negative,
             Seed = seed,
+            VariationSeed = subseed,
+            VariationStrength = subseedStrength,
             Steps = steps,
             GuidanceScale = cfgScale,
             Scheduler = scheduler ?? "",
@@ -156,6 +160,8 @@ public static class A1111RequestReader
         parameters["prompt"] = prompt;
         parameters["negative_prompt"] = negative;
         parameters["seed"] = seed;
+        parameters["subseed"] = subseed;
+        parameters["subseed_strength"] = subseedStrength;
         parameters["sampler_name"] = entry?.SamplerName ?? samplerName;
         parameters["scheduler"] = entry?.ScheduleType ?? "Automatic";
         parameters["steps"] = steps;

@@ -2,6 +2,8 @@ namespace StableDiffusion.Studio.Api;
 
 /// <summary>A txt2img request, or img2img with <see cref="InitImage"/>. Anything left out takes the model's recommended value.</summary>
 /// <param name="Seed">-1 or absent for a random seed; image i of the batch uses seed + i.</param>
+/// <param name="VariationSeed">A1111's variation seed ("subseed"); -1 or absent for a random one.</param>
+/// <param name="VariationStrength">0 (default, off) to 1: how far the initial noise moves toward the variation seed's.</param>
 /// <param name="Sampler">A scheduler id (<c>dpmpp-2m-karras</c>) or an A1111 name (<c>DPM++ 2M Karras</c>, <c>Euler a</c>).</param>
 /// <param name="Model">A model name, A1111 title or hash; absent for your default model.</param>
 /// <param name="InitImage">PNG, JPEG or WebP as base64 or a data URI; makes this img2img.</param>
@@ -21,4 +23,6 @@ public sealed record CreateGenerationRequest(
     string? Model = null,
     string? InitImage = null,
     double? DenoisingStrength = null,
-    string? NoiseSource = null);
+    string? NoiseSource = null,
+    long? VariationSeed = null,
+    double? VariationStrength = null);

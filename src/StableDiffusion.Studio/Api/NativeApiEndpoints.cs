@@ -25,7 +25,8 @@ public static class NativeApiEndpoints
     /// <summary>Each setting's field in <see cref="CreateGenerationRequest"/>, for the 400 answers.</summary>
     public static IReadOnlyDictionary<Setting, string> FieldNames { get; } = new Dictionary<Setting, string>
     {
-        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negativePrompt", [Setting.Seed] = "seed", [Setting.Steps] = "steps",
+        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negativePrompt", [Setting.Seed] = "seed", [Setting.VariationSeed] = "variationSeed",
+        [Setting.VariationStrength] = "variationStrength", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfgScale", [Setting.Scheduler] = "sampler", [Setting.NoiseSource] = "noiseSource",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batchCount", [Setting.Model] = "model",
         [Setting.InitImage] = "initImage", [Setting.Strength] = "denoisingStrength",
@@ -101,6 +102,8 @@ public static class NativeApiEndpoints
             Prompt = body.Prompt ?? "",
             NegativePrompt = body.NegativePrompt ?? "",
             Seed = body.Seed ?? defaults.Seed,
+            VariationSeed = body.VariationSeed ?? defaults.VariationSeed,
+            VariationStrength = body.VariationStrength ?? defaults.VariationStrength,
             Steps = body.Steps ?? defaults.Steps,
             GuidanceScale = body.CfgScale ?? defaults.GuidanceScale,
             Scheduler = scheduler,

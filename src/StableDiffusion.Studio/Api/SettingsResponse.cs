@@ -22,10 +22,13 @@ public sealed record SettingsResponse(
     string Model,
     bool ImageToImage,
     double? DenoisingStrength,
-    string NoiseSource)
+    string NoiseSource,
+    long VariationSeed,
+    double VariationStrength)
 {
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
     public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
         s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
-        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant());
+        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        s.VariationSeed, s.VariationStrength);
 }

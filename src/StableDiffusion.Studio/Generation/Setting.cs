@@ -9,6 +9,8 @@ public enum Setting
     Prompt,
     NegativePrompt,
     Seed,
+    VariationSeed,
+    VariationStrength,
     Steps,
     GuidanceScale,
     Scheduler,

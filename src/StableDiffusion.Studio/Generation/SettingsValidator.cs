@@ -31,6 +31,16 @@ public static class SettingsValidator
             errors[Setting.Seed] = $"Seed must be -1 (random) or between 0 and {GenerationLimits.MaxSeed}.";
         }
 
+        if (settings.VariationSeed is < -1 or > GenerationLimits.MaxSeed)
+        {
+            errors[Setting.VariationSeed] = $"Variation seed must be -1 (random) or between 0 and {GenerationLimits.MaxSeed}.";
+        }
+
+        if (!(settings.VariationStrength is >= 0 and <= 1))
+        {
+            errors[Setting.VariationStrength] = "Variation strength must be between 0 and 1.";
+        }
+
         if (settings.Steps is < GenerationLimits.MinSteps or > GenerationLimits.MaxSteps)
         {
             errors[Setting.Steps] = $"Steps must be between {GenerationLimits.MinSteps} and {GenerationLimits.MaxSteps}.";

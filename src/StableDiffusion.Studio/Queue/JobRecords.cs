@@ -17,6 +17,10 @@ public static class JobRecords
         NegativePrompt = settings.NegativePrompt,
         // A1111 draws -1 from random.randrange(4294967294).
         Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, GenerationLimits.MaxSeed),
+        VariationSeed = settings.VariationSeed >= 0 || settings.VariationStrength == 0
+            ? settings.VariationSeed
+            : Random.Shared.NextInt64(0, GenerationLimits.MaxSeed),
+        VariationStrength = settings.VariationStrength,
         Steps = settings.Steps,
         GuidanceScale = settings.GuidanceScale,
         Scheduler = settings.Scheduler,
@@ -37,6 +41,8 @@ public static class JobRecords
         Prompt = job.Prompt,
         NegativePrompt = job.NegativePrompt,
         Seed = job.Seed,
+        VariationSeed = job.VariationSeed,
+        VariationStrength = job.VariationStrength,
         Steps = job.Steps,
         GuidanceScale = job.GuidanceScale,
         Scheduler = job.Scheduler,

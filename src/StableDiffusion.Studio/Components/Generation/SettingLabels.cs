@@ -10,6 +10,8 @@ public static class SettingLabels
         [Setting.Prompt] = "Prompt",
         [Setting.NegativePrompt] = "Negative prompt",
         [Setting.Seed] = "Seed",
+        [Setting.VariationSeed] = "Variation seed",
+        [Setting.VariationStrength] = "Variation strength",
         [Setting.Steps] = "Steps",
         [Setting.GuidanceScale] = "CFG scale",
         [Setting.Scheduler] = "Sampler",

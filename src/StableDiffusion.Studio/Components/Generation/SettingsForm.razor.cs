@@ -51,7 +51,14 @@ public sealed partial class SettingsForm
             : $"Prompt tokens: {count} of {TokenLimit}"
         : $"Prompt tokens: unknown, the limit is {TokenLimit}";
 
-    protected override void OnParametersSet() => tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+    private bool showExtra;
+
+    protected override void OnParametersSet()
+    {
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+        // Opened for a variation in use or a message about one; the user's own open/close is kept otherwise.
+        showExtra |= Settings.VariationStrength != 0 || Has(Setting.VariationSeed) || Has(Setting.VariationStrength);
+    }
 
     private static string LabelOf(Setting setting) => SettingLabels.Of(setting);
 

@@ -44,7 +44,7 @@ public sealed partial class Create : IDisposable
         settings = Generation.NewSettings();
         if (From is { } imageId && await Library.GetAsync(await User.GetIdAsync(), imageId) is { Job: { } job } image)
         {
-            ApplySettings(JobRecords.Settings(job) with { Seed = image.Seed, BatchCount = 1 });
+            ApplySettings(JobRecords.Settings(job).ForImage(image.Index));
         }
 
         await RefreshAsync();
