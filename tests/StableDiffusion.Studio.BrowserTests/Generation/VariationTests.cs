@@ -1,0 +1,35 @@
+using StableDiffusion.Studio.BrowserTests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace StableDiffusion.Studio.BrowserTests.Generation;
+
+[Collection(StudioCollection.Name)]
+public sealed class VariationTests(StudioFixture studio, ITestOutputHelper output)
+{
+    [Fact]
+    public Task UserOpensExtraSetsAVariationAndTheImagePageRecordsIt() => studio.RunAsync(output, async () =>
+    {
+        await using var user = await studio.OpenBrowserAsync("variation");
+        var create = new CreatePage(user);
+        await create.OpenAsync();
+        const string prompt = "a yellow triangle, varied";
+        await create.Prompt.FillAsync(prompt);
+        await user.Page.GetByLabel("Seed", new() { Exact = true }).FillAsync("7");
+
+        await user.Page.GetByText("Extra", new() { Exact = true }).ClickAsync();
+        await user.Page.GetByLabel("Variation seed", new() { Exact = true }).FillAsync("500");
+        await user.Page.GetByLabel("Variation strength", new() { Exact = true }).FillAsync("0.3");
+        await user.ScreenshotAsync("variation set");
+        await create.Generate.ClickAsync();
+
+        var result = create.Results.First;
+        await Expect(result.Locator("img")).ToHaveAttributeAsync("alt", new System.Text.RegularExpressions.Regex(prompt));
+        await result.ClickAsync();
+        var seedRow = user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Variation seed" });
+        await Expect(seedRow).ToContainTextAsync("500");
+        await Expect(user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Variation strength" })).ToContainTextAsync("0.3");
+        await user.ScreenshotAsync("image page");
+        user.AssertNoPageProblems();
+    });
+}
