@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
@@ -12,6 +13,12 @@ namespace StableDiffusion.Inference.Imaging;
 /// </summary>
 public static partial class Infotext
 {
+    /// <summary>
+    /// The longest text read, in characters. A1111's infotexts are a few KiB even with long prompts; the limit keeps the
+    /// work an uploaded PNG can ask for small (png-info, "Settings from PNG" and img2img uploads all parse it).
+    /// </summary>
+    public const int MaxLength = 64 * 1024;
+
     private const string NegativePromptPrefix = "Negative prompt:";
 
     // create_infotext's key order. Extra keys found here go to their A1111 place; any other extra key goes between
@@ -23,6 +30,8 @@ public static partial class Infotext
         "Variation seed strength", "Seed resize from", "Denoising strength", "Conditional mask weight", "Clip skip",
         "ENSD", "Token merging ratio", "Token merging ratio hr", "Init image hash", "RNG", "Tiling",
     ];
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     private static readonly string[] KeysAfterExtras = ["Version", "User"];
 
@@ -60,21 +69,32 @@ public static partial class Infotext
         return $"{settings.Prompt}{negative}\n{parameters}".Trim();
     }
 
-    /// <summary>The settings of an A1111 infotext; <see cref="FormatException"/> when it lacks a readable parameters line.</summary>
+    /// <summary>
+    /// The settings of an A1111 infotext; <see cref="FormatException"/> when it is longer than <see cref="MaxLength"/> or
+    /// lacks a readable parameters line.
+    /// </summary>
     public static InfotextSettings Parse(string text) =>
-        TryParse(text, out var settings)
-            ? settings
-            : throw new FormatException("The text has no A1111 parameters line with Steps, Sampler, CFG scale, Seed and Size.");
+        text.Length > MaxLength
+            ? throw new FormatException($"The text is {text.Length} characters long; infotexts past {MaxLength} characters are not read.")
+            : TryParse(text, out var settings)
+                ? settings
+                : throw new FormatException("The text has no A1111 parameters line with Steps, Sampler, CFG scale, Seed and Size.");
 
+    /// <summary>False when the text is longer than <see cref="MaxLength"/> or lacks a readable parameters line.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out InfotextSettings? settings)
     {
         settings = null;
+        if (text.Length > MaxLength)
+        {
+            return false;
+        }
+
         var lines = text.Trim().Split('\n').ToList();
         var lastLine = lines[^1];
         lines.RemoveAt(lines.Count - 1);
 
-        var matches = Parameter().Matches(lastLine);
-        if (matches.Count < 3)
+        var pairs = ParameterLine.Split(lastLine);
+        if (pairs.Count < 3)
         {
             // Not a parameters line: it belongs to the prompt, and there are no settings to read.
             return false;
@@ -82,9 +102,9 @@ public static partial class Infotext
 
         var (prompt, negative) = SplitPrompts(lines);
         var values = new OrderedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (Match match in matches)
+        foreach (var (key, value) in pairs)
         {
-            values[match.Groups[1].Value.Trim()] = Unquote(match.Groups[2].Value);
+            values[key.Trim()] = Unquote(value);
         }
 
         if (!TryGetInt(values, "Steps", out var steps)
@@ -161,9 +181,11 @@ public static partial class Infotext
         return json.Append('"').ToString();
     }
 
-    private static string Unquote(string value)
+    /// <summary>A JSON-quoted value decoded, as infotext_utils.unquote; anything else as it is.</summary>
+    internal static string Unquote(string value)
     {
-        if (value.Length < 2 || value[0] != '"' || value[^1] != '"')
+        // Checked before deserializing: a line of thousands of values like "\" would otherwise throw as many exceptions.
+        if (!IsJsonString(value))
         {
             return value;
         }
@@ -176,6 +198,41 @@ public static partial class Infotext
         {
             return value;
         }
+    }
+
+    /// <summary>Whether the value is one JSON string token: quotes around characters and escapes that JSON allows.</summary>
+    private static bool IsJsonString(string value)
+    {
+        if (value.Length < 2 || value[0] != '"' || value[^1] != '"')
+        {
+            return false;
+        }
+
+        var end = value.Length - 1;
+        for (var i = 1; i < end; i++)
+        {
+            switch (value[i])
+            {
+                case '"' or < ' ':
+                    return false;
+                case >= '\ud800' and <= '\udfff' when char.IsHighSurrogate(value[i]) && i + 1 < end && char.IsLowSurrogate(value[i + 1]):
+                    i++;
+                    break;
+                case >= '\ud800' and <= '\udfff':
+                    // A lone surrogate cannot be transcoded to UTF-8 (the deserializer would throw ArgumentException).
+                    return false;
+                case '\\' when i + 1 < end && value[i + 1] is '"' or '\\' or '/' or 'b' or 'f' or 'n' or 'r' or 't':
+                    i++;
+                    break;
+                case '\\' when i + 5 < end && value[i + 1] == 'u' && value.AsSpan(i + 2, 4).ContainsAnyExcept(HexDigits) is false:
+                    i += 5;
+                    break;
+                case '\\':
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TryGetInt(OrderedDictionary<string, string> values, string key, out int result)
@@ -196,9 +253,6 @@ public static partial class Infotext
     private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"\s*(\w[\w \-/]+):\s*(""(?:\\.|[^\\""])+""|[^,]*)(?:,|$)")]
-    private static partial Regex Parameter();
 
     [GeneratedRegex(@"^(\d+)x(\d+)$")]
     private static partial Regex Size();

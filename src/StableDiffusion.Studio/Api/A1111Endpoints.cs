@@ -314,6 +314,8 @@ public static class A1111Endpoints
             return ApiProblems.Invalid("image", "image must be a base64 image or a data: URI.");
         }
 
+        // No cancellation token past this point: reading the text chunk and parsing it are linear, and the parser reads
+        // at most Infotext.MaxLength characters, so an abandoned request costs milliseconds at most.
         var info = PngInfo.ReadParameters(bytes) ?? "";
         return TypedResults.Json(new JsonObject
         {
