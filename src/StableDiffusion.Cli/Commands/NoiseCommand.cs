@@ -20,30 +20,50 @@ internal static class NoiseCommand
         };
         rng.AcceptOnlyFromAmong("torch", "philox");
 
-        var command = new Command("noise", "Print torch.randn(shape) for a seed as one JSON array in C order")
+        // Null when absent: the single flat array scripts already read stays exactly as it was.
+        var calls = new Option<int?>("--calls")
         {
-            seed, shape, rng,
+            Description = "Consecutive randn calls of one generator (default 1); given, prints a JSON array of arrays, one per call",
+        };
+
+        var command = new Command("noise", "Print torch.randn(shape) for a seed as one JSON array in C order (with --calls, one array per call)")
+        {
+            seed, shape, rng, calls,
         };
         command.SetAction(parseResult =>
         {
+            var error = parseResult.InvocationConfiguration.Error;
             var count = TryCount(parseResult.GetValue(shape) ?? "");
             if (count is null)
             {
-                parseResult.InvocationConfiguration.Error.WriteLine(
-                    $"error: --shape must be positive integers separated by commas, at most {MaxValues} values in all (e.g. 1,4,64,64).");
+                error.WriteLine($"error: --shape must be positive integers separated by commas, at most {MaxValues} values in all (e.g. 1,4,64,64).");
+                return 1;
+            }
+
+            var callCount = parseResult.GetValue(calls);
+            if (callCount is < 1 || (long)count.Value * (callCount ?? 1) > MaxValues)
+            {
+                error.WriteLine($"error: --calls must be a positive integer, with at most {MaxValues} values in all calls together.");
                 return 1;
             }
 
             var source = parseResult.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch;
-            var values = new float[count.Value];
-            NoiseGenerators.Create(source, parseResult.GetValue(seed)).Fill(values);
+            var generator = NoiseGenerators.Create(source, parseResult.GetValue(seed));
+            var draws = Enumerable.Range(0, callCount ?? 1).Select(_ => Draw(generator, count.Value)).ToList();
 
-            // "R" prints the shortest text that reads back as the same float32.
             var output = parseResult.InvocationConfiguration.Output;
-            output.WriteLine($"[{string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]");
+            output.WriteLine(callCount is null ? draws[0] : $"[{string.Join(",", draws)}]");
             return 0;
         });
         return command;
+    }
+
+    // One randn call as a JSON array; "R" prints the shortest text that reads back as the same float32.
+    private static string Draw(INoiseGenerator generator, int count)
+    {
+        var values = new float[count];
+        generator.Fill(values);
+        return $"[{string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]";
     }
 
     private static int? TryCount(string shape)

@@ -87,7 +87,36 @@ public sealed class SdCommandLineTests
         Assert.Equal(expected, printed);
     }
 
+    [Fact]
+    public void NoiseWithCallsPrintsConsecutivePhiloxDrawsAsAnArrayOfArrays()
+    {
+        var (exitCode, output, _) = Run("noise", "--seed", "0", "--shape", "3,4", "--rng", "philox", "--calls", "3");
+
+        Assert.Equal(0, exitCode);
+        var draws = JsonSerializer.Deserialize<float[][]>(output)!;
+        Assert.Equal(3, draws.Length);
+        Assert.All(draws, draw => Assert.Equal(12, draw.Length));
+
+        // The first value of each of the three calls in rng-philox-sequence.json (seed 0, shape 3,4).
+        Assert.Equal(-0.9246624112129211, draws[0][0], 1e-5);
+        Assert.Equal(0.18082588911056519, draws[1][0], 1e-5);
+        Assert.Equal(2.5440971851348877, draws[2][0], 1e-5);
+    }
+
+    [Fact]
+    public void NoiseWithOneCallIsAnArrayOfOneArrayAndWithoutCallsTheFlatArray()
+    {
+        var (_, flat, _) = Run("noise", "--seed", "7", "--shape", "2,3");
+        var (_, nested, _) = Run("noise", "--seed", "7", "--shape", "2,3", "--calls", "1");
+
+        Assert.Equal($"[{flat.Trim()}]", nested.Trim());
+    }
+
     [Theory]
+    [InlineData("noise", "--seed", "1", "--shape", "4", "--calls", "0")]
+    [InlineData("noise", "--seed", "1", "--shape", "4", "--calls", "-2")]
+    [InlineData("noise", "--seed", "1", "--shape", "4", "--calls", "x")]
+    [InlineData("noise", "--seed", "1", "--shape", "1024,1024", "--calls", "1000")]
     [InlineData("noise", "--seed", "1", "--shape", "1,x,2")]
     [InlineData("noise", "--seed", "1", "--shape", "0,4")]
     [InlineData("noise", "--seed", "1", "--shape", "100000,100000")]
