@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Tests.Api;
@@ -152,6 +153,46 @@ public sealed class A1111EndpointTests(ApiStudio studio) : IClassFixture<ApiStud
         var read = await plain.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("", read.GetProperty("info").GetString());
         Assert.Empty(read.GetProperty("parameters").EnumerateObject());
+    }
+
+    [Theory]
+    [InlineData(Infotext.MaxLength)]
+    [InlineData(Infotext.MaxLength + 1)]
+    public async Task PngInfoOfALongTextWithoutSeparatorsAnswersAtOnceWithNoParameters(int length)
+    {
+        // A backtracking parser took about 20 s on 64 KiB of letters; a linear one takes milliseconds.
+        var text = new string('a', length);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        var response = await studio.Bearer(studio.AliceKey).PostAsJsonAsync("/sdapi/v1/png-info", new { image = Convert.ToBase64String(PngWithParameters(text)) });
+
+        var read = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"{stopwatch.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(text, read.GetProperty("info").GetString());
+        Assert.Empty(read.GetProperty("parameters").EnumerateObject());
+    }
+
+    [Theory]
+    [InlineData(Infotext.MaxLength, true)]
+    [InlineData(Infotext.MaxLength + 1, false)]
+    public async Task PngInfoReadsParametersOnlyFromATextWithinTheLimit(int length, bool read)
+    {
+        // As for any text without a readable parameters line, the text comes back as info with empty parameters.
+        const string parametersLine = "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512";
+        var text = new string('p', length - parametersLine.Length - 1) + "\n" + parametersLine;
+
+        var response = await studio.Bearer(studio.AliceKey).PostAsJsonAsync("/sdapi/v1/png-info", new { image = Convert.ToBase64String(PngWithParameters(text)) });
+
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(text, answer.GetProperty("info").GetString());
+        Assert.Equal(read, answer.GetProperty("parameters").TryGetProperty("Steps", out _));
+    }
+
+    private static byte[] PngWithParameters(string text)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(4, 4);
+        return PngInfo.Encode(image, text);
     }
 
     private static byte[] PlainPng()
