@@ -33,6 +33,9 @@ public static class SafeImageDecoder
     public static Image<Rgb24> Decode(byte[] bytes)
     {
         var (width, height, _) = Identify(bytes);
+
+        // Per side, not per area: the two bounds together cap the pixels (4096×4096 RGBA is 64 MB), and a 16×5000 strip
+        // is no picture img2img could use.
         if (width > MaxSide || height > MaxSide)
         {
             throw new InvalidImageException(

@@ -3,8 +3,8 @@ using StableDiffusion.Inference.Imaging;
 namespace StableDiffusion.Studio.Storage;
 
 /// <summary>
-/// Reads an untrusted upload through the library's <see cref="SafeImageDecoder"/> (PNG, JPEG or WebP only; header
-/// dimensions refused past 4096×4096 before decoding; decoding under an allocation limit) and re-encodes it.
+/// Reads an untrusted upload through the library's <see cref="SafeImageDecoder"/> (PNG, JPEG or WebP only; refused
+/// from the header before decoding when either side is past 4096; decoding under an allocation limit) and re-encodes it.
 /// </summary>
 public static class UploadedImageReader
 {

@@ -44,17 +44,21 @@ public sealed class SafeImageDecoderTests
         Assert.Equal((12, 10, "PNG"), SafeImageDecoder.Identify(Encode(new PngEncoder())));
     }
 
-    [Fact]
-    public void HeaderDeclaringFiveThousandSquareIsRefusedBeforeDecoding()
+    // One side past the limit is enough: a 4097×16 or 16×5000 strip is no smaller a bomb once its other side is read.
+    [Theory]
+    [InlineData(5000, 5000)]
+    [InlineData(4097, 16)]
+    [InlineData(16, 5000)]
+    public void HeaderDeclaringASidePast4096IsRefusedBeforeDecoding(int width, int height)
     {
         var png = Encode(new PngEncoder());
-        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 5000);
-        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 5000);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
         BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
 
         var error = Assert.Throws<InvalidImageException>(() => SafeImageDecoder.Decode(png));
 
-        Assert.Contains("5000×5000", error.Message);
+        Assert.Contains($"{width}×{height}", error.Message);
         Assert.Contains("4096×4096", error.Message);
     }
 

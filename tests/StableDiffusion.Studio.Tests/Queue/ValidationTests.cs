@@ -50,12 +50,15 @@ public sealed class ValidationTests : IClassFixture<StudioFactory>
         Assert.Empty(db.Jobs.Where(j => j.OwnerId == owner));
     }
 
-    [Fact]
-    public async Task AnUploadDeclaringMoreThan4096PixelsASideIsRefusedBeforeDecoding()
+    // PNG headers alone, with no pixels: a refusal must come from the declared size. One side past 4096 is enough.
+    [Theory]
+    [InlineData(50_000, 50_000)]
+    [InlineData(4097, 16)]
+    [InlineData(16, 5000)]
+    public async Task AnUploadDeclaringMoreThan4096PixelsASideIsRefusedBeforeDecoding(int width, int height)
     {
-        // A PNG header claiming 50000×50000: refused from the header alone.
         var settings = Settings.Valid();
-        settings.InitImage = PngHeader(50_000, 50_000);
+        settings.InitImage = PngHeader(width, height);
 
         var result = await studio.Submission.SubmitAsync("uploader", settings);
 
