@@ -38,5 +38,26 @@ public sealed class FairOrderTests
         Assert.Equal(["newcomer", "a"], order.Select(j => j.OwnerId));
     }
 
+    [Fact]
+    public void OwnersNeverServedGoInSubmissionOrderNotByName()
+    {
+        // Names that sort against submission order, so that ordering by owner id alone would put adam first.
+        var queued = new[] { Job("adam", 2), Job("zoe", 0), Job("mia", 1), Job("zoe", 3) };
+
+        var order = FairOrder.Order(queued, new Dictionary<string, long>());
+
+        Assert.Equal(["zoe", "mia", "adam", "zoe"], order.Select(j => j.OwnerId));
+    }
+
+    [Fact]
+    public void OwnersNeverServedWhoSubmittedAtTheSameInstantGoByName()
+    {
+        var queued = new[] { Job("zoe", 0), Job("adam", 0) };
+
+        var order = FairOrder.Order(queued, new Dictionary<string, long>());
+
+        Assert.Equal(["adam", "zoe"], order.Select(j => j.OwnerId));
+    }
+
     private static QueuedJob Job(string owner, int second) => new(Guid.NewGuid(), owner, T0.AddSeconds(second));
 }
