@@ -43,6 +43,7 @@ public static class StudioServiceCollectionExtensions
             $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",
             sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
         services.AddSingleton<DatabaseWriter>();
+        services.AddSingleton<IDataVolume, DataVolume>();
         services.AddSingleton<ImageFileStore>();
         services.AddSingleton<MissingImageFiles>();
 

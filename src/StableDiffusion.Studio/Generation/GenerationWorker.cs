@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
@@ -22,6 +23,8 @@ public sealed partial class GenerationWorker(
     IOptions<StudioOptions> options,
     ILogger<GenerationWorker> logger) : BackgroundService
 {
+    private static readonly TimeSpan[] FinishRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.WorkerConcurrency).Select(_ => Task.Run(() => RunLoopAsync(stoppingToken), stoppingToken)));
 
@@ -73,8 +76,15 @@ public sealed partial class GenerationWorker(
             });
             var result = await Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
             var images = await SaveImagesAsync(job, settings, result);
-            await FinishAsync(job, JobStatus.Succeeded, null, result, images);
-            LogSucceeded(job.Id, clock.ElapsedMilliseconds);
+            if (await FinishAsync(job, JobStatus.Succeeded, null, result, images))
+            {
+                LogSucceeded(job.Id, clock.ElapsedMilliseconds);
+            }
+            else
+            {
+                // No rows name these files; without them the start-up sweep would find them as orphans.
+                files.DeleteQuietly(images.Select(i => i.FilePath));
+            }
         }
         catch (Exception) when (cts.IsCancellationRequested)
         {
@@ -87,7 +97,7 @@ public sealed partial class GenerationWorker(
         catch (Exception ex)
         {
             LogFailed(ex, job.Id);
-            await FinishAsync(job, JobStatus.Failed, ex.Message, null, []);
+            await FinishAsync(job, JobStatus.Failed, DiskFull.Is(ex) ? DiskFull.Error : ex.Message, null, []);
         }
         finally
         {
@@ -99,43 +109,77 @@ public sealed partial class GenerationWorker(
     {
         var images = new List<ImageRecord>();
         var modelHash = generator.HashOf(job.Model)?.Short;
-        foreach (var (image, index) in result.Images.Select((image, index) => (image, index)))
+        try
         {
-            var id = Guid.CreateVersion7();
-            var now = DateTime.UtcNow;
-            var path = ImageFileStore.ImagePath(id, now);
-            // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
-            var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash));
-            // Not cancellable: once the pipeline has finished, its images are kept.
-            await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
-            images.Add(new ImageRecord
+            foreach (var (image, index) in result.Images.Select((image, index) => (image, index)))
             {
-                Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
-                FilePath = path, Parameters = parameters, CreatedAt = now,
-            });
+                var id = Guid.CreateVersion7();
+                var now = DateTime.UtcNow;
+                var path = ImageFileStore.ImagePath(id, now);
+                // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
+                var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash));
+                // Not cancellable: once the pipeline has finished, its images are kept.
+                await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
+                images.Add(new ImageRecord
+                {
+                    Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
+                    FilePath = path, Parameters = parameters, CreatedAt = now,
+                });
+            }
+        }
+        catch
+        {
+            // The job fails without images, so the ones already written would be files without rows.
+            files.DeleteQuietly(images.Select(i => i.FilePath));
+            throw;
         }
 
         return images;
     }
 
-    private async Task FinishAsync(JobRecord job, JobStatus status, string? error, GenerationResult? result, List<ImageRecord> images)
+    /// <summary>
+    /// Records how the job ended, retrying a failed write a few times (a full disk or a locked database may pass).
+    /// False when the row could not be written: the job is then published as failed all the same, so waiting callers
+    /// get their answer, and the start-up pass settles the row still marked Running.
+    /// </summary>
+    private async Task<bool> FinishAsync(JobRecord job, JobStatus status, string? error, GenerationResult? result, List<ImageRecord> images)
     {
-        var finishedAt = DateTime.UtcNow;
-        await writer.WriteAsync(async db =>
+        job.Status = status;
+        job.Error = error;
+        job.FinishedAt = DateTime.UtcNow;
+        job.TotalMilliseconds = result?.Timings.Total;
+        job.MillisecondsPerStep = result?.Timings.UnetPerStep;
+        job.Warnings = result is { Warnings.Count: > 0 } ? string.Join("\n", result.Warnings) : null;
+        for (var attempt = 0;; attempt++)
         {
-            db.Jobs.Attach(job);
-            job.Status = status;
-            job.Error = error;
-            job.FinishedAt = finishedAt;
-            job.TotalMilliseconds = result?.Timings.Total;
-            job.MillisecondsPerStep = result?.Timings.UnetPerStep;
-            job.Warnings = result is { Warnings.Count: > 0 } ? string.Join("\n", result.Warnings) : null;
-            db.Images.AddRange(images);
-            await db.SaveChangesAsync(CancellationToken.None);
-        }, CancellationToken.None);
+            try
+            {
+                await writer.WriteAsync(async db =>
+                {
+                    db.Entry(job).State = EntityState.Modified;
+                    db.Images.AddRange(images);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }, CancellationToken.None);
+                break;
+            }
+            catch (Exception ex) when (attempt < FinishRetryDelays.Length)
+            {
+                LogFinishRetry(ex, job.Id, attempt + 1);
+                await Task.Delay(FinishRetryDelays[attempt], CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogFinishLost(ex, job.Id);
+                var reason = DiskFull.Is(ex) ? DiskFull.Error : status == JobStatus.Failed ? error : "The result could not be saved.";
+                feed.Publish(new JobUpdate(job.Id, job.OwnerId, JobStatus.Failed, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount,
+                    null, null, reason, []));
+                return false;
+            }
+        }
 
         feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
             error, images.Select(i => i.Id).ToList()));
+        return true;
     }
 
     private void Publish(JobRecord job, JobStatus status, StepProgress step, byte[]? previewPng, TimeSpan elapsed)
@@ -165,4 +209,10 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "The generation loop hit an error; retrying")]
     private partial void LogLoopError(Exception exception);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Job {JobId}: recording its end failed (attempt {Attempt}); retrying")]
+    private partial void LogFinishRetry(Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Job {JobId}: its end could not be recorded; published as failed, the next start settles its row")]
+    private partial void LogFinishLost(Exception exception, Guid jobId);
 }
