@@ -23,6 +23,9 @@ public sealed partial class GenerationWorker(
     IOptions<StudioOptions> options,
     ILogger<GenerationWorker> logger) : BackgroundService
 {
+    /// <summary>Why a job was cancelled when nobody pressed Cancel: the host was shut down gracefully.</summary>
+    public const string StoppedError = "The server was stopped.";
+
     private static readonly TimeSpan[] FinishRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -89,9 +92,9 @@ public sealed partial class GenerationWorker(
         catch (Exception) when (cts.IsCancellationRequested)
         {
             // Usually OperationCanceledException; an ONNX call stopped by RunOptions.Terminate may surface as its own
-            // exception, and either way the user asked for the stop.
-            var status = stoppingToken.IsCancellationRequested ? JobStatus.Failed : JobStatus.Cancelled;
-            await FinishAsync(job, status, status == JobStatus.Failed ? StudioStartup.InterruptedError : null, null, []);
+            // exception, and either way someone asked for the stop: the user, or the host shutting down gracefully
+            // (a crash instead leaves the row Running, and the start-up pass calls it interrupted).
+            await FinishAsync(job, JobStatus.Cancelled, stoppingToken.IsCancellationRequested ? StoppedError : null, null, []);
             LogCancelled(job.Id);
         }
         catch (Exception ex)
