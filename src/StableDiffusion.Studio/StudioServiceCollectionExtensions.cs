@@ -51,6 +51,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<JobProgressFeed>();
         services.AddSingleton<IJobClaims, JobClaims>();
         services.AddSingleton<IJobSubmission, JobSubmission>();
+        services.AddSingleton<JobRetry>();
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
         services.AddHostedService<GenerationWorker>();
