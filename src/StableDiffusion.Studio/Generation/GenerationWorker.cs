@@ -159,6 +159,8 @@ public sealed partial class GenerationWorker(
             {
                 await writer.WriteAsync(async db =>
                 {
+                    // Each attempt waits for another process's lock as long as a submission does, not SQLite's 30 s.
+                    SqliteBusy.LimitWait(db, options.Value.DatabaseBusyTimeoutSeconds);
                     db.Entry(job).State = EntityState.Modified;
                     db.Images.AddRange(images);
                     await db.SaveChangesAsync(CancellationToken.None);

@@ -78,8 +78,8 @@ public sealed partial class JobSubmission(
         {
             jobs = await writer.WriteAsync(async db =>
             {
-                // SQLite waits for another process's write lock as long as the command timeout (30 s by default).
-                db.Database.SetCommandTimeout(TimeSpan.FromSeconds(options.Value.DatabaseBusyTimeoutSeconds));
+                // SQLite would wait 30 s for another process's write lock; past this budget the caller hears 503.
+                SqliteBusy.LimitWait(db, options.Value.DatabaseBusyTimeoutSeconds);
                 if (await db.Jobs.CountWaitingAsync(ownerId, cancellationToken) >= options.Value.MaxQueuedJobsPerUser)
                 {
                     return null;
