@@ -175,8 +175,11 @@ public sealed partial class GenerationWorker(
             catch (Exception ex)
             {
                 LogFinishLost(ex, job.Id);
-                var reason = DiskFull.Is(ex) ? DiskFull.Error : status == JobStatus.Failed ? error : "The result could not be saved.";
-                feed.Publish(new JobUpdate(job.Id, job.OwnerId, JobStatus.Failed, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount,
+                // A success whose rows are lost is a failure (its files go too); a failure or a cancellation stays what it was.
+                var (lostStatus, reason) = DiskFull.Is(ex) ? (JobStatus.Failed, DiskFull.Error)
+                    : status == JobStatus.Succeeded ? (JobStatus.Failed, "The result could not be saved.")
+                    : (status, error);
+                feed.Publish(new JobUpdate(job.Id, job.OwnerId, lostStatus, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount,
                     null, null, reason, []));
                 return false;
             }
