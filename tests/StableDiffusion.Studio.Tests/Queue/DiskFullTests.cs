@@ -103,6 +103,18 @@ public sealed class DiskFullTests
         Assert.False(DiskFull.Is(new IOException("some other failure")));
     }
 
+    [Fact]
+    public void TheRealVolumeKnowsTheDataDrivesFreeSpace()
+    {
+        using var studio = new StudioFactory();
+        var paths = studio.Services.GetRequiredService<StudioPaths>();
+
+        var available = new DataVolume(paths).AvailableBytes();
+
+        // long.MaxValue is the "unknown" answer, which would quietly turn the check off.
+        Assert.InRange(available, 1, long.MaxValue - 1);
+    }
+
     private static List<string> ImageFiles(string dataDirectory)
     {
         var images = Path.Combine(dataDirectory, "images");
