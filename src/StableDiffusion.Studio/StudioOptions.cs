@@ -29,6 +29,20 @@ public sealed class StudioOptions
     [Range(1024, 256L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
 
+    /// <summary>
+    /// Free bytes the data directory's drive must have for a new job to be accepted: refusing at the door beats a
+    /// job that fails after its whole run because its PNG cannot be written.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeDiskBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a submission waits for another process's write lock on the database before it is answered 503 with
+    /// Retry-After instead of hanging for SQLite's default 30 s.
+    /// </summary>
+    [Range(1, 300)]
+    public int DatabaseBusyTimeoutSeconds { get; set; } = 10;
+
     /// <summary>Requests one client address may make to share links (/s/…) per minute before getting 429.</summary>
     [Range(1, 100_000)]
     public int ShareRequestsPerMinute { get; set; } = 120;

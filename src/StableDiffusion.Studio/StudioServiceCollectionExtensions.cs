@@ -43,6 +43,7 @@ public static class StudioServiceCollectionExtensions
             $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",
             sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
         services.AddSingleton<DatabaseWriter>();
+        services.AddSingleton<IDataVolume, DataVolume>();
         services.AddSingleton<ImageFileStore>();
         services.AddSingleton<MissingImageFiles>();
 
@@ -50,6 +51,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<JobProgressFeed>();
         services.AddSingleton<IJobClaims, JobClaims>();
         services.AddSingleton<IJobSubmission, JobSubmission>();
+        services.AddSingleton<JobRetry>();
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
         services.AddHostedService<GenerationWorker>();

@@ -74,14 +74,14 @@ public static class ModelFolder
     }
 
     /// <summary>
-    /// Throws <see cref="ModelLoadException"/> for the first missing, Git-LFS-pointer or unreadable required file.
-    /// Cheap (no ONNX session is created); <see cref="StableDiffusionModel.Load"/> does this and then opens the graphs.
+    /// Throws <see cref="ModelLoadException"/> for the first missing, Git-LFS-pointer, unreadable or truncated required
+    /// file, or missing external weights. Cheap (no ONNX session is created, the graphs' framing is read, not their weights); <see cref="StableDiffusionModel.Load"/> does this and then opens the graphs.
     /// </summary>
     public static void Validate(string directory)
     {
         if (!System.IO.Directory.Exists(directory))
         {
-            throw new ModelLoadException($"Model folder '{directory}' does not exist.");
+            throw new ModelLoadException($"Model folder '{NameOf(directory)}' does not exist.");
         }
         RequireFile(directory, IndexFile);
         RequireJson(directory, IndexFile);
@@ -100,6 +100,12 @@ public static class ModelFolder
             foreach (var file in System.IO.Directory.EnumerateFiles(folder).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)))
             {
                 RejectLfsPointer(directory, Path.GetRelativePath(directory, file));
+            }
+
+            // A truncated copy would otherwise be offered until its first job fails on it.
+            if (File.Exists(Path.Combine(folder, "model.onnx")))
+            {
+                OnnxModelFile.Check(directory, Path.Combine(component, "model.onnx"));
             }
         }
     }

@@ -131,6 +131,11 @@ public static class A1111Endpoints
             return TypedResults.Empty;
         }
 
+        if (job is { Status: JobStatus.Failed, Error: DiskFull.Error })
+        {
+            return ApiProblems.InsufficientStorage($"The generation failed: {DiskFull.Error}");
+        }
+
         if (job.Status == JobStatus.Failed)
         {
             return TypedResults.Problem($"The generation failed: {job.Error}", statusCode: StatusCodes.Status500InternalServerError,

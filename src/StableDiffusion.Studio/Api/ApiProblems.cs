@@ -12,7 +12,8 @@ public static class ApiProblems
 
     /// <summary>
     /// The answer to a submission that was not queued, for both APIs: 400 with one entry per setting under the
-    /// caller's field names, or 429 with Retry-After for a full queue or too many submissions.
+    /// caller's field names, 429 with Retry-After for a full queue or too many submissions, 503 with Retry-After for a
+    /// database locked by another process, or 507 for a drive without room for the images.
     /// </summary>
     public static ProblemHttpResult Refused(SubmitOutcome outcome, IReadOnlyDictionary<Setting, string> fieldNames, HttpResponse response)
     {
@@ -33,10 +34,20 @@ public static class ApiProblems
             case SubmitOutcome.RateLimited limited:
                 return TooManyRequests(response, limited.RetryAfter, "Too many submissions",
                     $"You have sent {limited.PerMinute} jobs in the last minute, the most one user may. Try again in about {Seconds(limited.RetryAfter)} s.");
+            case SubmitOutcome.DiskFull:
+                return InsufficientStorage("The server is low on disk space and takes no new jobs until some is freed.");
+            case SubmitOutcome.Busy busy:
+                response.Headers.RetryAfter = Seconds(busy.RetryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem($"The database is busy with another writer. Try again in about {Seconds(busy.RetryAfter)} s.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy");
             default:
                 throw new ArgumentException($"{outcome} is not a refusal.", nameof(outcome));
         }
     }
+
+    /// <summary>A 507: a job refused or failed because the data directory's drive is full.</summary>
+    public static ProblemHttpResult InsufficientStorage(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status507InsufficientStorage, title: "Insufficient Storage");
 
     private static ProblemHttpResult TooManyRequests(HttpResponse response, TimeSpan retryAfter, string title, string detail)
     {

@@ -12,12 +12,12 @@ public sealed class JobWaiter(IJobQueries queries, JobProgressFeed feed)
     /// <summary>The finished job; cancelled with <paramref name="cancellationToken"/> (a client that hung up) it throws.</summary>
     public async Task<JobRecord> WaitAsync(string ownerId, Guid jobId, CancellationToken cancellationToken)
     {
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource<JobUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = feed.SubscribeJob(jobId, update =>
         {
             if (update.IsFinished)
             {
-                finished.TrySetResult();
+                finished.TrySetResult(update);
             }
         });
         while (true)
@@ -27,6 +27,15 @@ public sealed class JobWaiter(IJobQueries queries, JobProgressFeed feed)
                       ?? throw new InvalidOperationException($"Job {jobId} disappeared while it was awaited.");
             if (job.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled)
             {
+                return job;
+            }
+
+            // The worker publishes a failure it could not write (a full disk, a database that refused every retry);
+            // the row stays Running until the next start, but the caller gets its answer now.
+            if (finished.Task is { IsCompletedSuccessfully: true, Result: var final })
+            {
+                job.Status = final.Status;
+                job.Error = final.Error;
                 return job;
             }
 

@@ -39,6 +39,8 @@ public static class NativeApiEndpoints
         api.MapGet("/generations", ListAsync).WithSummary("Your jobs, newest first");
         api.MapGet("/generations/{id:guid}", GetAsync).WithSummary("A job's status, progress, settings and images");
         api.MapDelete("/generations/{id:guid}", CancelAsync).WithSummary("Cancel a waiting or running job");
+        api.MapPost("/generations/{id:guid}/retry", RetryAsync)
+            .WithSummary("Queue a failed or cancelled job again").WithDescription("Same settings, seed and init image, as a new job: 202 like a new generation.");
         api.MapGet("/images/{id:guid}", GetImageAsync).Produces(StatusCodes.Status200OK, contentType: "image/png")
             .WithSummary("An image as PNG, with its A1111 parameters text chunk");
         api.MapPost("/images/{id:guid}/share", ShareAsync).WithSummary("Make a public share link for an image");
@@ -155,6 +157,31 @@ public static class NativeApiEndpoints
 
         var positions = await queue.PositionsAsync(ownerId, context.RequestAborted);
         return TypedResults.Ok(GenerationMapping.ToResponse(job, feed.Latest(id), positions.TryGetValue(id, out var p) ? p : null));
+    }
+
+    private static async Task<Results<Accepted<GenerationCreated>, ProblemHttpResult>> RetryAsync(
+        Guid id, HttpContext context, IJobQueries queue, JobRetry retry)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var job = await queue.GetAsync(ownerId, id, context.RequestAborted);
+        if (job is null)
+        {
+            return ApiProblems.NotFound("generation");
+        }
+
+        if (!JobRetry.CanRetry(job))
+        {
+            return ApiProblems.Conflict($"Only a failed or cancelled generation can be retried; this one has {GenerationMapping.StatusName(job.Status)}.");
+        }
+
+        var outcome = await retry.RetryAsync(job, context.RequestAborted);
+        if (outcome is not SubmitOutcome.Queued { Job: var queued })
+        {
+            return ApiProblems.Refused(outcome, FieldNames, context.Response);
+        }
+
+        var url = GenerationMapping.JobUrl(queued.Id);
+        return TypedResults.Accepted(url, new GenerationCreated(queued.Id, GenerationMapping.StatusName(queued.Status), url));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, IJobQueries queue, IJobClaims claims)

@@ -10,7 +10,13 @@ namespace StableDiffusion.Studio.Generation;
 /// <see cref="CurrentUser"/>, plus that user's progress subscriptions. Scoped, so each circuit gets its own.
 /// </summary>
 public sealed class GenerationService(
-    IJobSubmission submission, IJobClaims claims, IJobQueries queries, JobProgressFeed feed, IImageGenerator generator, CurrentUser user)
+    IJobSubmission submission,
+    IJobClaims claims,
+    IJobQueries queries,
+    JobRetry retry,
+    JobProgressFeed feed,
+    IImageGenerator generator,
+    CurrentUser user)
 {
     public IReadOnlyList<ModelInfo> Models => generator.Models;
 
@@ -21,6 +27,10 @@ public sealed class GenerationService(
     public int? CountTokens(string model, string text) => generator.CountTokens(model, text);
 
     public async Task<SubmitOutcome> SubmitAsync(GenerationSettings settings) => await submission.SubmitAsync(await user.GetIdAsync(), settings);
+
+    /// <summary>The job queued again, or null when it is not this user's or did not fail or get cancelled.</summary>
+    public async Task<SubmitOutcome?> RetryAsync(Guid jobId) =>
+        await GetAsync(jobId) is { } job && JobRetry.CanRetry(job) ? await retry.RetryAsync(job) : null;
 
     public async Task<bool> CancelAsync(Guid jobId) => await claims.CancelAsync(await user.GetIdAsync(), jobId);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
@@ -22,6 +23,11 @@ public sealed partial class GenerationWorker(
     IOptions<StudioOptions> options,
     ILogger<GenerationWorker> logger) : BackgroundService
 {
+    /// <summary>Why a job was cancelled when nobody pressed Cancel: the host was shut down gracefully.</summary>
+    public const string StoppedError = "The server was stopped.";
+
+    private static readonly TimeSpan[] FinishRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.WorkerConcurrency).Select(_ => Task.Run(() => RunLoopAsync(stoppingToken), stoppingToken)));
 
@@ -73,21 +79,28 @@ public sealed partial class GenerationWorker(
             });
             var result = await Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
             var images = await SaveImagesAsync(job, settings, result);
-            await FinishAsync(job, JobStatus.Succeeded, null, result, images);
-            LogSucceeded(job.Id, clock.ElapsedMilliseconds);
+            if (await FinishAsync(job, JobStatus.Succeeded, null, result, images))
+            {
+                LogSucceeded(job.Id, clock.ElapsedMilliseconds);
+            }
+            else
+            {
+                // No rows name these files; without them the start-up sweep would find them as orphans.
+                files.DeleteQuietly(images.Select(i => i.FilePath));
+            }
         }
         catch (Exception) when (cts.IsCancellationRequested)
         {
             // Usually OperationCanceledException; an ONNX call stopped by RunOptions.Terminate may surface as its own
-            // exception, and either way the user asked for the stop.
-            var status = stoppingToken.IsCancellationRequested ? JobStatus.Failed : JobStatus.Cancelled;
-            await FinishAsync(job, status, status == JobStatus.Failed ? StudioStartup.InterruptedError : null, null, []);
+            // exception, and either way someone asked for the stop: the user, or the host shutting down gracefully
+            // (a crash instead leaves the row Running, and the start-up pass calls it interrupted).
+            await FinishAsync(job, JobStatus.Cancelled, stoppingToken.IsCancellationRequested ? StoppedError : null, null, []);
             LogCancelled(job.Id);
         }
         catch (Exception ex)
         {
             LogFailed(ex, job.Id);
-            await FinishAsync(job, JobStatus.Failed, ex.Message, null, []);
+            await FinishAsync(job, JobStatus.Failed, DiskFull.Is(ex) ? DiskFull.Error : ex.Message, null, []);
         }
         finally
         {
@@ -99,43 +112,82 @@ public sealed partial class GenerationWorker(
     {
         var images = new List<ImageRecord>();
         var modelHash = generator.HashOf(job.Model)?.Short;
-        foreach (var (image, index) in result.Images.Select((image, index) => (image, index)))
+        try
         {
-            var id = Guid.CreateVersion7();
-            var now = DateTime.UtcNow;
-            var path = ImageFileStore.ImagePath(id, now);
-            // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
-            var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash));
-            // Not cancellable: once the pipeline has finished, its images are kept.
-            await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
-            images.Add(new ImageRecord
+            foreach (var (image, index) in result.Images.Select((image, index) => (image, index)))
             {
-                Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
-                FilePath = path, Parameters = parameters, CreatedAt = now,
-            });
+                var id = Guid.CreateVersion7();
+                var now = DateTime.UtcNow;
+                var path = ImageFileStore.ImagePath(id, now);
+                // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
+                var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash));
+                // Not cancellable: once the pipeline has finished, its images are kept.
+                await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
+                images.Add(new ImageRecord
+                {
+                    Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
+                    FilePath = path, Parameters = parameters, CreatedAt = now,
+                });
+            }
+        }
+        catch
+        {
+            // The job fails without images, so the ones already written would be files without rows.
+            files.DeleteQuietly(images.Select(i => i.FilePath));
+            throw;
         }
 
         return images;
     }
 
-    private async Task FinishAsync(JobRecord job, JobStatus status, string? error, GenerationResult? result, List<ImageRecord> images)
+    /// <summary>
+    /// Records how the job ended, retrying a failed write a few times (a full disk or a locked database may pass).
+    /// False when the row could not be written: the job is then published as failed all the same, so waiting callers
+    /// get their answer, and the start-up pass settles the row still marked Running.
+    /// </summary>
+    private async Task<bool> FinishAsync(JobRecord job, JobStatus status, string? error, GenerationResult? result, List<ImageRecord> images)
     {
-        var finishedAt = DateTime.UtcNow;
-        await writer.WriteAsync(async db =>
+        job.Status = status;
+        job.Error = error;
+        job.FinishedAt = DateTime.UtcNow;
+        job.TotalMilliseconds = result?.Timings.Total;
+        job.MillisecondsPerStep = result?.Timings.UnetPerStep;
+        job.Warnings = result is { Warnings.Count: > 0 } ? string.Join("\n", result.Warnings) : null;
+        for (var attempt = 0;; attempt++)
         {
-            db.Jobs.Attach(job);
-            job.Status = status;
-            job.Error = error;
-            job.FinishedAt = finishedAt;
-            job.TotalMilliseconds = result?.Timings.Total;
-            job.MillisecondsPerStep = result?.Timings.UnetPerStep;
-            job.Warnings = result is { Warnings.Count: > 0 } ? string.Join("\n", result.Warnings) : null;
-            db.Images.AddRange(images);
-            await db.SaveChangesAsync(CancellationToken.None);
-        }, CancellationToken.None);
+            try
+            {
+                await writer.WriteAsync(async db =>
+                {
+                    // Each attempt waits for another process's lock as long as a submission does, not SQLite's 30 s.
+                    SqliteBusy.LimitWait(db, options.Value.DatabaseBusyTimeoutSeconds);
+                    db.Entry(job).State = EntityState.Modified;
+                    db.Images.AddRange(images);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }, CancellationToken.None);
+                break;
+            }
+            catch (Exception ex) when (attempt < FinishRetryDelays.Length)
+            {
+                LogFinishRetry(ex, job.Id, attempt + 1);
+                await Task.Delay(FinishRetryDelays[attempt], CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogFinishLost(ex, job.Id);
+                // A success whose rows are lost is a failure (its files go too); a failure or a cancellation stays what it was.
+                var (lostStatus, reason) = DiskFull.Is(ex) ? (JobStatus.Failed, DiskFull.Error)
+                    : status == JobStatus.Succeeded ? (JobStatus.Failed, "The result could not be saved.")
+                    : (status, error);
+                feed.Publish(new JobUpdate(job.Id, job.OwnerId, lostStatus, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount,
+                    null, null, reason, []));
+                return false;
+            }
+        }
 
         feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
             error, images.Select(i => i.Id).ToList()));
+        return true;
     }
 
     private void Publish(JobRecord job, JobStatus status, StepProgress step, byte[]? previewPng, TimeSpan elapsed)
@@ -165,4 +217,10 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "The generation loop hit an error; retrying")]
     private partial void LogLoopError(Exception exception);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Job {JobId}: recording its end failed (attempt {Attempt}); retrying")]
+    private partial void LogFinishRetry(Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Job {JobId}: its end could not be recorded; published as failed, the next start settles its row")]
+    private partial void LogFinishLost(Exception exception, Guid jobId);
 }

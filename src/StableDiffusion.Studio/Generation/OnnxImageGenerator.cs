@@ -8,7 +8,7 @@ namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
 /// Every Stable Diffusion ONNX folder under <see cref="InferenceOptions.ModelsDirectory"/>. Folders are checked
-/// cheaply on first use (parts present, not Git LFS pointers, defaults.json read) and no model is loaded by reading
+/// cheaply on first use (parts present, not Git LFS pointers, ONNX files whole with their external weights, defaults.json read) and no model is loaded by reading
 /// <see cref="Models"/>; start-up calls <see cref="LoadDefaultModel"/> so /healthz knows the execution provider. Every
 /// other model loads on first use; a load failure fails that job with its reason and leaves the folder listed as
 /// unavailable. Nothing here takes the studio down.
@@ -126,7 +126,7 @@ public sealed partial class OnnxImageGenerator(
                 // Any failure (corrupt protobuf, CUDA missing, out of memory) marks the folder unavailable with its reason.
                 LogModelUnavailable(ex, name);
                 infos[name] = Unavailable(name, ex.Message);
-                throw new ModelLoadException($"Model {name} could not be loaded: {ex.Message}", ex);
+                throw new ModelLoadException($"Model {name} could not be loaded: {Redact(ex.Message)}", ex);
             }
 
             loaded[name] = sd;
@@ -139,7 +139,7 @@ public sealed partial class OnnxImageGenerator(
 
     private IReadOnlyDictionary<string, string> Scan()
     {
-        var root = Path.GetFullPath(options.Value.ModelsDirectory, environment.ContentRootPath);
+        var root = ModelsRoot;
         if (!Directory.Exists(root))
         {
             LogNoModelsDirectory(root);
@@ -183,8 +183,22 @@ public sealed partial class OnnxImageGenerator(
         }
     }
 
-    private static ModelInfo Unavailable(string name, string reason) =>
-        new(name, reason, ModelDefaults.StableDiffusion15, false, "none", "the model did not load");
+    private ModelInfo Unavailable(string name, string reason) =>
+        new(name, Redact(reason), ModelDefaults.StableDiffusion15, false, "none", "the model did not load");
+
+    private string ModelsRoot => Path.GetFullPath(options.Value.ModelsDirectory, environment.ContentRootPath);
+
+    /// <summary>
+    /// Reasons reach /healthz (unauthenticated), the APIs and job errors; ONNX Runtime's messages carry the file's
+    /// full path, which is the server's business. Paths are shown relative to the models directory; the log keeps
+    /// the whole exception.
+    /// </summary>
+    private string Redact(string reason)
+    {
+        var root = ModelsRoot;
+        return reason.Replace(root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)
+            .Replace(root, "the models directory", StringComparison.Ordinal);
+    }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Models directory {Directory} does not exist; no model is offered")]
     private partial void LogNoModelsDirectory(string directory);

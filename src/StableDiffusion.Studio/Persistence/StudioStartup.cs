@@ -7,7 +7,7 @@ namespace StableDiffusion.Studio.Persistence;
 
 /// <summary>
 /// Runs once before the server listens: applies migrations, switches the database to WAL, marks jobs that were
-/// running when the process died as failed, marks images whose file is gone, and removes half-written files.
+/// running when the process died as failed, marks images whose file is gone, and removes half-written files and files no row names.
 /// </summary>
 public static partial class StudioStartup
 {
@@ -51,6 +51,7 @@ public static partial class StudioStartup
             }
 
             await MarkMissingFilesAsync(db, app.Services, logger);
+            await SweepOrphanFilesAsync(db, app.Services, logger);
         }
 
         // The default model's ONNX sessions open now, so /healthz and the first page know the execution provider.
@@ -82,6 +83,23 @@ public static partial class StudioStartup
         }
     }
 
+    /// <summary>
+    /// Deletes images and uploads that no row names: written just before a crash, or left when the row could not be
+    /// written (a full disk). Nothing else writes under those folders, and the worker has not started yet.
+    /// </summary>
+    private static async Task SweepOrphanFilesAsync(StudioDbContext db, IServiceProvider services, ILogger logger)
+    {
+        var files = services.GetRequiredService<ImageFileStore>();
+        var images = await db.Images.AsNoTracking().Select(i => i.FilePath).ToListAsync();
+        var uploads = await db.Jobs.AsNoTracking().Where(j => j.InitImagePath != null).Select(j => j.InitImagePath!).ToListAsync();
+        var swept = files.SweepUnlistedFiles("images", images.ToHashSet(StringComparer.Ordinal))
+                    + files.SweepUnlistedFiles("uploads", uploads.ToHashSet(StringComparer.Ordinal));
+        if (swept > 0)
+        {
+            LogOrphans(logger, swept);
+        }
+    }
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Count} job(s) were running when the studio last stopped; marked failed")]
     private static partial void LogInterrupted(ILogger logger, int count);
 
@@ -93,4 +111,7 @@ public static partial class StudioStartup
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Count} image(s) have no file")]
     private static partial void LogMissingFiles(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Removed {Count} file(s) that no image or job names")]
+    private static partial void LogOrphans(ILogger logger, int count);
 }

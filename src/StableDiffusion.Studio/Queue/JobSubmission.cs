@@ -17,6 +17,7 @@ public sealed partial class JobSubmission(
     DatabaseWriter writer,
     IDbContextFactory<StudioDbContext> contexts,
     ImageFileStore files,
+    IDataVolume volume,
     IImageGenerator generator,
     IJobClaims claims,
     JobProgressFeed feed,
@@ -49,6 +50,12 @@ public sealed partial class JobSubmission(
             }
         }
 
+        if (volume.AvailableBytes() < options.Value.MinFreeDiskBytes)
+        {
+            LogDiskFull(options.Value.MinFreeDiskBytes);
+            return new SubmitOutcome.DiskFull(options.Value.MinFreeDiskBytes);
+        }
+
         if (rateLimit.TryAcquire(ownerId) is { } retryAfter)
         {
             return new SubmitOutcome.RateLimited(rateLimit.PerMinute, retryAfter);
@@ -65,44 +72,66 @@ public sealed partial class JobSubmission(
             }
         }
 
-        var jobs = await writer.WriteAsync(async db =>
+        string? initPath = null;
+        List<JobRecord>? jobs;
+        try
         {
-            if (await db.Jobs.CountWaitingAsync(ownerId, cancellationToken) >= options.Value.MaxQueuedJobsPerUser)
+            jobs = await writer.WriteAsync(async db =>
             {
-                return null;
-            }
-
-            string? initPath = null;
-            if (init is not null)
-            {
-                initPath = ImageFileStore.UploadPath(Guid.CreateVersion7());
-                await files.WriteAtomicAsync(initPath, init.Png, cancellationToken);
-            }
-
-            var now = DateTime.UtcNow;
-            if (comparison is not null)
-            {
-                comparison.OwnerId = ownerId;
-                comparison.CreatedAt = now;
-                db.Comparisons.Add(comparison);
-            }
-
-            // One tick apart keeps a comparison's cells in their grid order when the queue sorts by CreatedAt.
-            var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id)).ToList();
-            if (comparison is not null)
-            {
-                // Cells arrive row-major: one column per seed.
-                var columns = comparison.Seeds.Split(',').Length;
-                for (var i = 0; i < records.Count; i++)
+                // SQLite would wait 30 s for another process's write lock; past this budget the caller hears 503.
+                SqliteBusy.LimitWait(db, options.Value.DatabaseBusyTimeoutSeconds);
+                if (await db.Jobs.CountWaitingAsync(ownerId, cancellationToken) >= options.Value.MaxQueuedJobsPerUser)
                 {
-                    (records[i].CellRow, records[i].CellColumn) = (i / columns, i % columns);
+                    return null;
                 }
+
+                if (init is not null)
+                {
+                    initPath = ImageFileStore.UploadPath(Guid.CreateVersion7());
+                    await files.WriteAtomicAsync(initPath, init.Png, cancellationToken);
+                }
+
+                var now = DateTime.UtcNow;
+                if (comparison is not null)
+                {
+                    comparison.OwnerId = ownerId;
+                    comparison.CreatedAt = now;
+                    db.Comparisons.Add(comparison);
+                }
+
+                // One tick apart keeps a comparison's cells in their grid order when the queue sorts by CreatedAt.
+                var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id)).ToList();
+                if (comparison is not null)
+                {
+                    // Cells arrive row-major: one column per seed.
+                    var columns = comparison.Seeds.Split(',').Length;
+                    for (var i = 0; i < records.Count; i++)
+                    {
+                        (records[i].CellRow, records[i].CellColumn) = (i / columns, i % columns);
+                    }
+                }
+
+                db.Jobs.AddRange(records);
+                await db.SaveChangesAsync(cancellationToken);
+                return records;
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (SqliteBusy.Is(ex))
+        {
+            LogBusy(options.Value.DatabaseBusyTimeoutSeconds);
+            if (initPath is not null)
+            {
+                files.DeleteQuietly([initPath]);
             }
 
-            db.Jobs.AddRange(records);
-            await db.SaveChangesAsync(cancellationToken);
-            return records;
-        }, cancellationToken);
+            return new SubmitOutcome.Busy(TimeSpan.FromSeconds(Math.Max(1, options.Value.DatabaseBusyTimeoutSeconds / 2)));
+        }
+        catch (Exception ex) when (DiskFull.Is(ex))
+        {
+            // The free-space check passed but the upload (or the database) still did not fit.
+            LogDiskFull(options.Value.MinFreeDiskBytes);
+            return new SubmitOutcome.DiskFull(options.Value.MinFreeDiskBytes);
+        }
 
         // Another request of the same owner got in between the first check and the write.
         if (jobs is null)
@@ -138,6 +167,12 @@ public sealed partial class JobSubmission(
         var eta = running.Select(id => feed.Latest(id)?.Eta).FirstOrDefault(e => e is not null);
         return new SubmitOutcome.QueueFull(limit, TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(eta?.TotalSeconds ?? 10), 1, 600)));
     }
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "A job was refused: the data directory's drive has less than {MinFreeBytes} bytes free")]
+    private partial void LogDiskFull(long minFreeBytes);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "A job was refused: the database stayed locked by another writer for {Seconds} s")]
+    private partial void LogBusy(int seconds);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Job {JobId} queued by {OwnerId}")]
     private partial void LogQueued(Guid jobId, string ownerId);

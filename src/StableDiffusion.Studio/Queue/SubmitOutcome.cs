@@ -4,7 +4,7 @@ using StableDiffusion.Studio.Generation;
 namespace StableDiffusion.Studio.Queue;
 
 /// <summary>How a submission went. Each surface turns it into its own words: the form into messages under its
-/// controls, the APIs into 202, 400 or 429 answers (<see cref="Api.ApiProblems.From"/>).</summary>
+/// controls, the APIs into 202, 400, 429, 503 or 507 answers (<see cref="Api.ApiProblems.From"/>).</summary>
 public abstract record SubmitOutcome
 {
     private SubmitOutcome()
@@ -31,4 +31,10 @@ public abstract record SubmitOutcome
 
     /// <summary>The owner sent <paramref name="PerMinute"/> submissions in the last minute.</summary>
     public sealed record RateLimited(int PerMinute, TimeSpan RetryAfter) : SubmitOutcome;
+
+    /// <summary>The data directory's drive has less than <paramref name="MinFreeBytes"/> free: the job's images would not fit.</summary>
+    public sealed record DiskFull(long MinFreeBytes) : SubmitOutcome;
+
+    /// <summary>Another process held the database's write lock for longer than the studio waits.</summary>
+    public sealed record Busy(TimeSpan RetryAfter) : SubmitOutcome;
 }

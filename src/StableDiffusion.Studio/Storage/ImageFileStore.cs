@@ -4,7 +4,7 @@ namespace StableDiffusion.Studio.Storage;
 /// Files under the data directory, named by the server. Writes are atomic: a temp file in the same folder, flushed
 /// to disk, then renamed over the final name (rename alone is atomic but not durable; Pillai et al., OSDI'14).
 /// </summary>
-public sealed class ImageFileStore(StudioPaths paths)
+public sealed class ImageFileStore(StudioPaths paths, IDataVolume volume)
 {
     private const string TempSuffix = ".tmp";
 
@@ -17,13 +17,26 @@ public sealed class ImageFileStore(StudioPaths paths)
         var final = paths.Resolve(relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
         var temp = final + TempSuffix;
-        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+        try
         {
-            await file.WriteAsync(bytes, cancellationToken);
-            file.Flush(flushToDisk: true);
+            await volume.WriteAsync(temp, bytes, cancellationToken);
+            File.Move(temp, final, overwrite: true);
         }
+        catch
+        {
+            // A full disk leaves a short or empty temp file; nothing will ever finish it.
+            TryDelete(temp);
+            throw;
+        }
+    }
 
-        File.Move(temp, final, overwrite: true);
+    /// <summary>Removes stored files, as far as it can: used to undo a job's images when their rows cannot be written.</summary>
+    public void DeleteQuietly(IEnumerable<string> relativePaths)
+    {
+        foreach (var path in relativePaths)
+        {
+            TryDelete(paths.Resolve(path));
+        }
     }
 
     /// <summary>The absolute path of a stored file, or null when it is gone.</summary>
@@ -59,5 +72,43 @@ public sealed class ImageFileStore(StudioPaths paths)
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Removes files under <paramref name="folder"/> that no row names (a crash between the file and its row, or a
+    /// row that could not be written), given the stored relative paths that are kept.
+    /// </summary>
+    public int SweepUnlistedFiles(string folder, IReadOnlySet<string> kept)
+    {
+        var root = paths.Resolve(folder);
+        if (!Directory.Exists(root))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(paths.DataDirectory, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (!kept.Contains(relative) && TryDelete(file))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool TryDelete(string fullPath)
+    {
+        try
+        {
+            File.Delete(fullPath);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

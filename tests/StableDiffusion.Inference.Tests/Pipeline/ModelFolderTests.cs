@@ -35,8 +35,8 @@ public sealed class ModelFolderTests : IDisposable
     {
         using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);
         File.WriteAllText(copy.PathOf("defaults.json"), """{"steps": 6, "guidance_scale": 1.5, "scheduler": "lcm", "width": 32, "height": 48}""");
-        // Not a graph at all, so opening a session would fail.
-        File.WriteAllBytes(copy.PathOf("unet/model.onnx"), new byte[4096]);
+        // A whole ONNX file, but the VAE decoder's graph where the UNet belongs: a session of it would fail as a UNet.
+        File.Copy(copy.PathOf("vae_decoder/model.onnx"), copy.PathOf("unet/model.onnx"), overwrite: true);
 
         var withEncoder = ModelFolder.Describe(copy.Directory);
         Directory.Delete(copy.PathOf("vae_encoder"), recursive: true);

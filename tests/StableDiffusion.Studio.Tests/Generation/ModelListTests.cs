@@ -44,6 +44,11 @@ public sealed class ModelListTests : IDisposable
         File.WriteAllText(Path.Combine(models.FullName, "second", "defaults.json"), """{"steps": 6, "scheduler": "euler-a", "width": 48}""");
         CopyDirectory(fixture, Path.Combine(models.FullName, "corrupt"));
         File.WriteAllBytes(Path.Combine(models.FullName, "corrupt", "unet", "model.onnx"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        CopyDirectory(fixture, Path.Combine(models.FullName, "truncated"));
+        var truncated = Path.Combine(models.FullName, "truncated", "unet", "model.onnx");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..(int)(new FileInfo(truncated).Length / 2)]);
+        CopyDirectory(fixture, Path.Combine(models.FullName, "external"));
+        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "model.onnx"), ModelWithExternalWeights("weights.pb"));
         CopyDirectory(fixture, Path.Combine(models.FullName, "pointer"));
         File.WriteAllText(Path.Combine(models.FullName, "pointer", "unet", "model.onnx"),
             "version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 1234\n");
@@ -64,7 +69,15 @@ public sealed class ModelListTests : IDisposable
         Assert.Equal((6, "euler-a", 48), (atStart["second"].Defaults.Steps, atStart["second"].Defaults.Scheduler, atStart["second"].Defaults.Width));
         Assert.Equal(ModelFolder.Hash(Path.Combine(models.FullName, "second")), generator.HashOf("second"));
         Assert.Null(generator.HashOf("no-such-model"));
-        Assert.True(atStart["corrupt"].IsAvailable);
+        foreach (var bad in new[] { "corrupt", "truncated", "external" })
+        {
+            // Known before any job tries them, and described without the server's paths.
+            Assert.False(beforeStart[bad].IsAvailable);
+            Assert.Contains("unet/model.onnx", atStart[bad].UnavailableReason);
+            Assert.DoesNotContain(models.FullName, atStart[bad].UnavailableReason);
+        }
+
+        Assert.Contains("weights.pb", atStart["external"].UnavailableReason);
         Assert.False(atStart["pointer"].IsAvailable);
         Assert.Contains("LFS", atStart["pointer"].UnavailableReason);
         Assert.Equal(3, generator.CountTokens("second", "a red circle"));
@@ -74,10 +87,34 @@ public sealed class ModelListTests : IDisposable
 
         var failure = Assert.Throws<ModelLoadException>(() => generator.Generate(request with { Model = "corrupt" }, null, CancellationToken.None));
         Assert.Contains("corrupt", failure.Message);
-        Assert.False(generator.Models.Single(m => m.Name == "corrupt").IsAvailable);
+        Assert.DoesNotContain(models.FullName, failure.Message);
+    }
+
+    [Fact]
+    public void AModelWhoseExternalWeightsArePresentPassesTheCheck()
+    {
+        CopyDirectory(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "external"));
+        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "model.onnx"), ModelWithExternalWeights("weights.pb"));
+        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "weights.pb"), new byte[16]);
+
+        ModelFolder.Validate(Path.Combine(models.FullName, "external"));
     }
 
     public void Dispose() => models.Delete(recursive: true);
+
+    /// <summary>
+    /// The framing of a ModelProto (onnx.proto field numbers) whose one initializer keeps its data in an external
+    /// file: ir_version 8, a graph with the initializer, and opset 14.
+    /// </summary>
+    private static byte[] ModelWithExternalWeights(string location)
+    {
+        static byte[] Field(int number, byte[] payload) => [(byte)((number << 3) | 2), (byte)payload.Length, .. payload];
+        static byte[] Text(int number, string text) => Field(number, System.Text.Encoding.UTF8.GetBytes(text));
+        byte[] entry = [.. Text(1, "location"), .. Text(2, location)];
+        byte[] tensor = [.. Field(13, entry), 14 << 3, 1];
+        byte[] graph = Field(5, tensor);
+        return [1 << 3, 8, .. Field(7, graph), .. Field(8, [2 << 3, 14])];
+    }
 
     private static void CopyDirectory(string from, string to)
     {

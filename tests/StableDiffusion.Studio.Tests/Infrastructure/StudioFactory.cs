@@ -15,6 +15,7 @@ using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Hubs;
 using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Tests.Infrastructure;
 
@@ -37,6 +38,8 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         }
     }
 
+    private const string AliceApiKey = "alice-test-key-0123456789";
+
     public bool RealModels { get; init; }
 
     public int MaxQueuedJobsPerUser { get; init; } = 10;
@@ -49,6 +52,12 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
     private bool OwnsDirectory { get; init; } = true;
 
     public FakeImageGenerator Fake { get; } = new();
+
+    /// <summary>The data directory's drive as the tests steer it: its free space, and writes that run out of room.</summary>
+    public FakeDataVolume Volume { get; } = new();
+
+    /// <summary>More configuration, by key ("Studio:MinFreeDiskBytes").</summary>
+    public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
 
     public static string RepositoryRoot => StudioContentRoot.Find();
 
@@ -68,6 +77,15 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         builder.UseSetting("Studio:SubmitsPerMinutePerUser", SubmitsPerMinutePerUser.ToString());
         builder.UseSetting("Inference:ModelsDirectory", FixtureModels);
         builder.UseSetting("Inference:ExecutionProvider", "cpu");
+        // Subclasses that configure keys of their own (ApiStudio) replace this one.
+        builder.UseSetting("Api:Keys:0:User", "alice");
+        builder.UseSetting("Api:Keys:0:Key", AliceApiKey);
+        foreach (var (key, value) in Configuration)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDataVolume>(Volume)));
         if (!RealModels)
         {
             builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageGenerator>(Fake)));
@@ -79,6 +97,14 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("Cookie", $"{StudioIdentity.CookieName}={CookieFor(userId)}");
+        return client;
+    }
+
+    /// <summary>alice's script on the APIs, with the key the harness configures for her under Api:Keys.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AliceApiKey);
         return client;
     }
 

@@ -20,6 +20,14 @@ public sealed record SubmitFeedback(IReadOnlyDictionary<Setting, string> Errors,
             Message = $"You have sent {limited.PerMinute} jobs in the last minute, the most one person may. "
                       + $"Try again in {(int)limited.RetryAfter.TotalSeconds} seconds.",
         },
+        SubmitOutcome.DiskFull => None with
+        {
+            Message = "The server is low on disk space, so it takes no new jobs for now. Delete some images or ask the administrator to free space.",
+        },
+        SubmitOutcome.Busy busy => None with
+        {
+            Message = $"The database is busy. Try again in {Math.Max(1, (int)busy.RetryAfter.TotalSeconds)} seconds.",
+        },
         _ => None,
     };
 }

@@ -116,6 +116,24 @@ public sealed partial class Create : IDisposable
         }
     }
 
+    private async Task RetryAsync(Guid jobId)
+    {
+        var outcome = await Generation.RetryAsync(jobId);
+        if (outcome is null)
+        {
+            Snackbar.Add("That job can no longer be retried.", Severity.Info);
+            return;
+        }
+
+        feedback = SubmitFeedback.From(outcome);
+        if (outcome is SubmitOutcome.Queued)
+        {
+            Snackbar.Add("Queued again with the same settings and seed.", Severity.Success);
+        }
+
+        await RefreshAsync();
+    }
+
     private async Task CancelAsync(Guid jobId)
     {
         if (!await Generation.CancelAsync(jobId))
