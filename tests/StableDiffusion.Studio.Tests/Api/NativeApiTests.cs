@@ -149,6 +149,17 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
     }
 
     [Fact]
+    public async Task AWrongTypeIsA400OnThatFieldInWordsNotTheParsersMessage()
+    {
+        var response = await studio.Bearer(studio.AliceKey).PostAsync("/api/v1/generations",
+            new StringContent("""{"prompt":"x","steps":"many"}""", System.Text.Encoding.UTF8, "application/json"));
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("steps must be a whole number.", errors.GetProperty("steps")[0].GetString());
+    }
+
+    [Fact]
     public async Task ModelsAndSamplersAreListed()
     {
         var alice = studio.Bearer(studio.AliceKey);
