@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Randomness;
+using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Identity;
@@ -192,9 +193,20 @@ public static class NativeApiEndpoints
             return ApiProblems.NotFound("generation");
         }
 
-        return await claims.CancelAsync(ownerId, id, context.RequestAborted)
-            ? TypedResults.NoContent()
-            : ApiProblems.Conflict($"The generation has already {GenerationMapping.StatusName(job.Status)}.");
+        if (await claims.CancelAsync(ownerId, id, context.RequestAborted))
+        {
+            return TypedResults.NoContent();
+        }
+
+        // Read again: the job may have moved on between the first read and the cancel.
+        var status = (await queue.GetAsync(ownerId, id, context.RequestAborted))?.Status ?? job.Status;
+        return ApiProblems.Conflict(status switch
+        {
+            JobStatus.Succeeded => "The generation has already finished.",
+            JobStatus.Failed => "The generation has already failed.",
+            JobStatus.Cancelled => "The generation has already been cancelled.",
+            _ => "The generation is finishing and can no longer be cancelled.",
+        });
     }
 
     private static async Task<IResult> GetImageAsync(Guid id, HttpContext context, ImageLibrary library)

@@ -149,6 +149,19 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
     }
 
     [Fact]
+    public async Task CancellingAFinishedGenerationIsAConflictThatSaysSo()
+    {
+        var alice = studio.Bearer(studio.AliceKey);
+        var url = (await alice.PostAsJsonAsync("/api/v1/generations", new { prompt = "done already", steps = 2, width = 64, height = 64 })).Headers.Location!.ToString();
+        await ApiStudio.WaitForFinishAsync(alice, url);
+
+        var response = await alice.DeleteAsync(url);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("The generation has already finished.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task AWrongTypeIsA400OnThatFieldInWordsNotTheParsersMessage()
     {
         var response = await studio.Bearer(studio.AliceKey).PostAsync("/api/v1/generations",
