@@ -26,6 +26,7 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         Assert.Equal(("euler-a", "Euler a", 64, 72, 42L), (job.Settings.Sampler, job.Settings.SamplerName, job.Settings.Width, job.Settings.Height, job.Settings.Seed));
         Assert.Equal([42L, 43L], job.Images.Select(i => i.Seed));
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.True(png.Headers.CacheControl is { Private: true, Public: false }, $"Cache-Control: {png.Headers.CacheControl}");
         var parameters = A1111Answer.ParametersOf(await png.Content.ReadAsByteArrayAsync());
         Assert.Equal(43, parameters.Seed);
         Assert.Equal(job.Images[1].Parameters, StableDiffusion.Inference.Imaging.PngInfo.ReadParameters(await png.Content.ReadAsByteArrayAsync()));
