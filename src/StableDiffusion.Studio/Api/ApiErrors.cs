@@ -38,7 +38,8 @@ public static class ApiErrors
     /// <summary>Details for the problem answers the framework makes by status alone.</summary>
     public static void Describe(ProblemDetailsContext context)
     {
-        if (!IsApiRequest(context.HttpContext))
+        // A validation problem speaks through its errors, field by field.
+        if (!IsApiRequest(context.HttpContext) || context.ProblemDetails is HttpValidationProblemDetails)
         {
             return;
         }
@@ -46,7 +47,7 @@ public static class ApiErrors
         var problem = context.ProblemDetails;
         problem.Detail ??= problem.Status switch
         {
-            StatusCodes.Status400BadRequest => "The request could not be read.",
+            StatusCodes.Status400BadRequest => "The request could not be read: check its address, query and body against the API reference at " + StudioApi.DocsPath + ".",
             StatusCodes.Status404NotFound => "There is nothing at this address. The API reference is at " + StudioApi.DocsPath + ".",
             StatusCodes.Status405MethodNotAllowed => "This address does not take that method. The API reference is at " + StudioApi.DocsPath + ".",
             StatusCodes.Status413PayloadTooLarge => TooLarge(context.HttpContext),
