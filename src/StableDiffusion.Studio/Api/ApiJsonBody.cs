@@ -11,7 +11,7 @@ namespace StableDiffusion.Studio.Api;
 /// </summary>
 public static partial class ApiJsonBody
 {
-    public const string NotUnicode = "The body has text that is not valid Unicode (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8).";
+    private const string NotUnicode = "The body has text that is not valid Unicode (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8).";
 
     /// <summary>The parsed body, or null and a message for the caller.</summary>
     public static async Task<(JsonNode? Body, string? Error)> ReadAsync(HttpContext context)
