@@ -18,6 +18,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStudioSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseStudioApiErrors();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseStudioApi();

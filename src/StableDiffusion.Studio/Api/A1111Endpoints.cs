@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
@@ -78,9 +79,10 @@ public static class A1111Endpoints
         var ownerId = context.User.StudioUserId()!;
         var cancellationToken = context.RequestAborted;
 
-        if (await ReadBodyAsync(context) is not { } body)
+        var (body, problem) = await ReadBodyAsync(context);
+        if (body is null)
         {
-            return ApiProblems.Invalid("body", "The body must be a JSON object.");
+            return problem!;
         }
 
         var checkpoint = (body["override_settings"] as JsonObject)?["sd_model_checkpoint"];
@@ -274,9 +276,10 @@ public static class A1111Endpoints
 
     private static async Task<IResult> SetOptionsAsync(HttpContext context, ApiOptionsStore options, ApiModelCatalog models)
     {
-        if (await ReadBodyAsync(context) is not { } body)
+        var (body, problem) = await ReadBodyAsync(context);
+        if (body is null)
         {
-            return ApiProblems.Invalid("body", "The body must be a JSON object.");
+            return problem!;
         }
 
         // Other keys are accepted and ignored, as clients post back the whole dictionary they read.
@@ -308,9 +311,10 @@ public static class A1111Endpoints
 
     private static async Task<IResult> PngInfoAsync(HttpContext context)
     {
-        if (await ReadBodyAsync(context) is not { } body)
+        var (body, problem) = await ReadBodyAsync(context);
+        if (body is null)
         {
-            return ApiProblems.Invalid("body", "The body must be a JSON object.");
+            return problem!;
         }
 
         var text = body["image"]?.GetValueKind() == JsonValueKind.String ? body["image"]!.GetValue<string>() : null;
@@ -372,15 +376,10 @@ public static class A1111Endpoints
         return parsed;
     }
 
-    private static async Task<JsonObject?> ReadBodyAsync(HttpContext context)
+    /// <summary>The body as a JSON object, or the 400 that says why it is not one.</summary>
+    private static async Task<(JsonObject? Body, ValidationProblem? Problem)> ReadBodyAsync(HttpContext context)
     {
-        try
-        {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var (body, error) = await ApiJsonBody.ReadAsync(context);
+        return body is JsonObject json ? (json, null) : (null, ApiProblems.Invalid("body", error ?? "The body must be a JSON object."));
     }
 }

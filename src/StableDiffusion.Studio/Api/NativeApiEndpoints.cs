@@ -1,9 +1,12 @@
 using StableDiffusion.Inference.Scheduling;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Randomness;
+using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Identity;
@@ -32,6 +35,10 @@ public static class NativeApiEndpoints
         [Setting.InitImage] = "initImage", [Setting.Strength] = "denoisingStrength",
     };
 
+    // The request's JSON names (camelCase, as the web defaults write them) and their types.
+    private static readonly Dictionary<string, Type> RequestFieldTypes = typeof(CreateGenerationRequest).GetProperties()
+        .ToDictionary(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name), p => p.PropertyType);
+
     public static RouteGroupBuilder MapNativeApi(this RouteGroupBuilder api)
     {
         api.MapPost("/generations", CreateAsync).Accepts<CreateGenerationRequest>("application/json")
@@ -51,23 +58,25 @@ public static class NativeApiEndpoints
     }
 
     private static async Task<Results<Accepted<GenerationCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext context, IJobSubmission submission, ApiModelCatalog models, ApiOptionsStore options)
+        HttpContext context, IJobSubmission submission, ApiModelCatalog models, ApiOptionsStore options, IOptions<JsonOptions> jsonOptions)
     {
         var ownerId = context.User.StudioUserId()!;
         var cancellationToken = context.RequestAborted;
-        CreateGenerationRequest? body;
-        try
+        var (json, error) = await ApiJsonBody.ReadAsync(context);
+        if (json is not JsonObject)
         {
-            body = await context.Request.ReadFromJsonAsync<CreateGenerationRequest>(cancellationToken);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return ApiProblems.Invalid("body", $"The body must be a JSON generation request: {ex.Message}");
+            return ApiProblems.Invalid("body", error ?? "The body must be a JSON object with the generation's settings.");
         }
 
-        if (body is null)
+        CreateGenerationRequest body;
+        try
         {
-            return ApiProblems.Invalid("body", "The body must be a JSON generation request.");
+            body = json.Deserialize<CreateGenerationRequest>(jsonOptions.Value.SerializerOptions)!;
+        }
+        catch (JsonException ex)
+        {
+            ApiJsonBody.LogRefused(context, ex);
+            return WrongType(ex.Path);
         }
 
         var model = body.Model is null ? await options.ModelOfAsync(ownerId, cancellationToken) : models.Find(body.Model);
@@ -124,6 +133,24 @@ public static class NativeApiEndpoints
 
         var url = GenerationMapping.JobUrl(job.Id);
         return TypedResults.Accepted(url, new GenerationCreated(job.Id, GenerationMapping.StatusName(job.Status), url));
+    }
+
+    /// <summary>The 400 for a field whose JSON value has the wrong type, in the words of the type it needs.</summary>
+    private static ValidationProblem WrongType(string? path)
+    {
+        var field = path?.StartsWith("$.", StringComparison.Ordinal) == true ? path[2..].Split('.', '[')[0] : null;
+        var type = field is null ? null : RequestFieldTypes.GetValueOrDefault(field);
+        if (type is null)
+        {
+            return ApiProblems.Invalid("body", "The body must be a JSON object with the generation's settings.");
+        }
+
+        return ApiProblems.Invalid(field!, (Nullable.GetUnderlyingType(type) ?? type) switch
+        {
+            var t when t == typeof(string) => $"{field} must be a string.",
+            var t when t == typeof(int) || t == typeof(long) => $"{field} must be a whole number.",
+            _ => $"{field} must be a number.",
+        });
     }
 
     /// <summary>"cpu"/"torch" or "nv"/"philox", in any case.</summary>
@@ -193,9 +220,20 @@ public static class NativeApiEndpoints
             return ApiProblems.NotFound("generation");
         }
 
-        return await claims.CancelAsync(ownerId, id, context.RequestAborted)
-            ? TypedResults.NoContent()
-            : ApiProblems.Conflict($"The generation has already {GenerationMapping.StatusName(job.Status)}.");
+        if (await claims.CancelAsync(ownerId, id, context.RequestAborted))
+        {
+            return TypedResults.NoContent();
+        }
+
+        // Read again: the job may have moved on between the first read and the cancel.
+        var status = (await queue.GetAsync(ownerId, id, context.RequestAborted))?.Status ?? job.Status;
+        return ApiProblems.Conflict(status switch
+        {
+            JobStatus.Succeeded => "The generation has already finished.",
+            JobStatus.Failed => "The generation has already failed.",
+            JobStatus.Cancelled => "The generation has already been cancelled.",
+            _ => "The generation is finishing and can no longer be cancelled.",
+        });
     }
 
     private static async Task<IResult> GetImageAsync(Guid id, HttpContext context, ImageLibrary library)

@@ -43,7 +43,7 @@ public static class StudioApi
         var origins = builder.Configuration.GetSection("Api:AllowedOrigins").Get<string[]>() ?? [];
         services.AddCors(o => o.AddPolicy(CorsPolicy, policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()));
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiErrors.Describe);
         services.AddOpenApi(o =>
         {
             // The document describes the APIs, not the studio's pages, files and health check.

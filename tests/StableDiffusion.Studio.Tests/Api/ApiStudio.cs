@@ -38,7 +38,7 @@ public class ApiStudio : IAsyncLifetime
     {
     }
 
-    protected ApiStudio(bool realModels, int maxQueuedJobsPerUser, int submitsPerMinutePerUser = 10_000)
+    protected ApiStudio(bool realModels, int maxQueuedJobsPerUser, int submitsPerMinutePerUser = 10_000, Action<IWebHostBuilder>? configure = null)
     {
         studio = new StudioFactory
         {
@@ -49,6 +49,7 @@ public class ApiStudio : IAsyncLifetime
             builder.UseSetting("Api:Keys:0:User", ConfiguredUser);
             builder.UseSetting("Api:Keys:0:Key", ConfiguredKey);
             builder.UseSetting("Api:AllowedOrigins:0", AllowedOrigin);
+            configure?.Invoke(builder);
         });
     }
 

@@ -102,6 +102,7 @@ public sealed class HeldQueueApiTests(HeldApiStudio studio) : IClassFixture<Held
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         Assert.Equal("cancelled", cancelled!.Status);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("The generation has already been cancelled.", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         Assert.Equal(("euler-a", "Euler a", 64, 72, 42L), (job.Settings.Sampler, job.Settings.SamplerName, job.Settings.Width, job.Settings.Height, job.Settings.Seed));
         Assert.Equal([42L, 43L], job.Images.Select(i => i.Seed));
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.True(png.Headers.CacheControl is { Private: true, Public: false }, $"Cache-Control: {png.Headers.CacheControl}");
         var parameters = A1111Answer.ParametersOf(await png.Content.ReadAsByteArrayAsync());
         Assert.Equal(43, parameters.Seed);
         Assert.Equal(job.Images[1].Parameters, StableDiffusion.Inference.Imaging.PngInfo.ReadParameters(await png.Content.ReadAsByteArrayAsync()));
@@ -146,6 +147,32 @@ public sealed class NativeApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         Assert.Equal("image/png", publicImage.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, afterRevoke.StatusCode);
+    }
+
+    [Fact]
+    public async Task CancellingAFinishedGenerationIsAConflictThatSaysSo()
+    {
+        var alice = studio.Bearer(studio.AliceKey);
+        var url = (await alice.PostAsJsonAsync("/api/v1/generations", new { prompt = "done already", steps = 2, width = 64, height = 64 })).Headers.Location!.ToString();
+        await ApiStudio.WaitForFinishAsync(alice, url);
+
+        var response = await alice.DeleteAsync(url);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("The generation has already finished.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AWrongTypeIsA400OnThatFieldInWordsNotTheParsersMessage()
+    {
+        var response = await studio.Bearer(studio.AliceKey).PostAsync("/api/v1/generations",
+            new StringContent("""{"prompt":"x","steps":"many"}""", System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("steps must be a whole number.", problem.GetProperty("errors").GetProperty("steps")[0].GetString());
+        // The errors say it all: no general sentence beside them.
+        Assert.False(problem.TryGetProperty("detail", out _));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StableDiffusion.Studio.Components.Generation;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Tests.Infrastructure;
@@ -20,6 +23,18 @@ public sealed class SettingsFormTests : ComponentTestContext
         Assert.Contains("Steps must be between 1 and 150.", form.Markup);
         Assert.Contains("Width must be a multiple of 8 between 64 and 2048.", form.Markup);
         Assert.DoesNotContain("Height must be", form.Markup);
+    }
+
+    [Fact]
+    public void AnInitImagePastTheUploadLimitSaysTheLimitInReadableUnits()
+    {
+        // This test's own options instance: the context's services are sealed once anything has been resolved.
+        Services.GetRequiredService<IOptions<StudioOptions>>().Value.MaxUploadBytes = 1536;
+        var form = Render<SettingsForm>(p => p.Add(f => f.Settings, Settings.Valid()));
+
+        form.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(new byte[4000], "big.png", contentType: "image/png"));
+
+        form.WaitForAssertion(() => Assert.Contains("The file is larger than 1.5 KB, the most an init image may be.", form.Markup));
     }
 
     [Fact]

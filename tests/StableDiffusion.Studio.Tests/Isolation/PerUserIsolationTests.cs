@@ -41,7 +41,9 @@ public sealed class PerUserIsolationTests : IClassFixture<AliceHasAnImage>
         Assert.Equal(HttpStatusCode.OK, alice.StatusCode);
         Assert.Equal("image/png", alice.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", alice.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.NotNull(alice.Headers.CacheControl);
+        // Only the owner's browser may keep it: no shared cache, and no cache at all for the 404s.
+        Assert.True(alice.Headers.CacheControl is { Private: true, Public: false }, $"Cache-Control: {alice.Headers.CacheControl}");
+        Assert.True(bob.Headers.CacheControl?.Public != true && missing.Headers.CacheControl?.Public != true);
     }
 
     [Fact]

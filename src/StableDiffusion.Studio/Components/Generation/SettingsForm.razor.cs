@@ -109,7 +109,7 @@ public sealed partial class SettingsForm
         var bytes = await ReadUploadAsync(e.File, Options.Value.MaxUploadBytes);
         if (bytes is null)
         {
-            uploadError = $"The file is larger than {Options.Value.MaxUploadBytes / (1024 * 1024)} MB.";
+            uploadError = $"The file is larger than {Readable(Options.Value.MaxUploadBytes)}, the most an init image may be.";
             return;
         }
 
@@ -122,6 +122,11 @@ public sealed partial class SettingsForm
 
         Settings.InitImage = image.Png;
     }
+
+    /// <summary>A byte count as people read it: whole division would call a 1.5 MB limit "1 MB", and one under 1 MB "0 MB".</summary>
+    internal static string Readable(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB");
 
     /// <summary>The whole file, or null when it is larger than <paramref name="maxBytes"/> (checked by the browser stream itself).</summary>
     internal static async Task<byte[]?> ReadUploadAsync(IBrowserFile file, long maxBytes)
