@@ -193,12 +193,7 @@ public sealed partial class OnnxImageGenerator(
     /// full path, which is the server's business. Paths are shown relative to the models directory; the log keeps
     /// the whole exception.
     /// </summary>
-    private string Redact(string reason)
-    {
-        var root = ModelsRoot;
-        return reason.Replace(root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)
-            .Replace(root, "the models directory", StringComparison.Ordinal);
-    }
+    private string Redact(string reason) => ServerPaths.Hide(reason, ModelsRoot);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Models directory {Directory} does not exist; no model is offered")]
     private partial void LogNoModelsDirectory(string directory);
