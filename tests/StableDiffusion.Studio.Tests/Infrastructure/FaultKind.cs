@@ -1,0 +1,8 @@
+namespace StableDiffusion.Studio.Tests.Infrastructure;
+
+public enum FaultKind
+{
+    Fail,
+    OutOfMemory,
+    Hang,
+}
