@@ -91,6 +91,26 @@ public sealed class ModelListTests : IDisposable
     }
 
     [Fact]
+    public void AResetModelDropsItsSessionsAndLoadsAgainOnItsNextJob()
+    {
+        CopyDirectory(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "good"));
+        using var generator = new OnnxImageGenerator(
+            Options.Create(new InferenceOptions { ModelsDirectory = models.FullName, DefaultModel = "good", ExecutionProvider = "cpu" }),
+            new Environment(models.FullName), NullLoggerFactory.Instance);
+        var request = new GenerationSettings { Prompt = "a red circle", Seed = 1, Steps = 2, GuidanceScale = 7, Scheduler = "euler", Width = 64, Height = 64, Model = "good" };
+        generator.LoadDefaultModel();
+
+        generator.Reset("good");
+        var afterReset = generator.Models.Single();
+        var image = Assert.Single(generator.Generate(request, null, CancellationToken.None).Images);
+
+        Assert.Equal("not loaded", afterReset.ExecutionProvider);
+        Assert.True(afterReset.IsAvailable);
+        Assert.Equal(64, image.Image.Width);
+        Assert.Equal("CPU", generator.Models.Single().ExecutionProvider, ignoreCase: true);
+    }
+
+    [Fact]
     public void AModelWhoseExternalWeightsArePresentPassesTheCheck()
     {
         CopyDirectory(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "external"));
