@@ -29,7 +29,7 @@ public static partial class ServerPaths
     }
 
     // "/onnxruntime_src/onnxruntime/core/graph/graph.cc:1436 onnxruntime::Graph::Graph(const …, bool)" before the sentence that says what went wrong.
-    [GeneratedRegex(@"(?<=^|[\s:'""(])(?:[^\s:'""]+[\\/])*[^\s\\/:'""]+\.(?:cc|cpp|h|hpp):\d+(?:\s+[\w:~<>]+\(.*?\)(?=\s+[A-Z\[]|\s*$))?")]
+    [GeneratedRegex(@"(?<=^|[\s:'""(])(?:[^\s:'""]+[\\/])*[^\s\\/:'""]+\.(?:cc|cpp|h|hpp):\d+(?:\s+(?:[\w:<>]+[*&]*\s+)*[\w:~<>]+\(.*?\)(?=\s+[A-Z\[]|\s*$))?")]
     private static partial Regex NativeSourceLocation();
 
     // The directories of a rooted path (Unix "/a/b/", Windows "C:\a\b\" or "\\server\share\"), where a path can start:
