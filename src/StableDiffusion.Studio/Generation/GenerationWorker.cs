@@ -75,13 +75,20 @@ public sealed partial class GenerationWorker(
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>
             {
+                // A stopped run has nothing more to say; one left behind by the watchdog must not show its job running again.
+                if (cts.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 watchdog.Restart();
                 // The pipeline hands out pixels; browsers get a PNG.
                 lastPreview = step.Preview is { } preview ? GeneratedPng.EncodePreview(preview) : lastPreview;
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
             watchdog.Restart();
-            var result = await Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
+            var generation = Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
+            var result = await WaitOrGiveUpAsync(generation, watchdog);
             // Saving is not a step: a slow disk is the disk-full check's business, not the hang watchdog's.
             watchdog.Stop();
             var images = await SaveImagesAsync(job, settings, result);
@@ -121,6 +128,26 @@ public sealed partial class GenerationWorker(
         finally
         {
             claims.EndRun(job.Id);
+        }
+    }
+
+    /// <summary>
+    /// The run's result; when the watchdog gives up on a run that did not stop when cancelled, the worker leaves it
+    /// behind (its thread is lost until it returns) rather than hold every job behind it.
+    /// </summary>
+    private async Task<GenerationResult> WaitOrGiveUpAsync(Task<GenerationResult> generation, StepWatchdog watchdog)
+    {
+        try
+        {
+            return await generation.WaitAsync(watchdog.GivenUp);
+        }
+        catch (OperationCanceledException) when (watchdog.GivenUp.IsCancellationRequested && !generation.IsCompleted)
+        {
+            // Whatever it ends with later is only logged; an unobserved fault would otherwise surface at finalization.
+            _ = generation.ContinueWith(t => LogAbandonedEnded(t.Exception), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            LogAbandoned();
+            throw;
         }
     }
 
@@ -249,6 +276,12 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Job {JobId} stopped: one step took longer than {Seconds} s")]
     private partial void LogTimedOut(Guid jobId, int seconds);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Error, Message = "A generation did not stop when its step timed out; it is left behind and the queue goes on. If this repeats, restart the server")]
+    private partial void LogAbandoned();
+
+    [LoggerMessage(EventId = 309, Level = LogLevel.Warning, Message = "A generation left behind after a timeout ended with an error")]
+    private partial void LogAbandonedEnded(Exception? exception);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "The generation loop hit an error; retrying")]
     private partial void LogLoopError(Exception exception);

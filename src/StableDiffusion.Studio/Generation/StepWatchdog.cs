@@ -4,13 +4,15 @@ namespace StableDiffusion.Studio.Generation;
 /// Cancels a run that goes longer than its timeout without a step: a hung CUDA kernel or a deadlocked provider would
 /// otherwise hold the worker, and every job behind it, for ever. It cancels through the job's own token, the way
 /// Cancel does, so the pipeline and ONNX Runtime stop the same way; <see cref="Fired"/> tells the worker that it was
-/// this and not a user.
+/// this and not a user. A call that ignores even that (a native call stuck inside one kernel) is given up on after a
+/// second timeout: <see cref="GivenUp"/> lets the worker stop waiting for it and go on with the queue.
 /// </summary>
 public sealed class StepWatchdog : IDisposable
 {
     private readonly CancellationTokenSource run;
     private readonly TimeSpan timeout;
     private readonly Timer timer;
+    private readonly CancellationTokenSource givenUp = new();
     private volatile bool fired;
 
     public StepWatchdog(CancellationTokenSource run, TimeSpan timeout)
@@ -22,12 +24,19 @@ public sealed class StepWatchdog : IDisposable
 
     public bool Fired => fired;
 
+    /// <summary>Cancelled one more timeout after <see cref="Fired"/>, if the run has still not stopped.</summary>
+    public CancellationToken GivenUp => givenUp.Token;
+
     /// <summary>Starts the wait for the next step over.</summary>
     public void Restart() => timer.Change(timeout, Timeout.InfiniteTimeSpan);
 
     public void Stop() => timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
-    public void Dispose() => timer.Dispose();
+    public void Dispose()
+    {
+        timer.Dispose();
+        givenUp.Dispose();
+    }
 
     private void Expire()
     {
@@ -37,6 +46,7 @@ public sealed class StepWatchdog : IDisposable
             if (!run.IsCancellationRequested)
             {
                 fired = true;
+                givenUp.CancelAfter(timeout);
                 run.Cancel();
             }
         }

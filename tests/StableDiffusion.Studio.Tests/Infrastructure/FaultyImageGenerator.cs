@@ -29,6 +29,9 @@ public sealed class FaultyImageGenerator : IImageGenerator
     /// <summary>Prompts whose run got past its last step.</summary>
     public ConcurrentQueue<string> Finished { get; } = new();
 
+    /// <summary>Lets go of every <see cref="FaultKind.Stuck"/> step.</summary>
+    public ManualResetEventSlim Unstick { get; } = new();
+
     public IReadOnlyList<ModelInfo> Models { get; } =
     [
         new(FakeImageGenerator.ModelName, null, new ModelDefaults(20, 7, "euler", 64, 64), true, "CPU", "faulty pipeline for tests"),
@@ -80,7 +83,7 @@ public sealed class FaultyImageGenerator : IImageGenerator
         return (Exception)constructor.Invoke([runtimeException, message]);
     }
 
-    private static void Strike(Fault fault, CancellationToken cancellationToken)
+    private void Strike(Fault fault, CancellationToken cancellationToken)
     {
         switch (fault.Kind)
         {
@@ -92,6 +95,9 @@ public sealed class FaultyImageGenerator : IImageGenerator
                 // A step that never ends by itself; only a cancelled token (Terminate, for ONNX Runtime) stops it.
                 cancellationToken.WaitHandle.WaitOne();
                 throw new OperationCanceledException(cancellationToken);
+            case FaultKind.Stuck:
+                Unstick.Wait(TimeSpan.FromMinutes(1));
+                throw new InvalidOperationException("the stuck step came back");
         }
     }
 }

@@ -47,6 +47,24 @@ public sealed class GeneratorFaultTests
     }
 
     [Fact]
+    public async Task AStepThatIgnoresCancellationIsLeftBehindAndTheQueueGoesOn()
+    {
+        var generator = new FaultyImageGenerator();
+        generator.Faults["wedged"] = new Fault(FaultKind.Stuck, AtStep: 2);
+        using var studio = new StudioFactory { Generator = generator, Configuration = new Dictionary<string, string> { ["Studio:StepTimeoutSeconds"] = "1" } };
+        var stuck = (await studio.Submission.SubmitAsync("alice", Settings.Valid("wedged"))).Queued();
+        var next = (await studio.Submission.SubmitAsync("alice", Settings.Valid("a calm sea"))).Queued();
+
+        var timedOut = await studio.WaitForFinishAsync("alice", stuck.Id);
+        var succeeded = await studio.WaitForFinishAsync("alice", next.Id);
+        generator.Unstick.Set();
+
+        Assert.Equal(JobStatus.Failed, timedOut.Status);
+        Assert.Equal(GenerationWorker.TimedOutError(1), timedOut.Error);
+        Assert.Equal(JobStatus.Succeeded, succeeded.Status);
+    }
+
+    [Fact]
     public async Task StepsThatEachFinishInTimeAreNotStoppedHoweverLongTheWholeRunTakes()
     {
         var generator = new FaultyImageGenerator { StepTime = TimeSpan.FromMilliseconds(400), FinishTime = TimeSpan.FromMilliseconds(1500) };
