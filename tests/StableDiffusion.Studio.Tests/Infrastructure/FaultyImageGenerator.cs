@@ -74,7 +74,8 @@ public sealed class FaultyImageGenerator : IImageGenerator
     /// </summary>
     public static Exception CudaOutOfMemory()
     {
-        const string message = "[ErrorCode:RuntimeException] Non-zero status code returned while running Conv node. Name:'/down_blocks.0/resnets.0/conv1/Conv' "
+        // The constructor adds the "[ErrorCode:RuntimeException] " prefix itself.
+        const string message = "Non-zero status code returned while running Conv node. Name:'/down_blocks.0/resnets.0/conv1/Conv' "
             + "Status Message: /onnxruntime_src/onnxruntime/core/framework/bfc_arena.cc:376 void* onnxruntime::BFCArena::AllocateRawInternal(size_t, bool, "
             + "onnxruntime::Stream*, bool, onnxruntime::WaitNotificationFn) Failed to allocate memory for requested buffer of size 2147483648";
         var constructor = typeof(OnnxRuntimeException).GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic)
