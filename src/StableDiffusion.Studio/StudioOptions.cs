@@ -25,6 +25,13 @@ public sealed class StudioOptions
     [Range(1, 16)]
     public int WorkerConcurrency { get; set; } = 1;
 
+    /// <summary>
+    /// Longest a generation may go without finishing a step before the worker stops it as hung and moves on to the
+    /// next job. The wait for the first step includes loading a model on its first use.
+    /// </summary>
+    [Range(1, 24 * 60 * 60)]
+    public int StepTimeoutSeconds { get; set; } = 300;
+
     /// <summary>Largest init image upload in bytes.</summary>
     [Range(1024, 256L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;

@@ -140,7 +140,8 @@ public static class A1111Endpoints
 
         if (job.Status == JobStatus.Failed)
         {
-            return TypedResults.Problem($"The generation failed: {job.Error}", statusCode: StatusCodes.Status500InternalServerError,
+            // The worker's reason is already a sentence for the caller ("The generation failed: …", "The model ran out of memory. …").
+            return TypedResults.Problem(job.Error, statusCode: StatusCodes.Status500InternalServerError,
                 title: "Generation failed");
         }
 

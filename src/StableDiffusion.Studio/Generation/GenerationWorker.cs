@@ -18,6 +18,7 @@ public sealed partial class GenerationWorker(
     IJobClaims claims,
     IImageGenerator generator,
     ImageFileStore files,
+    StudioPaths paths,
     DatabaseWriter writer,
     JobProgressFeed feed,
     IOptions<StudioOptions> options,
@@ -62,6 +63,7 @@ public sealed partial class GenerationWorker(
     private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
     {
         using var cts = claims.BeginRun(job.Id, stoppingToken);
+        using var watchdog = new StepWatchdog(cts, TimeSpan.FromSeconds(options.Value.StepTimeoutSeconds));
         var clock = Stopwatch.StartNew();
         LogStarted(job.Id, job.Model, job.Steps);
         Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.Steps, TimeSpan.Zero, null), null, clock.Elapsed);
@@ -73,11 +75,22 @@ public sealed partial class GenerationWorker(
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>
             {
+                // A stopped run has nothing more to say; one left behind by the watchdog must not show its job running again.
+                if (cts.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                watchdog.Restart();
                 // The pipeline hands out pixels; browsers get a PNG.
                 lastPreview = step.Preview is { } preview ? GeneratedPng.EncodePreview(preview) : lastPreview;
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
-            var result = await Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
+            watchdog.Restart();
+            var generation = Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
+            var result = await WaitOrGiveUpAsync(generation, watchdog);
+            // Saving is not a step: a slow disk is the disk-full check's business, not the hang watchdog's.
+            watchdog.Stop();
             var images = await SaveImagesAsync(job, settings, result);
             if (await FinishAsync(job, JobStatus.Succeeded, null, result, images))
             {
@@ -88,6 +101,11 @@ public sealed partial class GenerationWorker(
                 // No rows name these files; without them the start-up sweep would find them as orphans.
                 files.DeleteQuietly(images.Select(i => i.FilePath));
             }
+        }
+        catch (Exception) when (watchdog.Fired)
+        {
+            LogTimedOut(job.Id, options.Value.StepTimeoutSeconds);
+            await FinishAsync(job, JobStatus.Failed, TimedOutError(options.Value.StepTimeoutSeconds), null, []);
         }
         catch (Exception) when (cts.IsCancellationRequested)
         {
@@ -100,13 +118,54 @@ public sealed partial class GenerationWorker(
         catch (Exception ex)
         {
             LogFailed(ex, job.Id);
-            await FinishAsync(job, JobStatus.Failed, DiskFull.Is(ex) ? DiskFull.Error : ex.Message, null, []);
+            await FinishAsync(job, JobStatus.Failed, ErrorFor(ex), null, []);
+            if (OutOfMemory.Is(ex))
+            {
+                // Its sessions may hold a fragmented arena; the next job on this model starts from fresh ones.
+                generator.Reset(job.Model);
+            }
         }
         finally
         {
             claims.EndRun(job.Id);
         }
     }
+
+    /// <summary>
+    /// The run's result; when the watchdog gives up on a run that did not stop when cancelled, the worker leaves it
+    /// behind (its thread is lost until it returns) rather than hold every job behind it.
+    /// </summary>
+    private async Task<GenerationResult> WaitOrGiveUpAsync(Task<GenerationResult> generation, StepWatchdog watchdog)
+    {
+        try
+        {
+            return await generation.WaitAsync(watchdog.GivenUp);
+        }
+        catch (OperationCanceledException) when (watchdog.GivenUp.IsCancellationRequested && !generation.IsCompleted)
+        {
+            // Whatever it ends with later is only logged; an unobserved fault would otherwise surface at finalization.
+            _ = generation.ContinueWith(t => LogAbandonedEnded(t.Exception), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            LogAbandoned();
+            throw;
+        }
+    }
+
+    /// <summary>The reason a hung job ends with.</summary>
+    public static string TimedOutError(int seconds) => $"The generation timed out: one step took longer than {seconds} seconds.";
+
+    /// <summary>
+    /// The sentence a failed job shows its user: known causes in their own words, anything else as "The generation
+    /// failed: …" with the server's paths taken out (the log has the exception whole).
+    /// </summary>
+    private string ErrorFor(Exception ex) => ex switch
+    {
+        _ when DiskFull.Is(ex) => DiskFull.Error,
+        _ when OutOfMemory.Is(ex) => OutOfMemory.Error,
+        // Already a sentence, made by the generator without the models directory's path.
+        ModelLoadException => ServerPaths.Hide(ex.Message, paths.DataDirectory),
+        _ => $"The generation failed: {ServerPaths.Hide(ex.Message, paths.DataDirectory)}",
+    };
 
     private async Task<List<ImageRecord>> SaveImagesAsync(JobRecord job, GenerationSettings settings, GenerationResult result)
     {
@@ -214,6 +273,15 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Job {JobId} failed")]
     private partial void LogFailed(Exception exception, Guid jobId);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Job {JobId} stopped: one step took longer than {Seconds} s")]
+    private partial void LogTimedOut(Guid jobId, int seconds);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Error, Message = "A generation did not stop when its step timed out; it is left behind and the queue goes on. If this repeats, restart the server")]
+    private partial void LogAbandoned();
+
+    [LoggerMessage(EventId = 309, Level = LogLevel.Warning, Message = "A generation left behind after a timeout ended with an error")]
+    private partial void LogAbandonedEnded(Exception? exception);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Error, Message = "The generation loop hit an error; retrying")]
     private partial void LogLoopError(Exception exception);

@@ -22,4 +22,10 @@ public interface IImageGenerator
 
     /// <summary>Runs <paramref name="settings"/> on the model it names.</summary>
     GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops <paramref name="model"/>'s sessions so that its next job loads it afresh. The worker calls it after the
+    /// model ran out of memory: the sessions' memory arenas keep what they grew to, and a new session starts clean.
+    /// </summary>
+    void Reset(string model);
 }

@@ -75,11 +75,41 @@ public sealed partial class OnnxImageGenerator(
 
     public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
-        var sd = Load(settings.Model);
-        // The library runs one generation at a time per model; with WorkerConcurrency > 1 the others wait here.
-        lock (sd)
+        while (true)
         {
-            return new StableDiffusionPipeline(sd).Generate(settings, progress, cancellationToken);
+            var sd = Load(settings.Model);
+            // The library runs one generation at a time per model; with WorkerConcurrency > 1 the others wait here.
+            lock (sd)
+            {
+                // Reset may have disposed this model while the job waited for it; the loop loads it again.
+                if (loaded.TryGetValue(settings.Model, out var current) && ReferenceEquals(current, sd))
+                {
+                    return new StableDiffusionPipeline(sd).Generate(settings, progress, cancellationToken);
+                }
+            }
+        }
+    }
+
+    public void Reset(string model)
+    {
+        lock (loading)
+        {
+            if (loaded.TryRemove(model, out var sd))
+            {
+                // A run still on it (WorkerConcurrency > 1) finishes before its sessions go.
+                lock (sd)
+                {
+                    sd.Dispose();
+                }
+            }
+
+            // A load that ran out of memory marked the folder unavailable; it may well load once memory is free.
+            if (Folders.TryGetValue(model, out var dir))
+            {
+                infos[model] = Check(model, dir);
+            }
+
+            LogModelReset(model);
         }
     }
 
@@ -130,8 +160,9 @@ public sealed partial class OnnxImageGenerator(
             }
 
             loaded[name] = sd;
+            // The reason for a CPU fallback quotes the CUDA provider's error, which may name a library by its path.
             infos[name] = new ModelInfo(name, null, sd.Defaults, sd.SupportsImageToImage, sd.ExecutionProvider,
-                sd.ExecutionProviderReason, sd.Tokenizer.MaxLength - 2);
+                Redact(sd.ExecutionProviderReason), sd.Tokenizer.MaxLength - 2);
             LogModelLoaded(name, sd.ExecutionProvider, sd.ExecutionProviderReason);
             return sd;
         }
@@ -193,18 +224,16 @@ public sealed partial class OnnxImageGenerator(
     /// full path, which is the server's business. Paths are shown relative to the models directory; the log keeps
     /// the whole exception.
     /// </summary>
-    private string Redact(string reason)
-    {
-        var root = ModelsRoot;
-        return reason.Replace(root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)
-            .Replace(root, "the models directory", StringComparison.Ordinal);
-    }
+    private string Redact(string reason) => ServerPaths.Hide(reason, ModelsRoot);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Models directory {Directory} does not exist; no model is offered")]
     private partial void LogNoModelsDirectory(string directory);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Model {Name} loaded on {ExecutionProvider} ({Reason})")]
     private partial void LogModelLoaded(string name, string executionProvider, string reason);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Model {Name} was reset; its sessions load again on its next job")]
+    private partial void LogModelReset(string name);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Model {Name} is unavailable")]
     private partial void LogModelUnavailable(Exception exception, string name);

@@ -17,7 +17,7 @@ public sealed class ModelListTests : IDisposable
     [Fact]
     public void AFolderThatFailsToLoadIsListedAsUnavailableWithItsReason()
     {
-        CopyDirectory(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "good"));
+        ModelFolders.Copy(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "good"));
         var broken = Directory.CreateDirectory(Path.Combine(models.FullName, "broken"));
         File.WriteAllText(Path.Combine(broken.FullName, "model_index.json"), "{}");
         Directory.CreateDirectory(Path.Combine(models.FullName, "not-a-model"));
@@ -39,17 +39,17 @@ public sealed class ModelListTests : IDisposable
     public void OnlyTheDefaultModelLoadsAtStartOthersLoadOnFirstUseAndABadOneFailsItsJobWithTheReason()
     {
         var fixture = Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one");
-        CopyDirectory(fixture, Path.Combine(models.FullName, "default"));
-        CopyDirectory(fixture, Path.Combine(models.FullName, "second"));
+        ModelFolders.Copy(fixture, Path.Combine(models.FullName, "default"));
+        ModelFolders.Copy(fixture, Path.Combine(models.FullName, "second"));
         File.WriteAllText(Path.Combine(models.FullName, "second", "defaults.json"), """{"steps": 6, "scheduler": "euler-a", "width": 48}""");
-        CopyDirectory(fixture, Path.Combine(models.FullName, "corrupt"));
+        ModelFolders.Copy(fixture, Path.Combine(models.FullName, "corrupt"));
         File.WriteAllBytes(Path.Combine(models.FullName, "corrupt", "unet", "model.onnx"), [1, 2, 3, 4, 5, 6, 7, 8]);
-        CopyDirectory(fixture, Path.Combine(models.FullName, "truncated"));
+        ModelFolders.Copy(fixture, Path.Combine(models.FullName, "truncated"));
         var truncated = Path.Combine(models.FullName, "truncated", "unet", "model.onnx");
         File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..(int)(new FileInfo(truncated).Length / 2)]);
-        CopyDirectory(fixture, Path.Combine(models.FullName, "external"));
-        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "model.onnx"), ModelWithExternalWeights("weights.pb"));
-        CopyDirectory(fixture, Path.Combine(models.FullName, "pointer"));
+        ModelFolders.Copy(fixture, Path.Combine(models.FullName, "external"));
+        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "model.onnx"), ModelFolders.WithExternalWeights("weights.pb"));
+        ModelFolders.Copy(fixture, Path.Combine(models.FullName, "pointer"));
         File.WriteAllText(Path.Combine(models.FullName, "pointer", "unet", "model.onnx"),
             "version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 1234\n");
         using var generator = new OnnxImageGenerator(
@@ -91,40 +91,36 @@ public sealed class ModelListTests : IDisposable
     }
 
     [Fact]
+    public void AResetModelDropsItsSessionsAndLoadsAgainOnItsNextJob()
+    {
+        ModelFolders.Copy(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "good"));
+        using var generator = new OnnxImageGenerator(
+            Options.Create(new InferenceOptions { ModelsDirectory = models.FullName, DefaultModel = "good", ExecutionProvider = "cpu" }),
+            new Environment(models.FullName), NullLoggerFactory.Instance);
+        var request = new GenerationSettings { Prompt = "a red circle", Seed = 1, Steps = 2, GuidanceScale = 7, Scheduler = "euler", Width = 64, Height = 64, Model = "good" };
+        generator.LoadDefaultModel();
+
+        generator.Reset("good");
+        var afterReset = generator.Models.Single();
+        var image = Assert.Single(generator.Generate(request, null, CancellationToken.None).Images);
+
+        Assert.Equal("not loaded", afterReset.ExecutionProvider);
+        Assert.True(afterReset.IsAvailable);
+        Assert.Equal(64, image.Image.Width);
+        Assert.Equal("CPU", generator.Models.Single().ExecutionProvider, ignoreCase: true);
+    }
+
+    [Fact]
     public void AModelWhoseExternalWeightsArePresentPassesTheCheck()
     {
-        CopyDirectory(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "external"));
-        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "model.onnx"), ModelWithExternalWeights("weights.pb"));
+        ModelFolders.Copy(Path.Combine(StudioFactory.FixtureModels, "fp32-ids-int64-timestep-float32-one"), Path.Combine(models.FullName, "external"));
+        File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "model.onnx"), ModelFolders.WithExternalWeights("weights.pb"));
         File.WriteAllBytes(Path.Combine(models.FullName, "external", "unet", "weights.pb"), new byte[16]);
 
         ModelFolder.Validate(Path.Combine(models.FullName, "external"));
     }
 
     public void Dispose() => models.Delete(recursive: true);
-
-    /// <summary>
-    /// The framing of a ModelProto (onnx.proto field numbers) whose one initializer keeps its data in an external
-    /// file: ir_version 8, a graph with the initializer, and opset 14.
-    /// </summary>
-    private static byte[] ModelWithExternalWeights(string location)
-    {
-        static byte[] Field(int number, byte[] payload) => [(byte)((number << 3) | 2), (byte)payload.Length, .. payload];
-        static byte[] Text(int number, string text) => Field(number, System.Text.Encoding.UTF8.GetBytes(text));
-        byte[] entry = [.. Text(1, "location"), .. Text(2, location)];
-        byte[] tensor = [.. Field(13, entry), 14 << 3, 1];
-        byte[] graph = Field(5, tensor);
-        return [1 << 3, 8, .. Field(7, graph), .. Field(8, [2 << 3, 14])];
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 
     private sealed class Environment(string root) : IHostEnvironment
     {

@@ -42,6 +42,11 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public void Release() => release.Set();
 
+    /// <summary>Models the worker asked to reset, in order.</summary>
+    public ConcurrentQueue<string> Resets { get; } = new();
+
+    public void Reset(string model) => Resets.Enqueue(model);
+
     public int? CountTokens(string model, string text) => model == ModelName ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
 
     public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)

@@ -53,6 +53,9 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
 
     public FakeImageGenerator Fake { get; } = new();
 
+    /// <summary>The generator the studio runs instead of <see cref="Fake"/> (a <see cref="FaultyImageGenerator"/>), unless real models are asked for.</summary>
+    public IImageGenerator? Generator { get; init; }
+
     /// <summary>The data directory's drive as the tests steer it: its free space, and writes that run out of room.</summary>
     public FakeDataVolume Volume { get; } = new();
 
@@ -88,7 +91,7 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDataVolume>(Volume)));
         if (!RealModels)
         {
-            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageGenerator>(Fake)));
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageGenerator>(Generator ?? Fake)));
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class FailingJobTests
         var succeeded = await studio.WaitForFinishAsync("alice", next.Id);
 
         Assert.Equal(JobStatus.Failed, failed.Status);
-        Assert.Equal("the fake pipeline exploded", failed.Error);
+        Assert.Equal("The generation failed: the fake pipeline exploded", failed.Error);
         Assert.NotNull(failed.FinishedAt);
         Assert.Equal(JobStatus.Succeeded, succeeded.Status);
     }
