@@ -49,7 +49,7 @@ public sealed class ConnectionLossTests(StudioFixture studio, ITestOutputHelper 
         var reconnecting = user.Page.GetByText(new Regex("^Rejoin"));
         await Expect(reconnecting).ToBeVisibleAsync();
         await Task.Delay(TimeSpan.FromSeconds(10));
-        // The job has finished by now, but a page without its connection cannot know.
+        // The job has most likely finished by now (150 steps take a few seconds), but a page without its connection cannot know.
         Assert.Equal(0, await create.Results.CountAsync());
         link.Restore();
         var online = DateTime.UtcNow;
