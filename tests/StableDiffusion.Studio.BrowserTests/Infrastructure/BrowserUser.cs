@@ -51,6 +51,9 @@ public sealed class BrowserUser : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The person's browser: more tabs, and its network switched off and on.</summary>
+    public IBrowserContext Context => context;
+
     /// <summary>Fails if a subresource failed, or a console error or uncaught script error has been seen so far.</summary>
     public void AssertNoPageProblems()
     {

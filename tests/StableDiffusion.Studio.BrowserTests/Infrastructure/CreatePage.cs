@@ -13,6 +13,9 @@ public sealed partial class CreatePage(BrowserUser user)
 
     public ILocator Generate => user.Page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true });
 
+    /// <summary>"Step x/y" of a running job.</summary>
+    public ILocator StepText => user.Page.GetByTestId("step-text");
+
     /// <summary>Links to finished images, newest first.</summary>
     public ILocator Results => user.Page.GetByTestId("result-image");
 

@@ -9,7 +9,8 @@ public sealed class MissingFileTests
     [Fact]
     public async Task AnImageWhoseFileVanishedIsMarkedAtStartAndTheGalleryShowsAPlaceholder()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("studio-missing-").FullName;
+        using var data = new TemporaryDataDirectory("studio-missing-");
+        var dataDirectory = data.Path;
         Guid gone, kept;
         using (var before = new StudioFactory { DataDirectory = dataDirectory })
         {

@@ -46,7 +46,8 @@ public sealed class DatabaseTests
     [Fact]
     public void HalfWrittenImagesFromACrashAreRemovedAtStart()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("studio-sweep-").FullName;
+        using var data = new TemporaryDataDirectory("studio-sweep-");
+        var dataDirectory = data.Path;
         var half = Path.Combine(dataDirectory, "images", "2026-01", "0123.png.tmp");
         Directory.CreateDirectory(Path.GetDirectoryName(half)!);
         File.WriteAllBytes(half, [0x89, 0x50]);
@@ -57,7 +58,5 @@ public sealed class DatabaseTests
 
             Assert.False(File.Exists(half));
         }
-
-        Directory.Delete(dataDirectory, recursive: true);
     }
 }

@@ -62,7 +62,8 @@ public sealed class DiskFullTests
     [Fact]
     public async Task StartingSweepsHalfWrittenFilesAndFilesNoRowNames()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("studio-orphans-").FullName;
+        using var data = new TemporaryDataDirectory("studio-orphans-");
+        var dataDirectory = data.Path;
         string kept;
         using (var before = new StudioFactory { DataDirectory = dataDirectory })
         {

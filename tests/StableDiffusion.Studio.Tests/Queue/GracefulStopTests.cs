@@ -10,7 +10,8 @@ public sealed class GracefulStopTests
     [Fact]
     public async Task StoppingTheServerCancelsTheRunningJobAtTheNextStepWithItsReason()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("studio-stop-").FullName;
+        using var data = new TemporaryDataDirectory("studio-stop-");
+        var dataDirectory = data.Path;
         Guid running;
         using (var studio = new StudioFactory { DataDirectory = dataDirectory })
         {
@@ -26,6 +27,5 @@ public sealed class GracefulStopTests
         Assert.Equal(JobStatus.Cancelled, job.Status);
         Assert.Equal(GenerationWorker.StoppedError, job.Error);
         Assert.NotNull(job.FinishedAt);
-        Directory.Delete(dataDirectory, recursive: true);
     }
 }

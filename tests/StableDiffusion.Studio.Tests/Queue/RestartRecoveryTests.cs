@@ -10,7 +10,8 @@ public sealed class RestartRecoveryTests
     [Fact]
     public async Task QueuedJobsSurviveARestartAndAJobRunningAtACrashIsMarkedInterrupted()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("studio-restart-").FullName;
+        using var data = new TemporaryDataDirectory("studio-restart-");
+        var dataDirectory = data.Path;
         Guid crashed, queued;
         using (var before = new StudioFactory { DataDirectory = dataDirectory })
         {

@@ -13,7 +13,8 @@ public sealed class UnrecordableEndTests
     [Fact]
     public async Task WhenTheDatabaseRefusesAJobsEndTheWaitingCallerStillGetsAnAnswerAndTheNextStartSettlesTheRow()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("studio-unrecordable-").FullName;
+        using var data = new TemporaryDataDirectory("studio-unrecordable-");
+        var dataDirectory = data.Path;
         var database = Path.Combine(dataDirectory, "studio.db");
         using (var studio = new StudioFactory
                {
@@ -56,8 +57,6 @@ public sealed class UnrecordableEndTests
             Assert.Equal(JobStatus.Failed, job.Status);
             Assert.Equal(StudioStartup.InterruptedError, job.Error);
         }
-
-        Directory.Delete(dataDirectory, recursive: true);
     }
 
     private static async Task WaitForRunningAsync(StudioFactory studio)

@@ -43,7 +43,8 @@ public sealed class RenderThrottle(Func<Task> render, TimeSpan interval) : IDisp
     {
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait);
+            // Rounded up: Task.Delay truncates to whole milliseconds, which let renders come 249 ms apart, inside the interval.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)));
         }
 
         lock (sync)

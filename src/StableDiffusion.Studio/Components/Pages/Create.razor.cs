@@ -24,6 +24,13 @@ public sealed partial class Create : IDisposable
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ReconnectNotifier Reconnects { get; set; } = default!;
 
+    /// <summary>
+    /// How long after a queued job further Generate clicks count as the same click. A circuit runs its events one after
+    /// another, each to completion, so a burst of clicks reaches <see cref="GenerateAsync"/> one at a time after the
+    /// first submission has finished; the <c>submitting</c> flag alone let 20 clicks queue 11 jobs.
+    /// </summary>
+    private static readonly TimeSpan RepeatWindow = TimeSpan.FromSeconds(1);
+
     [SupplyParameterFromQuery(Name = "from")]
     public Guid? From { get; set; }
 
@@ -35,6 +42,7 @@ public sealed partial class Create : IDisposable
     private long? lastSeed;
     private bool loaded;
     private bool submitting;
+    private long repeatsUntil;
     private LiveJobs? live;
     private DotNetObjectReference<Create>? self;
     private IJSObjectReference? shortcuts;
@@ -99,6 +107,14 @@ public sealed partial class Create : IDisposable
             return;
         }
 
+        // A click inside the window also extends it, so a burst longer than the window still makes one job.
+        var now = Environment.TickCount64;
+        if (now < repeatsUntil)
+        {
+            repeatsUntil = now + (long)RepeatWindow.TotalMilliseconds;
+            return;
+        }
+
         submitting = true;
         try
         {
@@ -107,6 +123,7 @@ public sealed partial class Create : IDisposable
             if (outcome is SubmitOutcome.Queued queued)
             {
                 lastSeed = queued.Job.Seed;
+                repeatsUntil = Environment.TickCount64 + (long)RepeatWindow.TotalMilliseconds;
                 await RefreshAsync();
             }
         }
