@@ -62,7 +62,8 @@ public sealed partial class Create : IDisposable
         if (RendererInfo.IsInteractive)
         {
             live = await LiveJobs.StartAsync(Generation, Reconnects, InvokeAsync, RefreshAsync, StateHasChanged);
-            live.Failed += update => _ = InvokeAsync(() => Snackbar.Add($"A job failed: {update.Error}", Severity.Error));
+            // A job's error is already a sentence for the user ("The model ran out of memory…").
+            live.Failed += update => _ = InvokeAsync(() => Snackbar.Add(update.Error ?? "A job failed.", Severity.Error));
         }
     }
 
