@@ -30,6 +30,15 @@ public sealed class VariationTests(StudioFixture studio, ITestOutputHelper outpu
         await Expect(seedRow).ToContainTextAsync("500");
         await Expect(user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Variation strength" })).ToContainTextAsync("0.3");
         await user.ScreenshotAsync("image page");
+
+        // "Make variations" keeps the seed and asks for a batch of random variation seeds.
+        await user.Page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Make variations" }).ClickAsync();
+        await user.WaitUntilInteractiveAsync();
+        await Expect(user.Page.GetByLabel("Seed", new() { Exact = true })).ToHaveValueAsync("7");
+        await Expect(user.Page.GetByLabel("Batch count", new() { Exact = true })).ToHaveValueAsync("4");
+        await Expect(user.Page.GetByLabel("Variation seed", new() { Exact = true })).ToHaveValueAsync("-1");
+        await Expect(user.Page.GetByLabel("Variation strength", new() { Exact = true })).ToHaveValueAsync("0.3");
+        await user.ScreenshotAsync("variations form");
         user.AssertNoPageProblems();
     });
 }

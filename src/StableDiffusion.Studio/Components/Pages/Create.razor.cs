@@ -34,6 +34,10 @@ public sealed partial class Create : IDisposable
     [SupplyParameterFromQuery(Name = "from")]
     public Guid? From { get; set; }
 
+    /// <summary>With <see cref="From"/>: variations of that image rather than its settings as they were.</summary>
+    [SupplyParameterFromQuery(Name = "vary")]
+    public bool Vary { get; set; }
+
     private GenerationSettings settings = new();
     private SubmitFeedback feedback = SubmitFeedback.None;
     private IReadOnlyList<JobRecord> active = [];
@@ -53,6 +57,13 @@ public sealed partial class Create : IDisposable
         if (From is { } imageId && await Library.GetAsync(await User.GetIdAsync(), imageId) is { Job: { } job } image)
         {
             ApplySettings(JobRecords.Settings(job).ForImage(image.Index));
+            if (Vary)
+            {
+                // The image's seed keeps its composition; four random variation seeds vary its details (A1111's
+                // "same composition, small variations" grid), a little unless the image already was a variation.
+                var strength = settings.VariationStrength == 0 ? 0.1 : settings.VariationStrength;
+                settings = settings with { VariationSeed = -1, VariationStrength = strength, BatchCount = 4 };
+            }
         }
 
         await RefreshAsync();
