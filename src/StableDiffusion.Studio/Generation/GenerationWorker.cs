@@ -238,16 +238,19 @@ public sealed partial class GenerationWorker(
                 var (lostStatus, reason) = DiskFull.Is(ex) ? (JobStatus.Failed, DiskFull.Error)
                     : status == JobStatus.Succeeded ? (JobStatus.Failed, "The result could not be saved.")
                     : (status, error);
-                feed.Publish(new JobUpdate(job.Id, job.OwnerId, lostStatus, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount,
-                    null, null, reason, []));
+                PublishEnd(job, lostStatus, reason, []);
                 return false;
             }
         }
 
-        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
-            error, images.Select(i => i.Id).ToList()));
+        PublishEnd(job, status, error, images.Select(i => i.Id).ToList());
         return true;
     }
+
+    /// <summary>The job's last update: every step of the last image done, and how it ended.</summary>
+    private void PublishEnd(JobRecord job, JobStatus status, string? error, IReadOnlyList<Guid> imageIds) =>
+        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
+            error, imageIds));
 
     private void Publish(JobRecord job, JobStatus status, StepProgress step, byte[]? previewPng, TimeSpan elapsed)
     {

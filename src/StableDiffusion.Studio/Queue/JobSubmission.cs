@@ -116,18 +116,20 @@ public sealed partial class JobSubmission(
                 return records;
             }, cancellationToken);
         }
-        catch (Exception ex) when (SqliteBusy.Is(ex))
+        catch (Exception ex) when (SqliteBusy.Is(ex) || DiskFull.Is(ex))
         {
-            LogBusy(options.Value.DatabaseBusyTimeoutSeconds);
+            // No row names the upload now; it goes with the refusal, whichever it is.
             if (initPath is not null)
             {
                 files.DeleteQuietly([initPath]);
             }
 
-            return new SubmitOutcome.Busy(TimeSpan.FromSeconds(Math.Max(1, options.Value.DatabaseBusyTimeoutSeconds / 2)));
-        }
-        catch (Exception ex) when (DiskFull.Is(ex))
-        {
+            if (SqliteBusy.Is(ex))
+            {
+                LogBusy(options.Value.DatabaseBusyTimeoutSeconds);
+                return new SubmitOutcome.Busy(TimeSpan.FromSeconds(Math.Max(1, options.Value.DatabaseBusyTimeoutSeconds / 2)));
+            }
+
             // The free-space check passed but the upload (or the database) still did not fit.
             LogDiskFull(options.Value.MinFreeDiskBytes);
             return new SubmitOutcome.DiskFull(options.Value.MinFreeDiskBytes);
