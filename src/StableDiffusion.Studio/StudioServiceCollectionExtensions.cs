@@ -56,6 +56,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<JobRetry>();
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
+        services.AddSingleton<QueueEstimates>();
         services.AddHostedService<GenerationWorker>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();

@@ -15,6 +15,7 @@ public sealed class GenerationService(
     IJobQueries queries,
     JobRetry retry,
     JobProgressFeed feed,
+    QueueEstimates estimates,
     IImageGenerator generator,
     CurrentUser user)
 {
@@ -33,6 +34,22 @@ public sealed class GenerationService(
         await GetAsync(jobId) is { } job && JobRetry.CanRetry(job) ? await retry.RetryAsync(job) : null;
 
     public async Task<bool> CancelAsync(Guid jobId) => await claims.CancelAsync(await user.GetIdAsync(), jobId);
+
+    /// <summary>Cancels every waiting and running job of this user, waiting ones first (so none starts meanwhile); how many.</summary>
+    public async Task<int> CancelAllAsync()
+    {
+        var ownerId = await user.GetIdAsync();
+        var cancelled = 0;
+        foreach (var job in (await queries.ListActiveAsync(ownerId)).OrderBy(j => j.Status == JobStatus.Running))
+        {
+            cancelled += await claims.CancelAsync(ownerId, job.Id) ? 1 : 0;
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>Queue length, jobs ahead of each of this user's and their time left.</summary>
+    public async Task<QueueOverview> OverviewAsync() => await estimates.OverviewAsync(await user.GetIdAsync());
 
     public async Task<JobRecord?> GetAsync(Guid jobId) => await queries.GetAsync(await user.GetIdAsync(), jobId);
 
