@@ -57,6 +57,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
         services.AddSingleton<QueueEstimates>();
+        services.AddSingleton<IUserDefaults, UserDefaultsStore>();
         services.AddHostedService<GenerationWorker>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();

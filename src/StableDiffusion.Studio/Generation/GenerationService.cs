@@ -16,6 +16,7 @@ public sealed class GenerationService(
     JobRetry retry,
     JobProgressFeed feed,
     QueueEstimates estimates,
+    IUserDefaults defaults,
     IImageGenerator generator,
     CurrentUser user)
 {
@@ -24,6 +25,9 @@ public sealed class GenerationService(
     /// <summary>A new prompt's settings on the first available model, with that model's recommended values.</summary>
     public GenerationSettings NewSettings() =>
         Models.FirstOrDefault(m => m.IsAvailable) is { } model ? GenerationSettings.ForModel(model.Name, model.Defaults) : new GenerationSettings();
+
+    /// <summary><see cref="NewSettings"/> with this user's own defaults (Settings page) in place of the model's.</summary>
+    public async Task<GenerationSettings> NewSettingsAsync() => await defaults.ApplyAsync(await user.GetIdAsync(), NewSettings());
 
     public int? CountTokens(string model, string text) => generator.CountTokens(model, text);
 
