@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.WebUtilities;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Queue;
+using StableDiffusion.Studio.Sharing;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -17,6 +20,8 @@ public sealed class GenerationService(
     JobProgressFeed feed,
     QueueEstimates estimates,
     IUserDefaults defaults,
+    ShareLinkService shares,
+    NavigationManager navigation,
     IImageGenerator generator,
     CurrentUser user)
 {
@@ -26,8 +31,35 @@ public sealed class GenerationService(
     public GenerationSettings NewSettings() =>
         Models.FirstOrDefault(m => m.IsAvailable) is { } model ? GenerationSettings.ForModel(model.Name, model.Defaults) : new GenerationSettings();
 
-    /// <summary><see cref="NewSettings"/> with this user's own defaults (Settings page) in place of the model's.</summary>
-    public async Task<GenerationSettings> NewSettingsAsync() => await defaults.ApplyAsync(await user.GetIdAsync(), NewSettings());
+    /// <summary>
+    /// The settings a new prompt starts from: a share link's when the page was opened from one ("Open in the studio",
+    /// <c>?share=TOKEN</c>), else <see cref="NewSettings"/> with this user's own defaults (Settings page) in place of the model's.
+    /// </summary>
+    public async Task<GenerationSettings> NewSettingsAsync()
+    {
+        if (ShareTokenInUrl() is { } token && await shares.OpenAsync(token) is { } link
+            && (link.Image?.Job ?? link.Comparison?.Jobs.FirstOrDefault()) is { } job)
+        {
+            var shared = JobRecords.Settings(job).ForImage(link.Image?.Index ?? 0);
+            // The init image of an img2img job stays with its owner.
+            return shared with { InitImage = null, Model = Models.Any(m => m.IsAvailable && m.Name == shared.Model) ? shared.Model : NewSettings().Model };
+        }
+
+        return await defaults.ApplyAsync(await user.GetIdAsync(), NewSettings());
+    }
+
+    private string? ShareTokenInUrl()
+    {
+        try
+        {
+            return QueryHelpers.ParseQuery(new Uri(navigation.Uri).Query).TryGetValue("share", out var token) ? token.ToString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Outside a page (a test, a background scope) there is no URL.
+            return null;
+        }
+    }
 
     public int? CountTokens(string model, string text) => generator.CountTokens(model, text);
 
