@@ -36,8 +36,8 @@ window.studio = {
       const state = document.getElementById('studio-state');
       const stored = new RegExp(`(?:^|;\\s*)studio-system-theme=${system}`).test(document.cookie);
       if (state && state.dataset.static === 'true' && state.dataset.dark !== String(system === 'dark') && stored
-          && !sessionStorage.getItem('studio-theme-reloaded')) {
-        sessionStorage.setItem('studio-theme-reloaded', '1');
+          && sessionStorage.getItem('studio-theme-reloaded') !== system) {
+        sessionStorage.setItem('studio-theme-reloaded', system);
         location.reload();
       }
     }

@@ -38,7 +38,7 @@ public sealed class GenerationService(
     public async Task<GenerationSettings> NewSettingsAsync()
     {
         if (ShareTokenInUrl() is { } token && await shares.OpenAsync(token) is { } link
-            && (link.Image?.Job ?? link.Comparison?.Jobs.FirstOrDefault()) is { } job)
+            && (link.Image?.Job ?? link.Comparison?.Jobs.OrderBy(j => j.CellRow).ThenBy(j => j.CellColumn).FirstOrDefault()) is { } job)
         {
             var shared = JobRecords.Settings(job).ForImage(link.Image?.Index ?? 0);
             // The init image of an img2img job stays with its owner.
