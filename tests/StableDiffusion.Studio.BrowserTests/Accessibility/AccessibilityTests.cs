@@ -59,7 +59,8 @@ public sealed class AccessibilityTests(StudioFixture studio, ITestOutputHelper o
                     violations.AddRange(result.Violations
                         .Where(v => v.Impact is "serious" or "critical")
                         .Select(v => $"{scheme} {width}px {path}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target))}"));
-                    if (width == 390 || path == $"/images/{imageId}")
+                    // A few pictures for people; each full-page screenshot costs time.
+                    if (width == 390 && (path == "/gallery" || path == imageShare || path == $"/images/{imageId}"))
                     {
                         await user.ScreenshotAsync($"{scheme} {width} {path}");
                     }
