@@ -18,6 +18,9 @@ public sealed class EncoderHiddenStates : IDisposable
     /// <summary>How many prompts are stacked: 2 with classifier-free guidance (negative first), else 1.</summary>
     public int Prompts { get; }
 
+    /// <summary>UNet calls per step: 1 when the prompts share one batch, else one per prompt.</summary>
+    public int CallsPerStep => Calls.Count;
+
     /// <summary>One UNet call per entry, on <c>Batch</c> copies of the latent.</summary>
     internal IReadOnlyList<(OrtValue States, int Batch)> Calls { get; }
 
