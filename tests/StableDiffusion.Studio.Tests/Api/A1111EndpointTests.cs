@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Tests.Infrastructure;
 
 namespace StableDiffusion.Studio.Tests.Api;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StableDiffusion.Studio.Api;
+using StableDiffusion.Studio.Tests.Infrastructure;
 
 namespace StableDiffusion.Studio.Tests.Api;
 
