@@ -5,7 +5,7 @@ namespace StableDiffusion.Inference.Components;
 /// <summary>
 /// The prompts' text embeddings as the UNet takes them (its encoder_hidden_states input), made once per generation and
 /// reused by every step: one tensor with the prompts stacked on the batch axis, or one tensor per prompt when the UNet's
-/// batch axis is fixed at 1. Dispose it when the loop is done.
+/// batch axis is fixed at 1 or the prompts' lengths (77 per chunk) differ. Dispose it when the loop is done.
 /// </summary>
 public sealed class EncoderHiddenStates : IDisposable
 {

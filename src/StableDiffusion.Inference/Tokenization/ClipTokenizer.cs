@@ -94,7 +94,11 @@ public sealed partial class ClipTokenizer
         return ids;
     }
 
-    /// <summary>bos + at most 75 ids + eos, padded to <see cref="MaxLength"/>; longer prompts are cut and reported.</summary>
+    /// <summary>
+    /// diffusers' single-sequence encoding: bos + at most 75 ids + eos, padded to <see cref="MaxLength"/>, longer prompts
+    /// cut and reported. The pipeline encodes A1111's way instead (<see cref="Prompting.PromptChunker"/>), which gives these
+    /// same ids for a prompt of one chunk without weights.
+    /// </summary>
     public TokenizedPrompt Encode(string text)
     {
         var all = Tokenize(text);
