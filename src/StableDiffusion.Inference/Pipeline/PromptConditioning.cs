@@ -12,16 +12,19 @@ namespace StableDiffusion.Inference.Pipeline;
 internal static class PromptConditioning
 {
     /// <summary>The prompts in chunks; the negative prompt only when guidance runs the unconditional half.</summary>
-    public static (WeightedPrompt Prompt, WeightedPrompt? Negative) Chunk(ClipTokenizer tokenizer, GenerationSettings settings, bool guided)
+    public static (WeightedPrompt Prompt, WeightedPrompt? Negative) Chunk(ClipTokenizer tokenizer, GenerationSettings settings, bool guided) =>
+        (Chunk(tokenizer, "Prompt", settings.Prompt, settings.EmphasisMode),
+            guided ? Chunk(tokenizer, "Negative prompt", settings.NegativePrompt, settings.EmphasisMode) : null);
+
+    private static WeightedPrompt Chunk(ClipTokenizer tokenizer, string what, string text, EmphasisMode emphasis)
     {
         try
         {
-            return (PromptChunker.Chunk(tokenizer, settings.Prompt, settings.EmphasisMode),
-                guided ? PromptChunker.Chunk(tokenizer, settings.NegativePrompt, settings.EmphasisMode) : null);
+            return PromptChunker.Chunk(tokenizer, text, emphasis);
         }
         catch (PromptSyntaxException error)
         {
-            throw new ArgumentException($"Prompt: {error.Message}", nameof(settings), error);
+            throw new ArgumentException($"{what}: {error.Message}", nameof(text), error);
         }
     }
 

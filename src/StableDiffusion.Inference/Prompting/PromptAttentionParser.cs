@@ -109,7 +109,7 @@ public static partial class PromptAttentionParser
     private static double ParseWeight(string number, string token) =>
         double.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new PromptSyntaxException($"'{token}' has no valid weight: '{number}' is not a number.");
+            : throw new PromptSyntaxException($"The weight in '{token}' is not a number: write it as in (word:1.2).");
 
     // prompt_parser.py re_attention, alternative by alternative; Python's \s also matches U+001C..U+001F.
     [GeneratedRegex("""

@@ -1,6 +1,7 @@
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Tests.Pipeline;
+using StableDiffusion.Inference.Tokenization;
 
 namespace StableDiffusion.Inference.Tests.Prompting;
 
@@ -44,6 +45,25 @@ public sealed class LongPromptTests(LoadedModels models) : IClassFixture<LoadedM
 
         Assert.Equal(77, chunked.Tokens);
         Assert.Equal(single.Values, chunked.Values);
+    }
+
+    [Fact]
+    public void AStableDiffusion2PadTokenFillsEveryChunkAfterItsFirstEos()
+    {
+        using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);
+        File.WriteAllText(copy.PathOf("tokenizer/special_tokens_map.json"), """{ "pad_token": "!" }""");
+        using var model = StableDiffusionModel.Load(copy.Directory, LoadedModels.Cpu);
+        var text = "a red circle on a blue square";
+
+        var chunked = model.TextEncoder.Encode(PromptChunker.Chunk(model.Tokenizer, text), EmphasisMode.Original, model.Tokenizer.PadId, CancellationToken.None);
+        var padded = model.Tokenizer.Encode(text).Ids;
+        var eosPadded = model.TextEncoder.Encode(PromptChunker.Chunk(model.Tokenizer, text), EmphasisMode.Original, ClipTokenizer.EosId, CancellationToken.None);
+
+        Assert.Equal(0, model.Tokenizer.PadId);
+        Assert.Equal(0, padded[^1]);
+        // As A1111's OpenCLIP path and diffusers: bos, the prompt, eos, then pad ids.
+        Assert.Equal(model.TextEncoder.Encode(padded, CancellationToken.None).Values, chunked.Values);
+        Assert.NotEqual(eosPadded.Values, chunked.Values);
     }
 
     [Fact]
