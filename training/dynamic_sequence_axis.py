@@ -21,7 +21,8 @@ NAME = "sequence"
 
 
 def make_dynamic(path):
-    model = onnx.load(path)
+    # Large exports keep their weights beside the graph (external data): only the graph is read and rewritten.
+    model = onnx.load(path, load_external_data=False)
     declared = next((i for i in model.graph.input if i.name == INPUT), None)
     if declared is None:
         raise SystemExit(f"{path} has no input '{INPUT}'")
@@ -42,8 +43,8 @@ def make_dynamic(path):
     dim.dim_param = NAME
     # Shape annotations inferred at export time may carry the fixed length; the runtime infers them again.
     del model.graph.value_info[:]
-    onnx.checker.check_model(model)
     onnx.save(model, path)
+    onnx.checker.check_model(path)
     print(f"{path}: {INPUT} is now [{', '.join(d.dim_param or str(d.dim_value) for d in declared.type.tensor_type.shape.dim)}]")
 
 
