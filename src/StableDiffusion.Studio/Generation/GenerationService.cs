@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Queue;
@@ -61,7 +62,7 @@ public sealed class GenerationService(
         }
     }
 
-    public int? CountTokens(string model, string text) => generator.CountTokens(model, text);
+    public int? CountTokens(string model, string text, EmphasisMode emphasis) => generator.CountTokens(model, text, emphasis);
 
     public async Task<SubmitOutcome> SubmitAsync(GenerationSettings settings) => await submission.SubmitAsync(await user.GetIdAsync(), settings);
 
