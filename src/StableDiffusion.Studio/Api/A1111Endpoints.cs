@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
@@ -25,9 +26,13 @@ public static class A1111Endpoints
     public static IReadOnlyDictionary<Setting, string> FieldNames { get; } = new Dictionary<Setting, string>
     {
         [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negative_prompt", [Setting.Seed] = "seed", [Setting.VariationSeed] = "subseed",
-        [Setting.VariationStrength] = "subseed_strength", [Setting.Steps] = "steps",
+        [Setting.VariationStrength] = "subseed_strength",
+        [Setting.SeedResizeFromWidth] = "seed_resize_from_w", [Setting.SeedResizeFromHeight] = "seed_resize_from_h", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batch_size",
+        [Setting.EnableHires] = "enable_hr", [Setting.HiresScale] = "hr_scale", [Setting.HiresUpscaler] = "hr_upscaler",
+        [Setting.HiresSteps] = "hr_second_pass_steps", [Setting.HiresDenoisingStrength] = "denoising_strength",
+        [Setting.HiresResizeWidth] = "hr_resize_x", [Setting.HiresResizeHeight] = "hr_resize_y",
         [Setting.Model] = "override_settings.sd_model_checkpoint", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
     };
 
@@ -57,8 +62,16 @@ public static class A1111Endpoints
         api.MapPost("/png-info", (Delegate)PngInfoAsync).Accepts<JsonObject>("application/json");
         api.MapPost("/refresh-checkpoints", () => TypedResults.Json<JsonNode?>(null));
 
+        // Hires fix's choices, as modules/api/api.py lists them: image upscalers, then the latent modes.
+        api.MapGet("/upscalers", () => TypedResults.Json(new JsonArray([.. HiresUpscalers.All.Where(u => !u.IsLatent).Select(u => (JsonNode)new JsonObject
+        {
+            ["name"] = u.Name, ["model_name"] = null, ["model_path"] = null, ["model_url"] = null, ["scale"] = 4,
+        })])));
+        api.MapGet("/latent-upscale-modes", () => TypedResults.Json(new JsonArray([.. HiresUpscalers.All.Where(u => u.IsLatent)
+            .Select(u => (JsonNode)new JsonObject { ["name"] = u.Name })])));
+
         // Lists of things the studio does not have, answered empty so that probing clients carry on.
-        foreach (var path in new[] { "upscalers", "latent-upscale-modes", "sd-vae", "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
+        foreach (var path in new[] { "sd-vae", "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
         {
             api.MapGet("/" + path, () => TypedResults.Json(new JsonArray()));
         }

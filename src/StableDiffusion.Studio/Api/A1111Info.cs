@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Queue;
@@ -41,10 +43,10 @@ public static class A1111Info
             ["sd_model_hash"] = model.Hash,
             ["sd_vae_name"] = null,
             ["sd_vae_hash"] = null,
-            ["seed_resize_from_w"] = -1,
-            ["seed_resize_from_h"] = -1,
-            ["denoising_strength"] = job.InitImagePath is null ? null : settings.Strength,
-            ["extra_generation_params"] = new JsonObject(),
+            ["seed_resize_from_w"] = settings.SeedResizeFromWidth > 0 ? settings.SeedResizeFromWidth : -1,
+            ["seed_resize_from_h"] = settings.SeedResizeFromHeight > 0 ? settings.SeedResizeFromHeight : -1,
+            ["denoising_strength"] = settings.EnableHires ? settings.HiresDenoisingStrength : job.InitImagePath is null ? null : settings.Strength,
+            ["extra_generation_params"] = HiresParameters(settings),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
             ["styles"] = new JsonArray(),
@@ -59,6 +61,33 @@ public static class A1111Info
             ["image_ids"] = new JsonArray([.. images.Select(i => (JsonNode)i.Id.ToString())]),
         };
         return info.ToJsonString();
+    }
+
+    /// <summary>The extra_generation_params StableDiffusionProcessingTxt2Img.init records for hires fix, in its order.</summary>
+    private static JsonObject HiresParameters(GenerationSettings settings)
+    {
+        var parameters = new JsonObject();
+        if (!settings.EnableHires)
+        {
+            return parameters;
+        }
+
+        if (settings.HiresResizeWidth == 0 && settings.HiresResizeHeight == 0)
+        {
+            parameters["Hires upscale"] = settings.HiresScale;
+        }
+        else
+        {
+            parameters["Hires resize"] = string.Create(CultureInfo.InvariantCulture, $"{settings.HiresResizeWidth}x{settings.HiresResizeHeight}");
+        }
+
+        if (settings.HiresSteps > 0)
+        {
+            parameters["Hires steps"] = settings.HiresSteps;
+        }
+
+        parameters["Hires upscaler"] = settings.HiresUpscaler;
+        return parameters;
     }
 
     private static JsonArray Repeat(string text, int count) => new([.. Enumerable.Repeat(text, count).Select(t => (JsonNode)t)]);
