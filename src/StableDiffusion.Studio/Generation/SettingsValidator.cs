@@ -155,7 +155,8 @@ public static class SettingsValidator
             var setting = settings.HiresResizeWidth > 0 || settings.HiresResizeHeight > 0
                 ? settings.HiresResizeWidth > 0 ? Setting.HiresResizeWidth : Setting.HiresResizeHeight
                 : Setting.HiresScale;
-            errors[setting] = $"Hires fix would upscale {settings.Width}×{settings.Height} to {plan.UpscaleWidth}×{plan.UpscaleHeight}; "
+            var crop = plan.TruncateX > 0 || plan.TruncateY > 0 ? " (before the crop)" : "";
+            errors[setting] = $"Hires fix would upscale {settings.Width}×{settings.Height} to {plan.UpscaleWidth}×{plan.UpscaleHeight}{crop}; "
                 + $"each side must stay between {GenerationLimits.MinSize} and {GenerationLimits.MaxSize}.";
         }
     }

@@ -15,7 +15,7 @@ public sealed class HiresValidationTests
     {
         { Setting.HiresScale, Hires() with { HiresScale = 0.5 }, "Upscale by must be between 1 and 4." },
         { Setting.HiresScale, Hires() with { Width = 1536, HiresScale = 2 }, "Hires fix would upscale 1536×64 to 3072×128" },
-        { Setting.HiresResizeWidth, Hires() with { HiresResizeWidth = 2048, HiresResizeHeight = 64 }, "to 2048×2048" },
+        { Setting.HiresResizeWidth, Hires() with { Height = 128, HiresResizeWidth = 2048, HiresResizeHeight = 64 }, "to 2048×4096 (before the crop)" },
         { Setting.HiresResizeHeight, Hires() with { HiresResizeHeight = 4000 }, "Resize height to must be 0 (off) or between 8 and 2048." },
         { Setting.HiresUpscaler, Hires() with { HiresUpscaler = "ESRGAN_4x" }, "Choose one of the listed upscalers: Latent," },
         { Setting.HiresSteps, Hires() with { HiresSteps = -1 }, "Hires steps must be between 0 (as many as Steps) and 150." },
