@@ -39,7 +39,8 @@ internal static class GenerateCommand
         {
             command.Options.Add(option);
         }
-        foreach (var option in new Option[] { batch, .. hires.All, rng, init, strength, output, models.Provider })
+        Option[] rest = [batch, .. hires.All, rng, init, strength, output, models.Provider];
+        foreach (var option in rest)
         {
             command.Options.Add(option);
         }
