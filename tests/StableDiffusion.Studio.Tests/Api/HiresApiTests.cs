@@ -91,4 +91,22 @@ public sealed class HiresApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("hiresUpscaler", out _), problem.ToString());
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheNewFieldsOfRequestAndSettings()
+    {
+        var document = JsonDocument.Parse(await studio.Anonymous().GetStringAsync("/openapi/v1.json")).RootElement;
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        string[] fields =
+        [
+            "enableHires", "hiresScale", "hiresUpscaler", "hiresSteps", "hiresDenoisingStrength", "hiresResizeWidth", "hiresResizeHeight",
+            "seedResizeFromWidth", "seedResizeFromHeight",
+        ];
+        foreach (var schema in new[] { "CreateGenerationRequest", "SettingsResponse" })
+        {
+            var properties = schemas.GetProperty(schema).GetProperty("properties");
+            Assert.All(fields, field => Assert.True(properties.TryGetProperty(field, out _), $"{schema}.{field}"));
+        }
+    }
 }

@@ -1,6 +1,9 @@
 using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Components.Generation;
 using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.Tests.Generation;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
 namespace StableDiffusion.Studio.Tests.Components;
@@ -43,5 +46,22 @@ public sealed class HiresFormTests : ComponentTestContext
 
         Assert.Contains("Resize seed from width", form.Markup);
         Assert.Contains(form.FindAll("input"), input => input.GetAttribute("value") == "384");
+    }
+
+    [Fact]
+    public void AnA1111PngWithHiresVariationAndSeedResizeFillsEveryField()
+    {
+        GenerationSettings? received = null;
+        var drop = Render<PngInfoDrop>(p => p.Add(d => d.OnSettings, (GenerationSettings s) => received = s));
+
+        drop.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(PngSettingsTests.Png(
+            "a lighthouse\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1234, Size: 64x64, Variation seed: 99, Variation seed strength: 0.3, "
+            + "Seed resize from: 512x384, Denoising strength: 0.55, RNG: CPU, Hires resize: 128x96, Hires steps: 10, Hires upscaler: Lanczos, Version: v1.10.1"),
+            "a1111.png", contentType: "image/png"));
+
+        drop.WaitForAssertion(() => Assert.NotNull(received));
+        Assert.Equal((true, "Lanczos", 10, 0.55, 128, 96), (received!.EnableHires, received.HiresUpscaler, received.HiresSteps,
+            received.HiresDenoisingStrength, received.HiresResizeWidth, received.HiresResizeHeight));
+        Assert.Equal((99L, 0.3, 512, 384), (received.VariationSeed, received.VariationStrength, received.SeedResizeFromWidth, received.SeedResizeFromHeight));
     }
 }
