@@ -2,6 +2,7 @@ using SixLabors.ImageSharp.Processing;
 using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Scheduling;
 
 namespace StableDiffusion.Inference.Hires;
 
@@ -50,6 +51,19 @@ public sealed class HiresFix
 
     /// <summary>The schedule's steps skipped before the pass starts.</summary>
     public int SkippedSteps => ScheduleSteps - Steps;
+
+    /// <summary>
+    /// The second pass's scheduler (the first pass's sampler), its schedule made for <see cref="ScheduleSteps"/> and begun
+    /// after <see cref="SkippedSteps"/>, as k-diffusion's <c>sigmas[steps - t_enc - 1:]</c>.
+    /// </summary>
+    public (IScheduler Scheduler, int BeginIndex) CreateScheduler(string schedulerId, SchedulerConfig config)
+    {
+        var scheduler = SchedulerFactory.Create(schedulerId, config);
+        scheduler.SetTimesteps(ScheduleSteps);
+        var beginIndex = Math.Min(SkippedSteps * scheduler.Order, scheduler.Timesteps.Count - 1);
+        scheduler.SetBeginIndex(beginIndex);
+        return (scheduler, beginIndex);
+    }
 
     /// <summary>The second pass's latent size.</summary>
     public LatentShape Shape(int channels) => new(channels, UpscaleHeight / scaleFactor - TruncateY, UpscaleWidth / scaleFactor - TruncateX);

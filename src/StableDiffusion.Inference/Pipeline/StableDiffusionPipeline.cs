@@ -94,16 +94,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             }
 
             // The hires pass's schedule is known now, so progress counts the steps of both passes from the start.
-            var hiresScheduler = hires is null ? null : SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig);
-            var hiresBeginIndex = 0;
-            if (hires is not null)
-            {
-                hiresScheduler!.SetTimesteps(hires.ScheduleSteps);
-                hiresBeginIndex = Math.Min(hires.SkippedSteps * hiresScheduler.Order, hiresScheduler.Timesteps.Count - 1);
-                hiresScheduler.SetBeginIndex(hiresBeginIndex);
-            }
+            (IScheduler? hiresScheduler, int hiresBeginIndex) = hires is null ? (null, 0) : hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
             var steps = new StepCounter(imageIndex, settings.BatchCount,
-                scheduler.Timesteps.Count - beginIndex + (hiresScheduler is null ? 0 : hiresScheduler.Timesteps.Count - hiresBeginIndex), started, progress);
+                scheduler.Timesteps.Count - beginIndex + (hiresScheduler?.Timesteps.Count - hiresBeginIndex ?? 0), started, progress);
 
             // 5. The denoising loop.
             var imageShape = latentShape;
