@@ -57,6 +57,9 @@ public sealed record GenerationSettings
     /// <summary>A1111's <c>hr_resize_y</c>: a target height instead of <see cref="HiresScale"/>; 0 follows the width.</summary>
     public int HiresResizeHeight { get; set; }
 
+    /// <summary>Denoising steps of one image: the first pass's, and the second pass's with hires fix (progress counts both).</summary>
+    public int TotalSteps => Steps + (EnableHires ? HiresSteps > 0 ? HiresSteps : Steps : 0);
+
     /// <summary>
     /// A1111's variation seed ("subseed"): its noise is blended into the seed's by <see cref="VariationStrength"/>.
     /// -1 picks a random one.

@@ -190,7 +190,7 @@ public static class A1111Endpoints
         var jobCount = Math.Max(1, running.BatchCount);
         var jobNo = update?.ImageIndex ?? 0;
         var step = update?.Step ?? 0;
-        var steps = Math.Max(1, update?.TotalSteps ?? running.Steps);
+        var steps = Math.Max(1, update?.TotalSteps ?? running.TotalSteps());
         // modules/progress.py: 0.01 + job_no/job_count + (1/job_count)·(sampling_step/sampling_steps), capped at 1.
         var progress = Math.Min(1, 0.01 + (double)jobNo / jobCount + 1.0 / jobCount * step / steps);
         var elapsed = (DateTime.UtcNow - (running.StartedAt ?? DateTime.UtcNow)).TotalSeconds;

@@ -72,6 +72,9 @@ public static class JobRecords
         Strength = job.Strength ?? new GenerationSettings().Strength,
     };
 
+    /// <summary>The steps progress counts for each image of the job: both passes with hires fix.</summary>
+    public static int TotalSteps(this JobRecord job) => Settings(job).TotalSteps;
+
     /// <summary>Waiting jobs, each with what the fair order needs.</summary>
     public static IQueryable<QueuedJob> Waiting(this IQueryable<JobRecord> jobs) =>
         jobs.Where(j => j.Status == JobStatus.Queued).Select(j => new QueuedJob(j.Id, j.OwnerId, j.CreatedAt));

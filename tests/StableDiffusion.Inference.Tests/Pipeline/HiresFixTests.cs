@@ -44,9 +44,12 @@ public sealed class HiresFixTests : IDisposable
     {
         var progress = new Recorder();
 
-        new StableDiffusionPipeline(model).Generate(Request("Latent") with { BatchCount = 2 }, progress);
+        var request = Request("Latent") with { BatchCount = 2 };
 
-        // 3 first-pass steps and 2 hires steps per image.
+        new StableDiffusionPipeline(model).Generate(request, progress);
+
+        // 3 first-pass steps and 2 hires steps per image, as the settings count them before the run.
+        Assert.Equal(5, request.TotalSteps);
         Assert.Equal(10, progress.Reports.Count);
         Assert.All(progress.Reports, r => Assert.Equal(5, r.TotalSteps));
         Assert.Equal([1, 2, 3, 4, 5, 1, 2, 3, 4, 5], progress.Reports.Select(r => r.Step));
