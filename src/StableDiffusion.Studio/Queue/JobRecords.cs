@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
@@ -32,7 +33,8 @@ public static class JobRecords
         BatchCount = settings.BatchCount,
         EnableHires = settings.EnableHires,
         HiresScale = settings.HiresScale,
-        HiresUpscaler = settings.HiresUpscaler,
+        // Names are matched in any case; the record keeps A1111's spelling, which the infotext writes.
+        HiresUpscaler = HiresUpscalers.Find(settings.HiresUpscaler)?.Name ?? settings.HiresUpscaler,
         HiresSteps = settings.HiresSteps,
         HiresDenoisingStrength = settings.HiresDenoisingStrength,
         HiresResizeWidth = settings.HiresResizeWidth,

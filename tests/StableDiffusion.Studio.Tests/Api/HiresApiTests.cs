@@ -74,7 +74,7 @@ public sealed class HiresApiTests(ApiStudio studio) : IClassFixture<ApiStudio>
         var client = studio.Bearer(studio.BobKey);
         var created = await client.PostAsJsonAsync("/api/v1/generations", new
         {
-            prompt = "a blue square", steps = 2, width = 64, height = 64, seed = 3, enableHires = true, hiresUpscaler = "Lanczos",
+            prompt = "a blue square", steps = 2, width = 64, height = 64, seed = 3, enableHires = true, hiresUpscaler = "lanczos",
             hiresSteps = 2, hiresDenoisingStrength = 0.5, hiresResizeWidth = 96, seedResizeFromWidth = 24, seedResizeFromHeight = 40,
         });
         var refused = await client.PostAsJsonAsync("/api/v1/generations", new { prompt = "unknown", enableHires = true, hiresUpscaler = "ESRGAN_4x" });
