@@ -1,6 +1,7 @@
 using System.Globalization;
 using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 
@@ -20,21 +21,9 @@ public static class InfotextMapping
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
         var extra = new OrderedDictionary<string, string>(StringComparer.Ordinal);
-        if (settings.VariationStrength != 0)
-        {
-            // A1111 records the variation only when it is used.
-            extra[VariationSeedKey] = settings.VariationSeed.ToString(CultureInfo.InvariantCulture);
-            extra[VariationStrengthKey] = settings.VariationStrength.ToString("R", CultureInfo.InvariantCulture);
-        }
-
-        if (settings.SeedResizeFromWidth > 0 && settings.SeedResizeFromHeight > 0)
-        {
-            extra[SeedResizeKey] = Size(settings.SeedResizeFromWidth, settings.SeedResizeFromHeight);
-        }
-
         if (settings.EnableHires)
         {
-            // extra_generation_params in the order StableDiffusionProcessingTxt2Img.init adds them.
+            // extra_generation_params in the order StableDiffusionProcessingTxt2Img.init adds them, before the prompt's keys.
             if (settings.HiresResizeWidth == 0 && settings.HiresResizeHeight == 0)
             {
                 extra[HiresScaleKey] = settings.HiresScale.ToString("R", CultureInfo.InvariantCulture);
@@ -50,6 +39,29 @@ public static class InfotextMapping
             }
 
             extra[HiresUpscalerKey] = settings.HiresUpscaler;
+        }
+
+        // sd_hijack_clip.py: "Emphasis" only away from the default, and only when a prompt has a bracket it could act on.
+        if (settings.EmphasisMode != EmphasisMode.Original && (HasBracket(settings.Prompt) || HasBracket(settings.NegativePrompt)))
+        {
+            extra[EmphasisKey] = EmphasisModes.NameOf(settings.EmphasisMode);
+        }
+        // sd_samplers_common.py add_infotext: "Pad conds: True" only when padding happened; the pipeline clears the
+        // setting on images where the two prompts already had one length.
+        if (settings.PadPrompts)
+        {
+            extra[PadCondsKey] = "True";
+        }
+        if (settings.VariationStrength != 0)
+        {
+            // A1111 records the variation only when it is used.
+            extra[VariationSeedKey] = settings.VariationSeed.ToString(CultureInfo.InvariantCulture);
+            extra[VariationStrengthKey] = settings.VariationStrength.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        if (settings.SeedResizeFromWidth > 0 && settings.SeedResizeFromHeight > 0)
+        {
+            extra[SeedResizeKey] = Size(settings.SeedResizeFromWidth, settings.SeedResizeFromHeight);
         }
 
         return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
@@ -83,6 +95,13 @@ public static class InfotextMapping
             Height = info.Height,
             Model = info.Model ?? "",
         };
+        if (info.Extra.TryGetValue(EmphasisKey, out var emphasis))
+        {
+            // A1111's get_current_option: a name it does not know means "Original".
+            settings.EmphasisMode = EmphasisModes.FromName(emphasis) ?? EmphasisMode.Original;
+        }
+        settings.PadPrompts = info.Extra.TryGetValue(PadCondsKey, out var pad) && string.Equals(pad, "True", StringComparison.OrdinalIgnoreCase);
+
         // A1111's txt2img paste: hires is on when the text has a denoising strength and any hires key.
         var hires = info.DenoisingStrength is not null
             && (info.Extra.ContainsKey(HiresScaleKey) || info.Extra.ContainsKey(HiresUpscalerKey) || info.Extra.ContainsKey(HiresResizeKey));
@@ -109,6 +128,8 @@ public static class InfotextMapping
         return settings;
     }
 
+    private const string EmphasisKey = "Emphasis";
+    private const string PadCondsKey = "Pad conds";
     private const string VariationSeedKey = "Variation seed";
     private const string VariationStrengthKey = "Variation seed strength";
     private const string SeedResizeKey = "Seed resize from";
@@ -132,6 +153,8 @@ public static class InfotextMapping
                 ? (width, height)
                 : null;
     }
+
+    private static bool HasBracket(string prompt) => prompt.Contains('(') || prompt.Contains('[');
 
     private static double? Number(InfotextSettings info, string key) =>
         info.Extra.TryGetValue(key, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;

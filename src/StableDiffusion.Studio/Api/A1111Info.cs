@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
@@ -46,7 +47,7 @@ public static class A1111Info
             ["seed_resize_from_w"] = settings.SeedResizeFromWidth > 0 ? settings.SeedResizeFromWidth : -1,
             ["seed_resize_from_h"] = settings.SeedResizeFromHeight > 0 ? settings.SeedResizeFromHeight : -1,
             ["denoising_strength"] = settings.EnableHires ? settings.HiresDenoisingStrength : job.InitImagePath is null ? null : settings.Strength,
-            ["extra_generation_params"] = HiresParameters(settings),
+            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null, settings),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
             ["styles"] = new JsonArray(),
@@ -88,6 +89,26 @@ public static class A1111Info
 
         parameters["Hires upscaler"] = settings.HiresUpscaler;
         return parameters;
+    }
+
+    /// <summary>
+    /// A1111's extra_generation_params: hires fix's keys (added by StableDiffusionProcessingTxt2Img.init, so first), then
+    /// the prompt keys A1111 adds to extra_generation_params ("Emphasis", and "Pad conds" when padding happened), read
+    /// from the first image's infotext, which records them exactly as A1111 decides them.
+    /// </summary>
+    private static JsonObject ExtraGenerationParams(string? firstInfotext, GenerationSettings settings)
+    {
+        var extra = HiresParameters(settings);
+        var recorded = firstInfotext is null ? null : Infotext.Parse(firstInfotext).Extra;
+        if (recorded?.GetValueOrDefault("Emphasis") is { } emphasis)
+        {
+            extra["Emphasis"] = emphasis;
+        }
+        if (recorded?.ContainsKey("Pad conds") == true)
+        {
+            extra["Pad conds"] = true;
+        }
+        return extra;
     }
 
     private static JsonArray Repeat(string text, int count) => new([.. Enumerable.Repeat(text, count).Select(t => (JsonNode)t)]);
