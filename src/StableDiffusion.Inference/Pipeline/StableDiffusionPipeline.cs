@@ -16,18 +16,21 @@ namespace StableDiffusion.Inference.Pipeline;
 public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 {
     /// <summary>
-    /// Runs the whole pipeline. Throws <see cref="OperationCanceledException"/> within one step of
+    /// Runs the whole pipeline: <see cref="GenerationSettings.BatchCount"/> batches of <see cref="GenerationSettings.BatchSize"/>
+    /// images, each batch denoised together. Throws <see cref="OperationCanceledException"/> within one step of
     /// cancellation, <see cref="ArgumentException"/> for settings the model cannot take.
     /// A negative seed picks a random one (A1111's -1); the images carry the seeds used.
     /// </summary>
-    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="skip">Ends the current batch early (A1111's Skip); the run goes on with the next batch.</param>
+    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default,
+        SkipSignal? skip = null)
     {
         var started = Stopwatch.GetTimestamp();
         Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
         var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
-        // A1111's -1: a random seed (and variation seed), drawn once for the whole batch.
-        var batch = settings with
+        // A1111's -1: a random seed (and variation seed), drawn once for the whole job.
+        var job = settings with
         {
             Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, uint.MaxValue),
             VariationSeed = settings.VariationSeed >= 0 || settings.VariationStrength == 0 ? settings.VariationSeed : Random.Shared.NextInt64(0, uint.MaxValue),
@@ -47,104 +50,107 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         }
         var tokenizeMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 2. Encode them; diffusers runs the text encoder once per prompt and concatenates [uncond, cond].
+        // 2. Encode them; diffusers runs the text encoder once per prompt and concatenates [uncond, cond], each repeated
+        // once per image of a batch.
         clock = Stopwatch.GetTimestamp();
         var negativeEmbeds = guided ? textEncoder.Encode(negative.Ids, cancellationToken) : null;
         var promptEmbeds = textEncoder.Encode(prompt.Ids, cancellationToken);
-        using var encoderHiddenStates = unet.PrepareEncoderHiddenStates(negativeEmbeds is null ? [promptEmbeds] : [negativeEmbeds, promptEmbeds]);
+        using var encoderHiddenStates = unet.PrepareEncoderHiddenStates(settings.BatchSize, negativeEmbeds is null ? [promptEmbeds] : [negativeEmbeds, promptEmbeds]);
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 3. img2img: encode the init image once; every image of the batch starts from it.
+        // 3. img2img: encode the init image once; every image of the job starts from it.
         var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
 
         var images = new List<GeneratedImage>();
         double unetMs = 0, vaeMs = 0;
-        var unetSteps = 0;
-        for (var imageIndex = 0; imageIndex < settings.BatchCount; imageIndex++)
+        int unetSteps = 0, unetCalls = 0;
+        for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
         {
-            var image = batch.ForImage(imageIndex);
-            var generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
-            var scheduler = SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig);
-            scheduler.SetTimesteps(settings.Steps);
+            // A1111 clears state.skipped as each batch begins: a skip counts for the batch it arrives in.
+            skip?.Clear();
+            var firstImage = batchIndex * settings.BatchSize;
 
-            // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents.
-            var beginIndex = 0;
-            var latents = new double[latentShape.Length];
-            var noise = new float[latentShape.Length];
-            generator.Fill(noise);
-            if (image.VariationStrength != 0)
-            {
-                // The variation seed's noise is its own generator's first draw; the image's generator goes on for the steps.
-                var variation = new float[latentShape.Length];
-                NoiseGenerators.Create(image.NoiseSource, image.VariationSeed).Fill(variation);
-                VariationNoise.Slerp(image.VariationStrength, noise, variation, latentShape.Channels, latentShape.Height, latentShape.Width);
-            }
+            // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time).
+            var batch = Enumerable.Range(firstImage, settings.BatchSize)
+                .Select(index => BatchImage.Start(job.ForImage(index), model, latentShape, initLatents))
+                .ToList();
 
-            if (initLatents is null)
-            {
-                for (var i = 0; i < latents.Length; i++)
-                {
-                    latents[i] = noise[i] * scheduler.InitNoiseSigma;
-                }
-            }
-            else
-            {
-                // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
-                // then noise the image to where the loop starts.
-                beginIndex = ImageToImage.StartIndexForAtLeastOneStep(settings.Steps, settings.Strength, scheduler.Order);
-                scheduler.SetBeginIndex(beginIndex);
-                scheduler.AddNoise(initLatents, noise, beginIndex, latents);
-            }
-
-            // 5. The denoising loop.
-            var timesteps = scheduler.Timesteps;
+            // 5. The denoising loop, the batch's latents in one UNet call per step.
+            var (timesteps, beginIndex) = (batch[0].Scheduler.Timesteps, batch[0].BeginIndex);
             var totalSteps = timesteps.Count - beginIndex;
-            var latentModelInput = new double[latentShape.Length];
-            var noisePred = new double[latentShape.Length];
+            var skipped = false;
             for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-
-                // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
-                scheduler.ScaleModelInput(latents, stepIndex, latentModelInput);
-
-                // 5b. UNet on [uncond, cond] in one batch.
-                clock = Stopwatch.GetTimestamp();
-                var prediction = unet.Predict(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken);
-                unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-                unetSteps++;
-
-                // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
-                for (var i = 0; i < noisePred.Length; i++)
+                if (skip?.IsRequested == true)
                 {
-                    noisePred[i] = guided
-                        ? prediction[i] + settings.GuidanceScale * (prediction[noisePred.Length + i] - prediction[i])
-                        : prediction[i];
+                    skipped = true;
+                    warnings.Add(SkippedWarning(firstImage, settings.BatchSize, stepIndex - beginIndex, totalSteps));
+                    break;
                 }
 
-                // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
-                var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
+                // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
+                foreach (var image in batch)
+                {
+                    image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
+                }
 
-                // 5e. Report progress, with a preview of the predicted clean image.
+                // 5b. UNet on [uncond × N, cond × N] in one batch.
+                clock = Stopwatch.GetTimestamp();
+                var prediction = unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken);
+                unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                unetSteps++;
+                unetCalls += encoderHiddenStates.CallsPerStep(batch.Count);
+
+                for (var b = 0; b < batch.Count; b++)
+                {
+                    var image = batch[b];
+                    // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
+                    // Without guidance the prediction is the prompt's alone.
+                    var first = prediction.AsSpan(b * latentShape.Length, latentShape.Length);
+                    var cond = guided ? prediction.AsSpan((batch.Count + b) * latentShape.Length, latentShape.Length) : first;
+                    for (var i = 0; i < image.NoisePrediction.Length; i++)
+                    {
+                        image.NoisePrediction[i] = guided ? first[i] + settings.GuidanceScale * (cond[i] - first[i]) : first[i];
+                    }
+
+                    // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
+                    image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
+                }
+
+                // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
                 if (progress is not null)
                 {
                     var step = stepIndex - beginIndex + 1;
-                    progress.Report(new StepProgress(imageIndex, settings.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
-                        Preview(predictedOriginal, step, latentShape, cancellationToken)));
+                    progress.Report(new StepProgress(firstImage, settings.ImageCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
+                        Preview(batch[0].PredictedOriginal!, step, latentShape, cancellationToken), settings.BatchSize));
                 }
             }
 
-            // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
-            cancellationToken.ThrowIfCancellationRequested();
-            clock = Stopwatch.GetTimestamp();
-            images.Add(new GeneratedImage(image, vae.Decode(latents, latentShape, cancellationToken)));
-            vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does. A skipped batch decodes the last step's
+            // prediction of the clean image, as A1111's samplers return their last "denoised" when interrupted.
+            foreach (var image in batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                clock = Stopwatch.GetTimestamp();
+                var latents = skipped && image.PredictedOriginal is { } clean ? clean : image.Latents;
+                images.Add(new GeneratedImage(image.Settings, vae.Decode(latents, latentShape, cancellationToken)) { BatchPosition = images.Count % settings.BatchSize });
+                vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            }
         }
 
         var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds)
+        {
+            UnetCalls = unetCalls,
+            Images = images.Count,
+        };
         return new GenerationResult(images, timings, warnings);
     }
+
+    private static string SkippedWarning(int firstImage, int batchSize, int stepsDone, int totalSteps) => batchSize == 1
+        ? $"Image {firstImage + 1} was skipped after {stepsDone} of {totalSteps} steps."
+        : $"Images {firstImage + 1}–{firstImage + batchSize} were skipped after {stepsDone} of {totalSteps} steps.";
 
     /// <summary>img2img: the init image resized to the requested size, as diffusers' image_processor.preprocess, then encoded.</summary>
     private double[] EncodeInitImage(GenerationSettings settings, CancellationToken cancellationToken)
@@ -208,6 +214,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         if (settings.BatchCount < 1)
         {
             throw new ArgumentException($"Batch count must be at least 1 (got {settings.BatchCount}).", nameof(settings));
+        }
+        if (settings.BatchSize < 1)
+        {
+            throw new ArgumentException($"Batch size must be at least 1 (got {settings.BatchSize}).", nameof(settings));
         }
         if (settings.InitImage is not null)
         {
