@@ -12,7 +12,8 @@ public sealed class SkipSignal
     public void Request() => Volatile.Write(ref requested, 1);
 
     /// <summary>Whether a skip was requested since the batch began.</summary>
-    internal bool IsRequested => Volatile.Read(ref requested) == 1;
+    public bool IsRequested => Volatile.Read(ref requested) == 1;
 
-    internal void Clear() => Volatile.Write(ref requested, 0);
+    /// <summary>Called by the generator as each batch begins.</summary>
+    public void Clear() => Volatile.Write(ref requested, 0);
 }

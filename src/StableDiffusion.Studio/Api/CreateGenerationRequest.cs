@@ -1,7 +1,9 @@
 namespace StableDiffusion.Studio.Api;
 
 /// <summary>A txt2img request, or img2img with <see cref="InitImage"/>. Anything left out takes the model's recommended value.</summary>
-/// <param name="Seed">-1 or absent for a random seed; image i of the batch uses seed + i.</param>
+/// <param name="Seed">-1 or absent for a random seed; image i of the job uses seed + i.</param>
+/// <param name="BatchSize">Images made together, in one UNet call per step (1 to 8; 1 when absent): faster per image, the same images.</param>
+/// <param name="BatchCount">Batches made one after another (1 when absent); the job makes batchSize × batchCount images, at most 16.</param>
 /// <param name="VariationSeed">A1111's variation seed ("subseed"); -1 or absent for a random one.</param>
 /// <param name="VariationStrength">0 (default, off) to 1: how far the initial noise moves toward the variation seed's.</param>
 /// <param name="Sampler">A scheduler id (<c>dpmpp-2m-karras</c>) or an A1111 name (<c>DPM++ 2M Karras</c>, <c>Euler a</c>).</param>
@@ -19,6 +21,7 @@ public sealed record CreateGenerationRequest(
     string? Sampler = null,
     int? Width = null,
     int? Height = null,
+    int? BatchSize = null,
     int? BatchCount = null,
     string? Model = null,
     string? InitImage = null,

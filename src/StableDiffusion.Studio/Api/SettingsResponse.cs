@@ -18,6 +18,7 @@ public sealed record SettingsResponse(
     string SamplerName,
     int Width,
     int Height,
+    int BatchSize,
     int BatchCount,
     string Model,
     bool ImageToImage,
@@ -29,6 +30,6 @@ public sealed record SettingsResponse(
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
     public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
         s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
-        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        s.BatchSize, s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
         s.VariationSeed, s.VariationStrength);
 }

@@ -17,6 +17,7 @@ public enum Setting
     NoiseSource,
     Width,
     Height,
+    BatchSize,
     BatchCount,
     Model,
     InitImage,

@@ -18,6 +18,7 @@ public static class SettingLabels
         [Setting.NoiseSource] = "Noise source",
         [Setting.Width] = "Width",
         [Setting.Height] = "Height",
+        [Setting.BatchSize] = "Batch size",
         [Setting.BatchCount] = "Batch count",
         [Setting.Model] = "Model",
         [Setting.InitImage] = "Init image",
