@@ -46,7 +46,7 @@ internal static class BenchCommand
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }
