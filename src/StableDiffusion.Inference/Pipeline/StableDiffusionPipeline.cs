@@ -105,13 +105,22 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 for (var b = 0; b < batch.Count; b++)
                 {
                     var image = batch[b];
-                    // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
-                    // Without guidance the prediction is the prompt's alone.
-                    var first = prediction.AsSpan(b * latentShape.Length, latentShape.Length);
-                    var cond = guided ? prediction.AsSpan((batch.Count + b) * latentShape.Length, latentShape.Length) : first;
-                    for (var i = 0; i < image.NoisePrediction.Length; i++)
+                    // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond); unguided, the prompt's prediction alone.
+                    var cond = prediction.AsSpan(((guided ? batch.Count : 0) + b) * latentShape.Length, latentShape.Length);
+                    if (guided)
                     {
-                        image.NoisePrediction[i] = guided ? first[i] + settings.GuidanceScale * (cond[i] - first[i]) : first[i];
+                        var uncond = prediction.AsSpan(b * latentShape.Length, latentShape.Length);
+                        for (var i = 0; i < image.NoisePrediction.Length; i++)
+                        {
+                            image.NoisePrediction[i] = uncond[i] + settings.GuidanceScale * (cond[i] - uncond[i]);
+                        }
+                    }
+                    else
+                    {
+                        for (var i = 0; i < image.NoisePrediction.Length; i++)
+                        {
+                            image.NoisePrediction[i] = cond[i];
+                        }
                     }
 
                     // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
