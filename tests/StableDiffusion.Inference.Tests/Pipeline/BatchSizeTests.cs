@@ -46,6 +46,26 @@ public sealed class BatchSizeTests(LoadedModels models) : IClassFixture<LoadedMo
     }
 
     [Fact]
+    public void AUnetWhoseBatchIsFixedAtOneRunsEachImageAndPromptAloneAndMakesTheSameImages()
+    {
+        // The same UNet weights exported with the batch axis fixed at 1 (training/make_fixtures.py).
+        using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);
+        File.Copy(Path.Combine(ModelFixtures.RepositoryRoot, "tests", "fixtures", "unet-batch-fixed-at-1", "model.onnx"), copy.PathOf("unet/model.onnx"), overwrite: true);
+        using var fixedBatch = StableDiffusionModel.Load(copy.Directory, LoadedModels.Cpu);
+        var request = Requests.Small(seed: 9, steps: 3) with { BatchSize = 4 };
+
+        var perImage = new StableDiffusionPipeline(fixedBatch).Generate(request);
+        var batched = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]).Generate(request);
+
+        Assert.Equal(3 * 2 * 4, perImage.Timings.UnetCalls);
+        Assert.Equal(3, batched.Timings.UnetCalls);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.InRange(MaxDifference(batched.Images[i].Image, perImage.Images[i].Image), 0, FloatTolerance);
+        }
+    }
+
+    [Fact]
     public void BatchesFollowEachOtherWithSeedsCountedOverTheWholeJob()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
