@@ -66,8 +66,12 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         int unetSteps = 0, unetCalls = 0;
         for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
         {
-            // A1111 clears state.skipped as each batch begins: a skip counts for the batch it arrives in.
-            skip?.Clear();
+            // A1111 clears state.skipped as each batch begins: a skip counts for the batch it arrives in (one that arrives
+            // while the prompts are encoded counts for the first).
+            if (batchIndex > 0)
+            {
+                skip?.Clear();
+            }
             var firstImage = batchIndex * settings.BatchSize;
 
             // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time).

@@ -124,6 +124,20 @@ public sealed class BatchSizeTests(LoadedModels models) : IClassFixture<LoadedMo
     }
 
     [Fact]
+    public void ASkipRequestedBeforeTheRunBeginsEndsTheFirstBatchOnly()
+    {
+        var skip = new SkipSignal();
+        skip.Request();
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int32Int64Batch]);
+
+        var result = pipeline.Generate(Requests.Small(seed: 70, steps: 3) with { BatchCount = 2 }, skip: skip);
+
+        Assert.Equal(2, result.Images.Count);
+        Assert.Equal(3, result.Timings.UnetCalls);
+        Assert.Equal("Image 1 was skipped after 0 of 3 steps.", Assert.Single(result.Warnings));
+    }
+
+    [Fact]
     public void ABatchSizeBelowOneIsRefused()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int32Int64Batch]);

@@ -59,7 +59,10 @@ public sealed class FakeImageGenerator : IImageGenerator
         for (var image = 0; image < request.ImageCount; image += request.BatchSize)
         {
             // The pipeline's rule: a skip counts for the batch it arrives in.
-            skip?.Clear();
+            if (image > 0)
+            {
+                skip?.Clear();
+            }
             for (var step = 1; step <= request.Steps; step++)
             {
                 if (skip?.IsRequested == true)
