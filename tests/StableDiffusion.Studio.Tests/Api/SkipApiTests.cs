@@ -11,8 +11,8 @@ public sealed class SkipApiTests(HeldApiStudio studio) : IClassFixture<HeldApiSt
 {
     public Task InitializeAsync()
     {
-        // Slow enough steps that a skip lands in the batch the test saw running.
-        studio.Fake.StepDelay = TimeSpan.FromMilliseconds(40);
+        // Slow enough steps (two seconds a batch) that a skip lands in the batch the test saw running, even on a busy machine.
+        studio.Fake.StepDelay = TimeSpan.FromMilliseconds(100);
         studio.Fake.Release();
         return Task.CompletedTask;
     }
@@ -33,7 +33,7 @@ public sealed class SkipApiTests(HeldApiStudio studio) : IClassFixture<HeldApiSt
     public async Task SkipEndsTheRunningImageAndTheJobFinishesWithTheRestOnlyForItsOwner()
     {
         var alice = studio.Bearer(studio.AliceKey);
-        var created = await alice.PostAsJsonAsync("/api/v1/generations", new { prompt = "three in a row", steps = 25, batchCount = 3, width = 64, height = 64 });
+        var created = await alice.PostAsJsonAsync("/api/v1/generations", new { prompt = "three in a row", steps = 20, batchCount = 3, width = 64, height = 64 });
         var url = created.Headers.Location!.ToString();
         await WaitUntilAsync(async () => (await alice.GetFromJsonAsync<GenerationResponse>(url, ApiStudio.Json))! is { Status: "running", Step: >= 1 });
         var current = (await alice.GetFromJsonAsync<GenerationResponse>(url, ApiStudio.Json))!.ImageIndex;
@@ -72,7 +72,7 @@ public sealed class SkipApiTests(HeldApiStudio studio) : IClassFixture<HeldApiSt
     public async Task A1111SkipEndsTheCallersCurrentBatchAndTheAnswerHasEveryImage()
     {
         var alice = studio.Bearer(studio.AliceKey);
-        var call = alice.PostAsJsonAsync("/sdapi/v1/txt2img", new { prompt = "two batches", steps = 25, batch_size = 2, n_iter = 2, width = 64, height = 64 });
+        var call = alice.PostAsJsonAsync("/sdapi/v1/txt2img", new { prompt = "two batches", steps = 20, batch_size = 2, n_iter = 2, width = 64, height = 64 });
         await WaitUntilAsync(async () => (await ProgressAsync(alice)).GetProperty("state") is var state
             && state.GetProperty("job_count").GetInt32() == 2 && state.GetProperty("sampling_step").GetInt32() >= 1);
         var batch = (await ProgressAsync(alice)).GetProperty("state").GetProperty("job_no").GetInt32();
