@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Imaging;
-using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
