@@ -27,7 +27,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var started = Stopwatch.GetTimestamp();
         Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
-        var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
+        var vae = model.VaeDecoder;
         // A1111's -1: a random seed (and variation seed), drawn once for the whole job.
         var job = settings with
         {
@@ -38,23 +38,18 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var guided = settings.GuidanceScale > 1.0;
         var warnings = new List<string>();
 
-        // 1. Tokenize the prompt (and the negative prompt when guidance needs the unconditional half).
+        // 1. Parse the prompts' weights and pack their tokens into 77-token chunks, as A1111 (the negative prompt only when
+        //    guidance needs the unconditional half).
         var clock = Stopwatch.GetTimestamp();
-        var prompt = model.Tokenizer.Encode(settings.Prompt);
-        var negative = model.Tokenizer.Encode(settings.NegativePrompt);
-        AddTruncationWarning(warnings, "Prompt", prompt);
-        if (guided)
-        {
-            AddTruncationWarning(warnings, "Negative prompt", negative);
-        }
+        var (prompt, negative) = PromptConditioning.Chunk(model.Tokenizer, settings, guided);
         var tokenizeMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 2. Encode them; diffusers runs the text encoder once per prompt and concatenates [uncond, cond], each repeated
-        // once per image of a batch.
+        // 2. Encode each chunk, apply the weights, concatenate: [uncond, cond], in one UNet batch when their lengths match,
+        //    each repeated once per image of a batch.
         clock = Stopwatch.GetTimestamp();
-        var negativeEmbeds = guided ? textEncoder.Encode(negative.Ids, cancellationToken) : null;
-        var promptEmbeds = textEncoder.Encode(prompt.Ids, cancellationToken);
-        using var encoderHiddenStates = unet.PrepareEncoderHiddenStates(settings.BatchSize, negativeEmbeds is null ? [promptEmbeds] : [negativeEmbeds, promptEmbeds]);
+        using var encoderHiddenStates = PromptConditioning.Encode(model, prompt, negative, settings, warnings, out var padded, cancellationToken);
+        // The images record padding only when it happened, as A1111 writes "Pad conds" only then.
+        job.PadPrompts = padded;
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
         // 3. img2img: encode the init image once; every image of the job starts from it.
@@ -98,35 +93,16 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                     image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
                 }
 
-                // 5b. UNet on [uncond × N, cond × N] in one batch.
+                // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance.
                 clock = Stopwatch.GetTimestamp();
-                var prediction = unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken);
+                PredictGuidedNoise(batch, latentShape, timesteps[stepIndex], encoderHiddenStates, settings.GuidanceScale, cancellationToken);
                 unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
                 unetSteps++;
-                unetCalls += encoderHiddenStates.CallsPerStep(batch.Count);
+                unetCalls += encoderHiddenStates.CallsPerStep;
 
-                for (var b = 0; b < batch.Count; b++)
+                // 5d. Scheduler step: x_t → x_{t−1}, each image with its own generator for ancestral noise.
+                foreach (var image in batch)
                 {
-                    var image = batch[b];
-                    // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond); unguided, the prompt's prediction alone.
-                    var cond = prediction.AsSpan(((guided ? batch.Count : 0) + b) * latentShape.Length, latentShape.Length);
-                    if (guided)
-                    {
-                        var uncond = prediction.AsSpan(b * latentShape.Length, latentShape.Length);
-                        for (var i = 0; i < image.NoisePrediction.Length; i++)
-                        {
-                            image.NoisePrediction[i] = uncond[i] + settings.GuidanceScale * (cond[i] - uncond[i]);
-                        }
-                    }
-                    else
-                    {
-                        for (var i = 0; i < image.NoisePrediction.Length; i++)
-                        {
-                            image.NoisePrediction[i] = cond[i];
-                        }
-                    }
-
-                    // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
                     image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
                 }
 
@@ -163,6 +139,30 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     private static string SkippedWarning(int firstImage, int batchSize, int stepsDone, int totalSteps) => batchSize == 1
         ? $"Image {firstImage + 1} was skipped after {stepsDone} of {totalSteps} steps."
         : $"Images {firstImage + 1}–{firstImage + batchSize} were skipped after {stepsDone} of {totalSteps} steps.";
+
+    /// <summary>
+    /// The guided noise prediction of one step for every image of the batch: the UNet on every prompt of
+    /// <paramref name="encoderHiddenStates"/> and every latent (one batched call, or more when the prompts' lengths or the
+    /// graph's batch axis say so), then noise = uncond + g·(cond − uncond) when there is a negative half.
+    /// </summary>
+    private void PredictGuidedNoise(List<BatchImage> batch, LatentShape latentShape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        double guidanceScale, CancellationToken cancellationToken)
+    {
+        var prediction = model.Unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timestep, encoderHiddenStates, cancellationToken);
+        var guided = encoderHiddenStates.Prompts == 2;
+        var length = latentShape.Length;
+        for (var b = 0; b < batch.Count; b++)
+        {
+            // Prompt-major: [uncond: image 0…N−1, cond: image 0…N−1], or the prompt's alone.
+            var cond = prediction.AsSpan(((guided ? batch.Count : 0) + b) * length, length);
+            var uncond = guided ? prediction.AsSpan(b * length, length) : cond;
+            var noisePred = batch[b].NoisePrediction;
+            for (var i = 0; i < noisePred.Length; i++)
+            {
+                noisePred[i] = guided ? uncond[i] + guidanceScale * (cond[i] - uncond[i]) : cond[i];
+            }
+        }
+    }
 
     /// <summary>img2img: the init image resized to the requested size, as diffusers' image_processor.preprocess, then encoded.</summary>
     private double[] EncodeInitImage(GenerationSettings settings, CancellationToken cancellationToken)
@@ -241,15 +241,6 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             {
                 throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
-        }
-    }
-
-    private static void AddTruncationWarning(List<string> warnings, string what, Tokenization.TokenizedPrompt tokens)
-    {
-        if (tokens.Truncated)
-        {
-            var limit = tokens.Ids.Length - 2;
-            warnings.Add($"{what} truncated to {limit} tokens: {tokens.TokenCount - limit} of its {tokens.TokenCount} tokens were dropped.");
         }
     }
 }

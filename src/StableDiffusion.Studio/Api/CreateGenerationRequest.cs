@@ -1,6 +1,9 @@
 namespace StableDiffusion.Studio.Api;
 
 /// <summary>A txt2img request, or img2img with <see cref="InitImage"/>. Anything left out takes the model's recommended value.</summary>
+/// <param name="EmphasisMode">How <c>(word:1.2)</c> weights act: "Original" (default), "No norm" or "None" (brackets are plain text).</param>
+/// <param name="PadPrompts">Pad the shorter of prompt and negative prompt to the other's number of 77-token chunks (A1111's
+/// "Pad prompt/negative prompt"; false by default).</param>
 /// <param name="Seed">-1 or absent for a random seed; image i of the job uses seed + i.</param>
 /// <param name="BatchSize">Images made together, in one UNet call per step (1 to 8; 1 when absent): faster per image, the same images.</param>
 /// <param name="BatchCount">Batches made one after another (1 when absent); the job makes batchSize × batchCount images, at most 16.</param>
@@ -15,6 +18,8 @@ namespace StableDiffusion.Studio.Api;
 public sealed record CreateGenerationRequest(
     string? Prompt,
     string? NegativePrompt = null,
+    string? EmphasisMode = null,
+    bool? PadPrompts = null,
     long? Seed = null,
     int? Steps = null,
     double? CfgScale = null,

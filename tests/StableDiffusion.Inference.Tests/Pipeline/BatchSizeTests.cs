@@ -66,6 +66,23 @@ public sealed class BatchSizeTests(LoadedModels models) : IClassFixture<LoadedMo
     }
 
     [Fact]
+    public void APromptLongerThanItsNegativeRunsTwoCallsPerStepForTheWholeBatchAndMakesTheSameImages()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int32Int64Batch]);
+        // Two 77-token chunks against the negative prompt's one: cond and uncond cannot share a batch.
+        var request = Requests.Small(seed: 500, steps: 3) with { Prompt = string.Join(' ', Enumerable.Repeat("a red circle on a blue square", 15)) };
+
+        var batch = pipeline.Generate(request with { BatchSize = 3 });
+        var singles = Enumerable.Range(0, 3).Select(i => pipeline.Generate(request with { Seed = 500 + i })).ToList();
+
+        Assert.Equal(3 * 2, batch.Timings.UnetCalls);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.InRange(MaxDifference(singles[i].Images[0].Image, batch.Images[i].Image), 0, FloatTolerance);
+        }
+    }
+
+    [Fact]
     public void BatchesFollowEachOtherWithSeedsCountedOverTheWholeJob()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
