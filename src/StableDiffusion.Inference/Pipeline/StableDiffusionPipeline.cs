@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using StableDiffusion.Inference.Components;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -55,9 +57,12 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         // 3. img2img: encode the init image once; every image of the job starts from it.
         var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
 
+        // A1111's hires fix: after the loop, an upscale and a second, img2img loop at the larger size.
+        var hires = settings.EnableHires ? HiresFix.For(settings, vae.ScaleFactor) : null;
+
         var images = new List<GeneratedImage>();
-        double unetMs = 0, vaeMs = 0;
-        int unetSteps = 0, unetCalls = 0;
+        var unet = new UnetTally();
+        double vaeMs = 0;
         for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
         {
             // A1111 clears state.skipped as each batch begins: a skip counts for the batch it arrives in (one that arrives
@@ -68,72 +73,173 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             }
             var firstImage = batchIndex * settings.BatchSize;
 
-            // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time).
-            var batch = Enumerable.Range(firstImage, settings.BatchSize)
-                .Select(index => BatchImage.Start(job.ForImage(index), model, latentShape, initLatents))
-                .ToList();
+            // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time),
+            // with A1111's variation seed and seed resize.
+            var batch = Enumerable.Range(firstImage, settings.BatchSize).Select(index => StartImage(job.ForImage(index), latentShape, initLatents)).ToList();
+
+            // The hires pass's schedule is known now, so progress counts the steps of both passes from the start.
+            var (hiresSteps, hiresBegin) = hires is null ? (0, 0) : CountSteps(hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig));
+            var steps = new StepCounter(firstImage, settings.ImageCount, settings.BatchSize,
+                batch[0].Scheduler.Timesteps.Count - batch[0].BeginIndex + hiresSteps - hiresBegin, started, progress);
 
             // 5. The denoising loop, the batch's latents in one UNet call per step.
-            var (timesteps, beginIndex) = (batch[0].Scheduler.Timesteps, batch[0].BeginIndex);
-            var totalSteps = timesteps.Count - beginIndex;
-            var skipped = false;
-            for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
+            var imageShape = latentShape;
+            var skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, steps, unet, skip, cancellationToken);
+
+            // 6. Hires fix (A1111's sample_hr_pass): upscale, then each image's noise made anew at the new size (a fresh
+            // generator, as A1111's new ImageRNG) and an img2img loop from the upscaled latents. A skipped batch ends here.
+            if (hires is not null && !skipped)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (skip?.IsRequested == true)
-                {
-                    skipped = true;
-                    warnings.Add(SkippedWarning(firstImage, settings.BatchSize, stepIndex - beginIndex, totalSteps));
-                    break;
-                }
-
-                // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
+                var upscaledBatch = new List<BatchImage>();
                 foreach (var image in batch)
                 {
-                    image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
+                    clock = Stopwatch.GetTimestamp();
+                    (var upscaled, var upscaledShape) = hires.Upscale(model, image.Latents, latentShape, cancellationToken);
+                    vaeMs += hires.Upscaler.IsLatent ? 0 : Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                    var generator = NoiseGenerators.Create(image.Settings.NoiseSource, image.Settings.Seed);
+                    var noise = InitialNoise(image.Settings, upscaledShape, generator);
+                    var (hiresScheduler, hiresBeginIndex) = hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
+                    var latents = new double[upscaledShape.Length];
+                    hiresScheduler.AddNoise(upscaled, noise, hiresBeginIndex, latents);
+                    upscaledBatch.Add(new BatchImage(image.Settings, generator, hiresScheduler, hiresBeginIndex, latents));
+                    imageShape = upscaledShape;
                 }
-
-                // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance.
-                clock = Stopwatch.GetTimestamp();
-                PredictGuidedNoise(batch, latentShape, timesteps[stepIndex], encoderHiddenStates, settings.GuidanceScale, cancellationToken);
-                unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-                unetSteps++;
-                unetCalls += encoderHiddenStates.CallsPerStep;
-
-                // 5d. Scheduler step: x_t → x_{t−1}, each image with its own generator for ancestral noise.
-                foreach (var image in batch)
-                {
-                    image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
-                }
-
-                // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
-                if (progress is not null)
-                {
-                    var step = stepIndex - beginIndex + 1;
-                    progress.Report(new StepProgress(firstImage, settings.ImageCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
-                        Preview(batch[0].PredictedOriginal!, step, latentShape, cancellationToken), settings.BatchSize));
-                }
+                batch = upscaledBatch;
+                skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, steps, unet, skip, cancellationToken);
             }
 
-            // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does. A skipped batch decodes the last step's
+            if (skipped)
+            {
+                warnings.Add(SkippedWarning(firstImage, settings.BatchSize, steps.Done, steps.Total));
+            }
+
+            // 7. VAE decode, one image at a time as diffusers' ONNX pipeline does. A skipped batch decodes the last step's
             // prediction of the clean image, as A1111's samplers return their last "denoised" when interrupted.
             foreach (var image in batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 clock = Stopwatch.GetTimestamp();
                 var latents = skipped && image.PredictedOriginal is { } clean ? clean : image.Latents;
-                images.Add(new GeneratedImage(image.Settings, vae.Decode(latents, latentShape, cancellationToken)) { BatchPosition = images.Count % settings.BatchSize });
+                images.Add(new GeneratedImage(image.Settings, vae.Decode(latents, imageShape, cancellationToken)) { BatchPosition = images.Count % settings.BatchSize });
                 vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
             }
         }
 
-        var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
+        var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unet.Milliseconds, unet.Steps == 0 ? 0 : unet.Milliseconds / unet.Steps, vaeMs,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds)
         {
-            UnetCalls = unetCalls,
+            UnetCalls = unet.Calls,
             Images = images.Count,
         };
         return new GenerationResult(images, timings, warnings);
+    }
+
+    private static (int Steps, int BeginIndex) CountSteps((IScheduler Scheduler, int BeginIndex) pass) => (pass.Scheduler.Timesteps.Count, pass.BeginIndex);
+
+    /// <summary>
+    /// A scheduler and the initial latents for <paramref name="image"/>: its noise from its own generator (A1111's
+    /// ImageRNG.first); for img2img, the init image noised to where the loop starts.
+    /// </summary>
+    private BatchImage StartImage(GenerationSettings image, LatentShape latentShape, double[]? initLatents)
+    {
+        var generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
+        var scheduler = SchedulerFactory.Create(image.Scheduler, model.SchedulerConfig);
+        scheduler.SetTimesteps(image.Steps);
+        var noise = InitialNoise(image, latentShape, generator);
+        var latents = new double[latentShape.Length];
+        var beginIndex = 0;
+        if (initLatents is null)
+        {
+            for (var i = 0; i < latents.Length; i++)
+            {
+                latents[i] = noise[i] * scheduler.InitNoiseSigma;
+            }
+        }
+        else
+        {
+            // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
+            // then noise the image to where the loop starts.
+            beginIndex = ImageToImage.StartIndexForAtLeastOneStep(image.Steps, image.Strength, scheduler.Order);
+            scheduler.SetBeginIndex(beginIndex);
+            scheduler.AddNoise(initLatents, noise, beginIndex, latents);
+        }
+        return new BatchImage(image, generator, scheduler, beginIndex, latents);
+    }
+
+    /// <summary>
+    /// 5. The denoising loop over a batch, from its schedulers' begin index to the end, in place on each image's latents.
+    /// </summary>
+    /// <returns>Whether a skip ended it early.</returns>
+    private bool Denoise(List<BatchImage> batch, LatentShape latentShape, EncoderHiddenStates encoderHiddenStates, double guidanceScale,
+        StepCounter steps, UnetTally unet, SkipSignal? skip, CancellationToken cancellationToken)
+    {
+        var (timesteps, beginIndex) = (batch[0].Scheduler.Timesteps, batch[0].BeginIndex);
+        for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (skip?.IsRequested == true)
+            {
+                return true;
+            }
+
+            // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
+            foreach (var image in batch)
+            {
+                image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
+            }
+
+            // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance.
+            var clock = Stopwatch.GetTimestamp();
+            PredictGuidedNoise(batch, latentShape, timesteps[stepIndex], encoderHiddenStates, guidanceScale, cancellationToken);
+            unet.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds, encoderHiddenStates.CallsPerStep);
+
+            // 5d. Scheduler step: x_t → x_{t−1}, each image with its own generator for ancestral noise.
+            foreach (var image in batch)
+            {
+                image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
+            }
+
+            // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
+            steps.Report(step => Preview(batch[0].PredictedOriginal!, step, latentShape, cancellationToken));
+        }
+
+        return false;
+    }
+
+    /// <summary>The image's initial noise (A1111's ImageRNG.first) for a latent of <paramref name="shape"/>.</summary>
+    private float[] InitialNoise(GenerationSettings image, LatentShape shape, INoiseGenerator generator)
+    {
+        LatentShape? resizeFrom = image.SeedResizeFromWidth > 0 && image.SeedResizeFromHeight > 0
+            ? shape with { Height = image.SeedResizeFromHeight / model.VaeScaleFactor, Width = image.SeedResizeFromWidth / model.VaeScaleFactor }
+            : null;
+        return ImageNoise.First(generator, shape, image.NoiseSource, image.Seed, image.VariationSeed, image.VariationStrength, resizeFrom);
+    }
+
+    /// <summary>Counts one batch's steps over both passes and reports each to <see cref="IProgress{T}"/>.</summary>
+    private sealed class StepCounter(int firstImage, int imageCount, int batchSize, int totalSteps, long started, IProgress<StepProgress>? progress)
+    {
+        public int Done { get; private set; }
+
+        public int Total => totalSteps;
+
+        /// <param name="preview">Makes the step's preview; called only when someone listens.</param>
+        public void Report(Func<int, RgbImage?> preview)
+        {
+            Done++;
+            progress?.Report(new StepProgress(firstImage, imageCount, Done, totalSteps, Stopwatch.GetElapsedTime(started), preview(Done), batchSize));
+        }
+    }
+
+    /// <summary>The UNet's milliseconds, denoising steps (a batch's step counts once) and ONNX calls over the run.</summary>
+    private sealed class UnetTally
+    {
+        public double Milliseconds { get; private set; }
+
+        public int Steps { get; private set; }
+
+        public int Calls { get; private set; }
+
+        public void Add(double milliseconds, int calls) => (Milliseconds, Steps, Calls) = (Milliseconds + milliseconds, Steps + 1, Calls + calls);
     }
 
     private static string SkippedWarning(int firstImage, int batchSize, int stepsDone, int totalSteps) => batchSize == 1
@@ -231,6 +337,16 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         {
             throw new ArgumentException($"Batch size must be at least 1 (got {settings.BatchSize}).", nameof(settings));
         }
+        if (settings.SeedResizeFromWidth < 0 || settings.SeedResizeFromHeight < 0
+            || (settings.SeedResizeFromWidth > 0 && settings.SeedResizeFromHeight > 0
+                && (settings.SeedResizeFromWidth < model.VaeScaleFactor || settings.SeedResizeFromHeight < model.VaeScaleFactor)))
+        {
+            throw new ArgumentException($"Seed resize from must be 0 (off) or at least {model.VaeScaleFactor} pixels each way (got {settings.SeedResizeFromWidth}×{settings.SeedResizeFromHeight}).", nameof(settings));
+        }
+        if (settings.EnableHires)
+        {
+            ValidateHires(settings);
+        }
         if (settings.InitImage is not null)
         {
             if (!model.SupportsImageToImage)
@@ -241,6 +357,35 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             {
                 throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
+        }
+    }
+
+    private void ValidateHires(GenerationSettings settings)
+    {
+        if (settings.InitImage is not null)
+        {
+            throw new ArgumentException("Hires fix is for txt2img: turn it off to start from an init image.", nameof(settings));
+        }
+        if (!double.IsFinite(settings.HiresScale) || settings.HiresScale < 1)
+        {
+            throw new ArgumentException($"Hires scale must be at least 1 (got {settings.HiresScale}).", nameof(settings));
+        }
+        if (settings.HiresSteps < 0 || settings.HiresResizeWidth < 0 || settings.HiresResizeHeight < 0)
+        {
+            throw new ArgumentException("Hires steps and hires resize width and height must be 0 or more.", nameof(settings));
+        }
+        if (settings.HiresDenoisingStrength is <= 0 or > 1 || double.IsNaN(settings.HiresDenoisingStrength))
+        {
+            throw new ArgumentException($"Hires denoising strength must be in (0, 1] (got {settings.HiresDenoisingStrength}).", nameof(settings));
+        }
+        var plan = HiresFix.For(settings, model.VaeScaleFactor);
+        if (model.Unet.FixedLatentSize is not null)
+        {
+            throw new ArgumentException($"Model '{model.Name}' was exported for one size only, so it cannot run hires fix's larger second pass.", nameof(settings));
+        }
+        if (!plan.Upscaler.IsLatent && !model.SupportsImageToImage)
+        {
+            throw new ArgumentException($"Model '{model.Name}' has no vae_encoder, so hires upscaler '{plan.Upscaler.Name}' cannot encode its image; choose a Latent upscaler.", nameof(settings));
         }
     }
 }

@@ -16,6 +16,7 @@ public static class GenerationLimits
     public const int MaxBatchCount = 16;
     /// <summary>Batch size × batch count: what one job may make.</summary>
     public const int MaxImagesPerJob = 16;
+    public const double MaxHiresScale = 4;
     public const long MaxSeed = uint.MaxValue;
     public const int MinComparisonSeeds = 4;
     public const int MaxComparisonSeeds = 16;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -32,6 +33,6 @@ public sealed record JobUpdate(
     /// <summary>Whether the job offers Skip (A1111's, for a batch): it is running and makes more than one image.</summary>
     public bool CanSkip => Status == JobStatus.Running && ImageCount > 1;
 
-    public static JobUpdate Of(JobRecord job) => new(job.Id, job.OwnerId, job.Status, 0, job.Steps, 0, job.ImageCount, null, null, job.Error,
+    public static JobUpdate Of(JobRecord job) => new(job.Id, job.OwnerId, job.Status, 0, job.TotalSteps(), 0, job.ImageCount, null, null, job.Error,
         job.Images.OrderBy(i => i.Index).Select(i => i.Id).ToList(), job.BatchSize);
 }

@@ -83,6 +83,26 @@ public sealed class BatchSizeTests(LoadedModels models) : IClassFixture<LoadedMo
     }
 
     [Fact]
+    public void ABatchWithHiresFixRunsBothPassesBatchedAndMakesTheSameImages()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int32Int64Batch]);
+        var request = Requests.Small(seed: 800, steps: 3) with
+        {
+            EnableHires = true, HiresScale = 2, HiresUpscaler = "Latent", HiresSteps = 2, HiresDenoisingStrength = 0.5,
+        };
+
+        var batch = pipeline.Generate(request with { BatchSize = 2 });
+        var singles = Enumerable.Range(0, 2).Select(i => pipeline.Generate(request with { Seed = 800 + i })).ToList();
+
+        Assert.Equal(singles[0].Timings.UnetCalls, batch.Timings.UnetCalls);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal((96, 64), (batch.Images[i].Image.Width, batch.Images[i].Image.Height));
+            Assert.InRange(MaxDifference(singles[i].Images[0].Image, batch.Images[i].Image), 0, FloatTolerance);
+        }
+    }
+
+    [Fact]
     public void BatchesFollowEachOtherWithSeedsCountedOverTheWholeJob()
     {
         var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Fp32Int64FloatOne]);
