@@ -88,6 +88,9 @@ public sealed class GenerationService(
     /// <summary>Queue length, jobs ahead of each of this user's and their time left.</summary>
     public async Task<QueueOverview> OverviewAsync() => await estimates.OverviewAsync(await user.GetIdAsync());
 
+    /// <summary>Ends the running job's current batch early; false when it is not this user's or not running.</summary>
+    public async Task<bool> SkipAsync(Guid jobId) => await claims.SkipAsync(await user.GetIdAsync(), jobId);
+
     public async Task<JobRecord?> GetAsync(Guid jobId) => await queries.GetAsync(await user.GetIdAsync(), jobId);
 
     public async Task<IReadOnlyList<JobRecord>> ListActiveAsync() => await queries.ListActiveAsync(await user.GetIdAsync());

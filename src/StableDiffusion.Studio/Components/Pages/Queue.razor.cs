@@ -75,5 +75,13 @@ public sealed partial class Queue
         await RefreshAsync();
     }
 
+    private async Task SkipAsync(Guid jobId)
+    {
+        if (!await Generation.SkipAsync(jobId))
+        {
+            Snackbar.Add("That job is no longer running.", Severity.Info);
+        }
+    }
+
     public void Dispose() => live?.Dispose();
 }
