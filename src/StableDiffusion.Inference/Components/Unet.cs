@@ -40,8 +40,14 @@ public sealed class Unet
     /// <summary>Channels of the sample input: the latent's 4, or 9 for an inpainting UNet.</summary>
     public int InChannels { get; }
 
-    /// <summary>Whether the UNet was trained for inpainting (9 input channels); this library does not run inpainting yet.</summary>
+    /// <summary>Whether the UNet was trained for inpainting (9 input channels): it takes the mask and the masked image's latents too.</summary>
     public bool IsInpainting => InChannels == InpaintingChannels;
+
+    /// <summary>Channels of the latents it denoises: 4 for an inpainting UNet, else all of <see cref="InChannels"/>.</summary>
+    public int LatentChannels => IsInpainting ? InpaintingChannels - ConditioningChannels : InChannels;
+
+    /// <summary>The mask (1) and the masked image's latents (4) an inpainting UNet takes after the latents.</summary>
+    private const int ConditioningChannels = 5;
 
     /// <summary>Latent height and width when the graph fixes them (Olive's static-shape exports), else null.</summary>
     public (int Height, int Width)? FixedLatentSize { get; }
@@ -86,17 +92,32 @@ public sealed class Unet
     /// <paramref name="encoderHiddenStates"/>, concatenated in their order: the latent repeated once per prompt
     /// (diffusers' <c>torch.cat([latents] * 2)</c>) in one call, or one call per prompt for a batch fixed at 1.
     /// </summary>
-    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken)
+    /// <param name="conditioning">
+    /// For an inpainting UNet, the mask and masked-image latents (<see cref="InpaintingChannels"/> − 4 channels) joined after
+    /// the latents on the channel axis, as diffusers' <c>torch.cat([latent_model_input, mask, masked_image_latents], dim=1)</c>.
+    /// </param>
+    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        CancellationToken cancellationToken, double[]? conditioning = null)
     {
         if (sample.Length != shape.Length)
         {
             throw new ArgumentException($"Expected a latent of {shape.Length} values, got {sample.Length}.", nameof(sample));
         }
+        var plane = shape.Height * shape.Width;
+        var extraChannels = InChannels - shape.Channels;
+        if ((conditioning?.Length ?? 0) != extraChannels * plane)
+        {
+            throw new ArgumentException(IsInpainting
+                ? "This is an inpainting UNet: it needs a mask and an init image."
+                : $"The UNet takes {InChannels} channels; got {shape.Channels} and {(conditioning?.Length ?? 0) / plane} of conditioning.", nameof(conditioning));
+        }
+        ReadOnlySpan<double> input = conditioning is null ? sample : (double[])[.. sample, .. conditioning];
+        var inputShape = shape with { Channels = InChannels };
         var prediction = new float[shape.Length * encoderHiddenStates.Prompts];
         var offset = 0;
         foreach (var (states, batch) in encoderHiddenStates.Calls)
         {
-            var output = Run(sample, shape, batch, timestep, states, cancellationToken);
+            var output = Run(input, inputShape, batch, timestep, states, cancellationToken);
             output.CopyTo(prediction, offset);
             offset += output.Length;
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 using SixLabors.ImageSharp;
@@ -54,8 +55,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         using var encoderHiddenStates = unet.PrepareEncoderHiddenStates(negativeEmbeds is null ? [promptEmbeds] : [negativeEmbeds, promptEmbeds]);
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 3. img2img: encode the init image once; every image of the batch starts from it.
-        var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
+        // 3. img2img: encode the init image once; every image of the batch starts from it. Inpainting prepares the mask and
+        //    the image first, as A1111 does (Inpainting/).
+        var inpainting = settings.Mask is null ? null : InpaintingSetup.Prepare(settings, latentShape, unet.IsInpainting,
+            (chw, width, height) => model.VaeEncoder!.Encode(chw, width, height, cancellationToken));
+        var initLatents = settings.InitImage is null || inpainting is not null ? null : EncodeInitImage(settings, cancellationToken);
 
         var images = new List<GeneratedImage>();
         double unetMs = 0, vaeMs = 0;
@@ -80,6 +84,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 VariationNoise.Slerp(image.VariationStrength, noise, variation, latentShape.Channels, latentShape.Height, latentShape.Width);
             }
 
+            var inpaint = inpainting?.ForImage(noise, scheduler);
+            initLatents = inpaint?.InitLatents ?? initLatents;
             if (initLatents is null)
             {
                 for (var i = 0; i < latents.Length; i++)
@@ -110,7 +116,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
                 // 5b. UNet on [uncond, cond] in one batch.
                 clock = Stopwatch.GetTimestamp();
-                var prediction = unet.Predict(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken);
+                var prediction = unet.Predict(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken, inpaint?.UnetConditioning);
                 unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
                 unetSteps++;
 
@@ -124,6 +130,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
                 // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
                 var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
+                inpaint?.Blend(latents, stepIndex);
 
                 // 5e. Report progress, with a preview of the predicted clean image.
                 if (progress is not null)
@@ -137,7 +144,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
             cancellationToken.ThrowIfCancellationRequested();
             clock = Stopwatch.GetTimestamp();
-            images.Add(new GeneratedImage(image, vae.Decode(latents, latentShape, cancellationToken)));
+            var decoded = vae.Decode(latents, latentShape, cancellationToken);
+            images.Add(new GeneratedImage(image, inpaint?.PasteBack(decoded) ?? decoded));
             vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
 
@@ -220,6 +228,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
         }
+        InpaintingChecks.Validate(settings, model);
     }
 
     private static void AddTruncationWarning(List<string> warnings, string what, Tokenization.TokenizedPrompt tokens)
