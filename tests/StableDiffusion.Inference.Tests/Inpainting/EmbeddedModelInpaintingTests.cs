@@ -55,5 +55,68 @@ public sealed class EmbeddedModelInpaintingTests(EmbeddedModel embedded) : IClas
 
         // The model's red circles are 16–39 pixels across: most of a 24-pixel disc should be red.
         Assert.True(reds.Average() > 0.5, $"red share inside the mask per seed: {string.Join(", ", reds)}");
+        Console.WriteLine($"{fill}: red share inside the mask per seed {string.Join(", ", reds.Select(r => r.ToString("0.00")))}");
+    }
+
+    [Fact]
+    public void OnlyMaskedGeneratesTheRegionAroundTheMaskAndPastesItIntoTheInitImageAtItsOwnSize()
+    {
+        // A 160×96 picture; the mask is a disc of radius 10 at (110, 40), x and y 100–119, blurred 5 pixels further
+        // (σ = 2), padded by 8: a 46-pixel square (already the generation's aspect), generated at 64×64 and pasted back.
+        var settings = Request() with
+        {
+            InitImage = Masks.Solid(160, 96, Blue), Mask = Masks.Disc(160, 96, 110, 40, 10),
+            InpaintFullRes = true, InpaintFullResPadding = 8, MaskBlur = 2,
+        };
+        var setup = InpaintingSetup.Prepare(settings, new(4, 16, 16), inpaintingUnet: false, (_, w, h) => new double[4 * (h / 4) * (w / 4)]);
+        Assert.Equal(SixLabors.ImageSharp.Rectangle.FromLTRB(87, 17, 133, 63), setup.PasteTo);
+
+        var image = new StableDiffusionPipeline(embedded.Model).Generate(settings).Images[0].Image;
+
+        Assert.Equal((160, 96), (image.Width, image.Height));
+        var inside = new List<Rgb24>();
+        for (var y = 0; y < 96; y++)
+        {
+            for (var x = 0; x < 160; x++)
+            {
+                if (!Masks.Inside(x, y, 110, 40, 10 + 6))
+                {
+                    Assert.Equal(Blue, image[x, y]);
+                }
+                else if (Masks.Inside(x, y, 110, 40, 8))
+                {
+                    inside.Add(image[x, y]);
+                }
+            }
+        }
+        Assert.True(inside.Count(Masks.IsRed) > inside.Count / 2, $"{inside.Count(Masks.IsRed)} of {inside.Count} red");
+    }
+
+    [Fact]
+    public void InvertedTheDiscIsKeptAndEverythingElseIsRepainted()
+    {
+        var init = Masks.Png(64, 64, (x, y) => Masks.Inside(x, y, 32, 32, Radius) ? new Rgb24(250, 250, 40) : Blue);
+        var settings = Request() with { Prompt = "a red circle on a green background", InitImage = init, InvertMask = true, Seed = 3 };
+
+        var image = new StableDiffusionPipeline(embedded.Model).Generate(settings).Images[0].Image;
+
+        var original = Masks.Decode(init);
+        var corners = new List<Rgb24>();
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                if (Masks.Inside(x, y, 32, 32, Radius - 11))
+                {
+                    Assert.Equal(original[x, y], image[x, y]);
+                }
+                else if (!Masks.Inside(x, y, 32, 32, 30))
+                {
+                    corners.Add(image[x, y]);
+                }
+            }
+        }
+        // The background was blue and is asked to be green.
+        Assert.True(corners.Count(p => p.G > 120 && p.R < 100 && p.B < 100) > corners.Count / 2, $"{corners.Count(p => p.G > 120)} of {corners.Count} green");
     }
 }

@@ -8,6 +8,9 @@ internal static class ModelFixtures
     public const string Fp16Int64FloatScalar = "fp16-ids-int64-timestep-float32-scalar";
     public const string Fp16Int32HalfBatch = "fp16-ids-int32-timestep-float16-batch";
 
+    /// <summary>A 9-channel inpainting UNet (latents, mask, masked-image latents); not in <see cref="Variants"/>, which run txt2img.</summary>
+    public const string Inpainting9Channel = "fp32-inpainting-9-channel";
+
     private static readonly Lazy<string> Root = new(LocateRepositoryRoot);
 
     public static TheoryData<string> Variants => [Fp32Int32Int64Batch, Fp32Int64FloatOne, Fp16Int64FloatScalar, Fp16Int32HalfBatch];
