@@ -26,6 +26,11 @@ public static class InfotextMapping
             extra[VariationStrengthKey] = settings.VariationStrength.ToString("R", CultureInfo.InvariantCulture);
         }
 
+        if (settings.InitImage is not null && settings.Mask is not null)
+        {
+            InpaintingInfotext.Write(settings, extra);
+        }
+
         return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
             settings.GuidanceScale, settings.Seed, settings.Width, settings.Height)
         {
@@ -62,6 +67,7 @@ public static class InfotextMapping
             settings.Strength = strength;
         }
 
+        InpaintingInfotext.Read(info.Extra, settings);
         if (Number(info, VariationStrengthKey) is { } variationStrength && Number(info, VariationSeedKey) is { } variationSeed)
         {
             (settings.VariationSeed, settings.VariationStrength) = ((long)variationSeed, variationStrength);
