@@ -33,6 +33,19 @@ public static class InpaintMask
         return mask;
     }
 
+    /// <summary>
+    /// The mask as a grey PNG of its own size, read as <see cref="Read"/> reads it: what is stored of an upload, so a
+    /// transparency mask keeps its meaning once re-encoded. <see cref="InvalidImageException"/> for anything refused.
+    /// </summary>
+    public static byte[] ToGreyPng(byte[] bytes)
+    {
+        var (width, height, _) = SafeImageDecoder.Identify(bytes);
+        using var mask = Read(bytes, width, height);
+        using var stream = new MemoryStream();
+        mask.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
     /// <summary>A1111's "Inpaint not masked" (<c>ImageOps.invert</c>).</summary>
     public static void Invert(Image<L8> mask) => mask.Mutate(context => context.Invert());
 

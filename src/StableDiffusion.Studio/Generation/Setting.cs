@@ -21,4 +21,10 @@ public enum Setting
     Model,
     InitImage,
     Strength,
+    Mask,
+    MaskBlur,
+    InpaintingFill,
+    InvertMask,
+    InpaintFullRes,
+    InpaintFullResPadding,
 }
