@@ -22,14 +22,14 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                 table: "Jobs",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 32);
 
             migrationBuilder.AddColumn<int>(
                 name: "InpaintingFill",
                 table: "Jobs",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 1);
 
             migrationBuilder.AddColumn<bool>(
                 name: "InvertMask",
@@ -43,7 +43,7 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                 table: "Jobs",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 4);
 
             migrationBuilder.AddColumn<string>(
                 name: "MaskPath",

@@ -29,6 +29,8 @@ public static class A1111Endpoints
         [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batch_size",
         [Setting.Model] = "override_settings.sd_model_checkpoint", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
+        [Setting.Mask] = "mask", [Setting.MaskBlur] = "mask_blur", [Setting.InpaintingFill] = "inpainting_fill",
+        [Setting.InvertMask] = "inpainting_mask_invert", [Setting.InpaintFullRes] = "inpaint_full_res", [Setting.InpaintFullResPadding] = "inpaint_full_res_padding",
     };
 
     public static RouteGroupBuilder MapA1111Api(this RouteGroupBuilder api)

@@ -29,7 +29,7 @@ public static class A1111RequestReader
     ];
 
     private static readonly HashSet<string> ImageToImageFields =
-        [.. TextToImageFields, "init_images", "denoising_strength", "include_init_images"];
+        [.. TextToImageFields, "init_images", "denoising_strength", "include_init_images", .. A1111InpaintingFields.Names];
 
     // Values that ask for nothing the studio does not do: A1111's defaults, and what the studio always does (it
     // always saves to the gallery, and resizes the init image to the requested size, as resize_mode 0).
@@ -154,6 +154,10 @@ public static class A1111RequestReader
             InitImage = init,
             Strength = strength,
         };
+        if (imageToImage)
+        {
+            settings = A1111InpaintingFields.Read(body, settings, errors);
+        }
 
         var entry = scheduler is null ? null : SamplerCatalog.Get(scheduler);
         var parameters = (JsonObject)body.DeepClone();
@@ -263,7 +267,7 @@ public static class A1111RequestReader
         return null;
     }
 
-    private static double? ReadNumber(JsonObject body, string field, Dictionary<string, string> errors)
+    internal static double? ReadNumber(JsonObject body, string field, Dictionary<string, string> errors)
     {
         var value = body[field];
         switch (value?.GetValueKind())
@@ -281,7 +285,7 @@ public static class A1111RequestReader
         }
     }
 
-    private static int? ReadInt(JsonObject body, string field, Dictionary<string, string> errors)
+    internal static int? ReadInt(JsonObject body, string field, Dictionary<string, string> errors)
     {
         var number = ReadNumber(body, field, errors);
         if (number is null)
@@ -298,7 +302,7 @@ public static class A1111RequestReader
         return (int)number.Value;
     }
 
-    private static bool? ReadBool(JsonObject body, string field, Dictionary<string, string> errors)
+    internal static bool? ReadBool(JsonObject body, string field, Dictionary<string, string> errors)
     {
         var kind = body[field]?.GetValueKind();
         switch (kind)

@@ -8,6 +8,7 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="Sampler">The scheduler id.</param>
 /// <param name="SamplerName">A1111's display name for it.</param>
 /// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
+/// <param name="Inpainting">The mask's settings when the job inpainted; null otherwise.</param>
 public sealed record SettingsResponse(
     string Prompt,
     string NegativePrompt,
@@ -22,13 +23,15 @@ public sealed record SettingsResponse(
     string Model,
     bool ImageToImage,
     double? DenoisingStrength,
+    InpaintingResponse? Inpainting,
     string NoiseSource,
     long VariationSeed,
     double VariationStrength)
 {
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
-    public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
+    /// <param name="inpainting">Whether the job had a mask; its settings are shown only then.</param>
+    public static SettingsResponse From(GenerationSettings s, bool imageToImage, bool inpainting = false) => new(
         s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
-        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, inpainting ? InpaintingResponse.From(s) : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
         s.VariationSeed, s.VariationStrength);
 }

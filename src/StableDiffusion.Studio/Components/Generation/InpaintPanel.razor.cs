@@ -1,0 +1,175 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Inpainting;
+using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Generation;
+
+namespace StableDiffusion.Studio.Components.Generation;
+
+/// <summary>
+/// The mask over the init image. The brush runs in the browser (wwwroot/mask-canvas.js); after each stroke the page
+/// fetches the mask as a PNG stream (SignalR messages from the browser are capped far below a mask's size).
+/// </summary>
+public sealed partial class InpaintPanel : IAsyncDisposable
+{
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private IOptions<StudioOptions> Options { get; set; } = default!;
+
+    /// <summary>Edited in place: its mask and inpainting settings. Shown only with an init image.</summary>
+    [Parameter, EditorRequired]
+    public GenerationSettings Settings { get; set; } = default!;
+
+    [Parameter]
+    public IReadOnlyDictionary<Setting, string> Errors { get; set; } = new Dictionary<Setting, string>();
+
+    /// <summary>Whether the panel starts open ("Send to inpaint"); afterwards the switch decides.</summary>
+    [Parameter]
+    public bool StartOpen { get; set; }
+
+    private ElementReference canvas;
+    private IJSObjectReference? brush;
+    private DotNetObjectReference<InpaintPanel>? self;
+    private byte[]? attachedTo;
+    private int brushSize = 8;
+    private bool erasing;
+    private bool? appliedStart;
+    private string? uploadError;
+
+    private bool Open { get; set; }
+
+    protected override void OnParametersSet()
+    {
+        // At first, and whenever the page asks again (another "Send to"); otherwise the switch decides.
+        if (appliedStart != StartOpen)
+        {
+            (Open, appliedStart) = (StartOpen || Settings.Mask is not null, StartOpen);
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // A new init image gets a new, empty canvas of its size.
+        if (Open && RendererInfo.IsInteractive && Settings.InitImage is { } init && !ReferenceEquals(init, attachedTo))
+        {
+            await DetachAsync();
+            var (width, height, _) = SafeImageDecoder.Identify(init);
+            self ??= DotNetObjectReference.Create(this);
+            brush = await JS.InvokeAsync<IJSObjectReference>("studioMask.attach", canvas, self, width, height);
+            attachedTo = init;
+            await brush.InvokeVoidAsync("setBrush", brushSize);
+            if (Settings.Mask is { } mask)
+            {
+                await brush.InvokeVoidAsync("load", $"data:image/png;base64,{Convert.ToBase64String(mask)}");
+            }
+        }
+    }
+
+    [JSInvokable]
+    public async Task OnMaskPainted()
+    {
+        if (brush is null)
+        {
+            return;
+        }
+
+        await using var png = await brush.InvokeAsync<IJSStreamReference>("exportPng");
+        await using var stream = await png.OpenReadStreamAsync(Options.Value.MaxUploadBytes);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        Settings.Mask = buffer.ToArray();
+        uploadError = null;
+        StateHasChanged();
+    }
+
+    private string? Message(Setting setting) =>
+        setting == Setting.Mask && uploadError is not null ? uploadError : Errors.GetValueOrDefault(setting);
+
+    private async Task OnOpenChanged(bool open)
+    {
+        Open = open;
+        if (!open)
+        {
+            // Closed, the job is plain img2img again.
+            Settings.Mask = null;
+            await DetachAsync();
+        }
+    }
+
+    private async Task SetBrushAsync(int size)
+    {
+        brushSize = size;
+        await (brush?.InvokeVoidAsync("setBrush", size) ?? ValueTask.CompletedTask);
+    }
+
+    private async Task SetEraserAsync(bool on)
+    {
+        erasing = on;
+        await (brush?.InvokeVoidAsync("setEraser", on) ?? ValueTask.CompletedTask);
+    }
+
+    private async Task ClearAsync()
+    {
+        await (brush?.InvokeVoidAsync("clear") ?? ValueTask.CompletedTask);
+        Settings.Mask = null;
+    }
+
+    private async Task InvertAsync()
+    {
+        if (brush is not null)
+        {
+            await brush.InvokeVoidAsync("invert");
+            await OnMaskPainted();
+        }
+    }
+
+    private async Task OnMaskChosen(InputFileChangeEventArgs e)
+    {
+        uploadError = null;
+        var bytes = await SettingsForm.ReadUploadAsync(e.File, Options.Value.MaxUploadBytes);
+        if (bytes is null)
+        {
+            uploadError = $"The file is larger than {SettingsForm.Readable(Options.Value.MaxUploadBytes)}, the most a mask may be.";
+            return;
+        }
+
+        try
+        {
+            Settings.Mask = InpaintMask.ToGreyPng(bytes);
+        }
+        catch (InvalidImageException error)
+        {
+            uploadError = error.Message;
+            return;
+        }
+
+        await (brush?.InvokeVoidAsync("load", $"data:image/png;base64,{Convert.ToBase64String(Settings.Mask)}") ?? ValueTask.CompletedTask);
+    }
+
+    private async Task DetachAsync()
+    {
+        attachedTo = null;
+        if (brush is not null)
+        {
+            try
+            {
+                await brush.InvokeVoidAsync("dispose");
+                await brush.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone, and the canvas with it.
+            }
+
+            brush = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DetachAsync();
+        self?.Dispose();
+    }
+}
