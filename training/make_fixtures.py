@@ -232,7 +232,8 @@ def main():
     torch.set_num_threads(2)
     for variant in VARIANTS:
         if not args.only or variant.name in args.only:
-            make_variant(variant, args.out)
+            # Inpainting UNets live apart: the studio's tests serve every folder under models/ for txt2img.
+            make_variant(variant, args.out if variant.unet_in_channels == 4 else args.out.parent / "inpainting-models")
 
 
 if __name__ == "__main__":
