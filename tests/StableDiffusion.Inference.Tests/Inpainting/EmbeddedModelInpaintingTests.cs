@@ -119,4 +119,49 @@ public sealed class EmbeddedModelInpaintingTests(EmbeddedModel embedded) : IClas
         // The background was blue and is asked to be green.
         Assert.True(corners.Count(p => p.G > 120 && p.R < 100 && p.B < 100) > corners.Count / 2, $"{corners.Count(p => p.G > 120)} of {corners.Count} green");
     }
+
+    [Fact]
+    public void OutpaintingExtendsTheCanvasAndTheNewMarginContinuesTheBackground()
+    {
+        // A 64×40 blue picture with a yellow square, extended by 24 pixels at the bottom to the model's 64×64.
+        var init = Masks.Png(64, 40, (x, y) => x is >= 24 and < 40 && y is >= 12 and < 28 ? new Rgb24(250, 250, 40) : Blue);
+        var (extended, mask) = CanvasExtension.Extend(init, 0, 0, 0, 24);
+        var settings = Request(InpaintingFill.Fill) with { Prompt = "a yellow square on a blue background", InitImage = extended, Mask = mask, Seed = 4 };
+
+        var image = new StableDiffusionPipeline(embedded.Model).Generate(settings).Images[0].Image;
+
+        var original = Masks.Decode(init);
+        var margin = new List<Rgb24>();
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                if (y < 40 - 11)
+                {
+                    Assert.Equal(original[x, y], image[x, y]);
+                }
+                else if (y >= 44)
+                {
+                    margin.Add(image[x, y]);
+                }
+            }
+        }
+        Assert.True(margin.Count(Masks.IsBlue) > margin.Count * 0.9, $"{margin.Count(Masks.IsBlue)} of {margin.Count} margin pixels blue");
+    }
+
+    [Fact]
+    public void TheExtendedCanvasRepeatsTheEdgeAndItsMaskCoversOnlyTheMargins()
+    {
+        var init = Masks.Png(8, 4, (x, y) => new Rgb24((byte)(x * 30), (byte)(y * 60), 7));
+
+        var (image, mask) = CanvasExtension.Extend(init, 2, 1, 3, 0);
+
+        var canvas = Masks.Decode(image);
+        using var levels = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(mask);
+        Assert.Equal((13, 5), (canvas.Width, canvas.Height));
+        Assert.Equal(new Rgb24(0, 0, 7), canvas[0, 0]);
+        Assert.Equal(new Rgb24(210, 180, 7), canvas[12, 4]);
+        Assert.Equal(new Rgb24(90, 60, 7), canvas[5, 2]);
+        Assert.Equal((255, 255, 0, 255), (levels[1, 3].PackedValue, levels[5, 0].PackedValue, levels[5, 3].PackedValue, levels[10, 3].PackedValue));
+    }
 }

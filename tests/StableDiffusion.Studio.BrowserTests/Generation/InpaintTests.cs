@@ -99,6 +99,42 @@ public sealed class InpaintTests(StudioFixture studio, ITestOutputHelper output)
         user.AssertNoPageProblems();
     });
 
+    [Fact]
+    public Task UserExtendsTheCanvasDownAndTheNewMarginIsPainted() => studio.RunAsync(output, async () =>
+    {
+        await using var user = await studio.OpenBrowserAsync("outpaint");
+        var create = new CreatePage(user);
+        await create.OpenAsync();
+        await create.Prompt.FillAsync("a red circle on a blue background");
+        await user.Page.GetByLabel("Init image", new() { Exact = true }).SetInputFilesAsync(new FilePayload
+        {
+            Name = "wide.png", MimeType = "image/png", Buffer = SolidPng(64, 48, Blue),
+        });
+        await user.Page.GetByLabel("Inpaint", new() { Exact = true }).CheckAsync();
+        await user.Page.GetByLabel("Extend canvas by, pixels", new() { Exact = true }).FillAsync("16");
+
+        await user.Page.GetByRole(AriaRole.Button, new() { Name = "Extend down" }).ClickAsync();
+
+        await Expect(user.Page.GetByLabel("Height", new() { Exact = true })).ToHaveValueAsync("64");
+        await Expect(user.Page.GetByTestId("mask-state")).ToHaveTextAsync("Mask ready.");
+        await user.ScreenshotAsync("canvas extended");
+        var before = await create.Results.CountAsync();
+        await create.Generate.ClickAsync();
+        await Expect(create.Results).ToHaveCountAsync(before + 1, new() { Timeout = 60_000 });
+        var (_, png) = await user.FetchAsync(CreatePage.FileUrl(CreatePage.ImageIdOf(await create.Results.First.GetAttributeAsync("href"))));
+        using var image = Image.Load<Rgb24>(png);
+        Assert.Equal((64, 64), (image.Width, image.Height));
+        for (var y = 0; y < 48 - 11; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                Assert.Equal(Blue, image[x, y]);
+            }
+        }
+
+        user.AssertNoPageProblems();
+    });
+
     private static byte[] SolidPng(int width, int height, Rgb24 colour)
     {
         using var image = new Image<Rgb24>(width, height, colour);

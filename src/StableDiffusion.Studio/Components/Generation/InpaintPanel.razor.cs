@@ -25,11 +25,18 @@ public sealed partial class InpaintPanel : IAsyncDisposable
     [Parameter]
     public IReadOnlyDictionary<Setting, string> Errors { get; set; } = new Dictionary<Setting, string>();
 
+    /// <summary>Called after the panel replaced the init image and size (outpainting), so the form shows them.</summary>
+    [Parameter]
+    public EventCallback OnCanvasExtended { get; set; }
+
     /// <summary>Whether the panel starts open ("Send to inpaint"); afterwards the switch decides.</summary>
     [Parameter]
     public bool StartOpen { get; set; }
 
+    private static readonly (string Side, string Label)[] Sides = [("left", "Extend left"), ("right", "Extend right"), ("top", "Extend up"), ("bottom", "Extend down")];
+
     private ElementReference canvas;
+    private int extendBy = 32;
     private IJSObjectReference? brush;
     private DotNetObjectReference<InpaintPanel>? self;
     private byte[]? attachedTo;
@@ -146,6 +153,29 @@ public sealed partial class InpaintPanel : IAsyncDisposable
         }
 
         await (brush?.InvokeVoidAsync("load", $"data:image/png;base64,{Convert.ToBase64String(Settings.Mask)}") ?? ValueTask.CompletedTask);
+    }
+
+    /// <summary>
+    /// The init image on a canvas <see cref="extendBy"/> pixels larger on one side, the new margin masked and started from
+    /// the surrounding colours ("fill"), and the generation size following the canvas.
+    /// </summary>
+    private async Task ExtendAsync(string side)
+    {
+        var by = Math.Clamp(extendBy / GenerationLimits.SizeMultiple * GenerationLimits.SizeMultiple, GenerationLimits.SizeMultiple, 512);
+        try
+        {
+            var (image, mask) = CanvasExtension.Extend(Settings.InitImage!, side == "left" ? by : 0, side == "top" ? by : 0, side == "right" ? by : 0, side == "bottom" ? by : 0);
+            var (width, height, _) = SafeImageDecoder.Identify(image);
+            (Settings.InitImage, Settings.Mask, Settings.InpaintingFill) = (image, mask, InpaintingFill.Fill);
+            (Settings.Width, Settings.Height) = (width / GenerationLimits.SizeMultiple * GenerationLimits.SizeMultiple, height / GenerationLimits.SizeMultiple * GenerationLimits.SizeMultiple);
+            uploadError = null;
+        }
+        catch (ArgumentException error)
+        {
+            uploadError = error.Message;
+        }
+
+        await OnCanvasExtended.InvokeAsync();
     }
 
     private async Task DetachAsync()
