@@ -58,18 +58,26 @@ public sealed partial class InpaintPanel : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        // A new init image gets a new, empty canvas of its size.
+        // A new init image gets a new, empty canvas of its size. Renders can overlap at each await: the image being
+        // attached is claimed first, and an attachment another render has overtaken is let go.
         if (Open && RendererInfo.IsInteractive && Settings.InitImage is { } init && !ReferenceEquals(init, attachedTo))
         {
             await DetachAsync();
+            attachedTo = init;
             var (width, height, _) = SafeImageDecoder.Identify(init);
             self ??= DotNetObjectReference.Create(this);
-            brush = await JS.InvokeAsync<IJSObjectReference>("studioMask.attach", canvas, self, width, height);
-            attachedTo = init;
-            await brush.InvokeVoidAsync("setBrush", brushSize);
+            var attached = await JS.InvokeAsync<IJSObjectReference>("studioMask.attach", canvas, self, width, height);
+            if (!ReferenceEquals(attachedTo, init))
+            {
+                await ReleaseAsync(attached);
+                return;
+            }
+
+            brush = attached;
+            await attached.InvokeVoidAsync("setBrush", brushSize);
             if (Settings.Mask is { } mask)
             {
-                await brush.InvokeVoidAsync("load", $"data:image/png;base64,{Convert.ToBase64String(mask)}");
+                await attached.InvokeVoidAsync("load", $"data:image/png;base64,{Convert.ToBase64String(mask)}");
             }
         }
     }
@@ -77,12 +85,12 @@ public sealed partial class InpaintPanel : IAsyncDisposable
     [JSInvokable]
     public async Task OnMaskPainted()
     {
-        if (brush is null)
+        if (brush is not { } current)
         {
             return;
         }
 
-        await using var png = await brush.InvokeAsync<IJSStreamReference>("exportPng");
+        await using var png = await current.InvokeAsync<IJSStreamReference>("exportPng");
         await using var stream = await png.OpenReadStreamAsync(Options.Value.MaxUploadBytes);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer);
@@ -181,19 +189,26 @@ public sealed partial class InpaintPanel : IAsyncDisposable
     private async Task DetachAsync()
     {
         attachedTo = null;
-        if (brush is not null)
-        {
-            try
-            {
-                await brush.InvokeVoidAsync("dispose");
-                await brush.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is gone, and the canvas with it.
-            }
+        var old = brush;
+        brush = null;
+        await ReleaseAsync(old);
+    }
 
-            brush = null;
+    private static async Task ReleaseAsync(IJSObjectReference? handle)
+    {
+        if (handle is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await handle.InvokeVoidAsync("dispose");
+            await handle.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone, and the canvas with it.
         }
     }
 
