@@ -185,7 +185,7 @@ public sealed partial class GenerationWorker(
                 await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
                 images.Add(new ImageRecord
                 {
-                    Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
+                    Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = image.Image.Width, Height = image.Image.Height,
                     FilePath = path, Parameters = parameters, CreatedAt = now,
                 });
             }
