@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Queue;
@@ -44,7 +45,7 @@ public static class A1111Info
             ["seed_resize_from_w"] = -1,
             ["seed_resize_from_h"] = -1,
             ["denoising_strength"] = job.InitImagePath is null ? null : settings.Strength,
-            ["extra_generation_params"] = job.MaskPath is null ? new JsonObject() : A1111InpaintingFields.ExtraGenerationParams(settings),
+            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null, job.MaskPath is null ? null : settings),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
             ["styles"] = new JsonArray(),
@@ -59,6 +60,32 @@ public static class A1111Info
             ["image_ids"] = new JsonArray([.. images.Select(i => (JsonNode)i.Id.ToString())]),
         };
         return info.ToJsonString();
+    }
+
+    /// <summary>
+    /// The prompt keys A1111 adds to extra_generation_params ("Emphasis", and "Pad conds" when padding happened), read
+    /// from the first image's infotext, which records them exactly as A1111 decides them; then an inpainting job's mask keys.
+    /// </summary>
+    private static JsonObject ExtraGenerationParams(string? firstInfotext, Inference.Pipeline.GenerationSettings? inpainting)
+    {
+        var extra = new JsonObject();
+        var recorded = firstInfotext is null ? null : Infotext.Parse(firstInfotext).Extra;
+        if (recorded?.GetValueOrDefault("Emphasis") is { } emphasis)
+        {
+            extra["Emphasis"] = emphasis;
+        }
+        if (recorded?.ContainsKey("Pad conds") == true)
+        {
+            extra["Pad conds"] = true;
+        }
+        if (inpainting is not null)
+        {
+            foreach (var (key, value) in A1111InpaintingFields.ExtraGenerationParams(inpainting).Where(pair => pair.Key is not ("Emphasis" or "Pad conds")))
+            {
+                extra[key] = value?.DeepClone();
+            }
+        }
+        return extra;
     }
 
     private static JsonArray Repeat(string text, int count) => new([.. Enumerable.Repeat(text, count).Select(t => (JsonNode)t)]);
