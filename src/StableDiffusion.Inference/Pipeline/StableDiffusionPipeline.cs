@@ -52,7 +52,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
         // 3. img2img: encode the init image once; every image of the batch starts from it. Inpainting prepares the mask and
         //    the image first, as A1111 does (Inpainting/).
-        var inpainting = settings.Mask is null ? null : InpaintingSetup.Prepare(settings, latentShape, unet.IsInpainting,
+        var inpainting = settings.Mask is null ? null : InpaintingSetup.Prepare(settings, latentShape, model.IsInpainting,
             (chw, width, height) => model.VaeEncoder!.Encode(chw, width, height, cancellationToken));
         var initLatents = settings.InitImage is null || inpainting is not null ? null : EncodeInitImage(settings, cancellationToken);
 
