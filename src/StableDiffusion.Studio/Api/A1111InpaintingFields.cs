@@ -18,6 +18,8 @@ public static class A1111InpaintingFields
     public static IReadOnlyList<string> Names { get; } =
         ["mask", "mask_blur", "mask_blur_x", "mask_blur_y", "inpainting_fill", "inpaint_full_res", "inpaint_full_res_padding", "inpainting_mask_invert"];
 
+    private static readonly HashSet<string> InfotextKeys = ["Mask mode", "Mask blur", "Inpaint area", "Masked area padding", "Masked content"];
+
     public static GenerationSettings Read(JsonObject body, GenerationSettings settings, Dictionary<string, string> errors)
     {
         byte[]? mask = null;
@@ -50,9 +52,9 @@ public static class A1111InpaintingFields
     /// <summary>What A1111 puts in <c>extra_generation_params</c> for an inpainting job: its infotext keys, numbers as numbers.</summary>
     public static JsonObject ExtraGenerationParams(GenerationSettings settings)
     {
-        var infotext = InfotextMapping.ToInfotext(settings with { InitImage = settings.InitImage ?? [], Mask = settings.Mask ?? [], VariationStrength = 0 }, null, null);
+        var infotext = InfotextMapping.ToInfotext(settings with { InitImage = settings.InitImage ?? [], Mask = settings.Mask ?? [] }, null, null);
         var extra = new JsonObject();
-        foreach (var (key, value) in infotext.Extra)
+        foreach (var (key, value) in infotext.Extra.Where(pair => InfotextKeys.Contains(pair.Key)))
         {
             extra[key] = int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : value;
         }
