@@ -76,9 +76,18 @@ public sealed class Unet
     /// their lengths differ (a long prompt and a short negative prompt), as A1111's CFGDenoiser runs cond and uncond in
     /// separate calls rather than padding either.
     /// </summary>
-    public EncoderHiddenStates PrepareEncoderHiddenStates(params IReadOnlyList<TextEmbeddings> prompts)
+    public EncoderHiddenStates PrepareEncoderHiddenStates(params IReadOnlyList<TextEmbeddings> prompts) => PrepareEncoderHiddenStates(1, prompts);
+
+    /// <summary>
+    /// As above for batches of <paramref name="images"/> latents: each prompt repeated once per image, as diffusers'
+    /// <c>prompt_embeds.repeat(1, num_images_per_prompt, 1)</c>, so one call runs [uncond × images, cond × images]. A UNet
+    /// whose batch axis is fixed at 1 gets one call per prompt and image instead.
+    /// </summary>
+    public EncoderHiddenStates PrepareEncoderHiddenStates(int images, IReadOnlyList<TextEmbeddings> prompts)
     {
         ArgumentOutOfRangeException.ThrowIfZero(prompts.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(images, 1);
+        var imagesPerCall = FixedBatch == 1 ? 1 : images;
         var separate = FixedBatch == 1 || prompts.Any(p => p.Tokens != prompts[0].Tokens);
         IReadOnlyList<TextEmbeddings>[] groups = separate ? [.. prompts.Select(p => new[] { p })] : [prompts];
         var calls = new List<(OrtValue, int)>();
@@ -86,7 +95,7 @@ public sealed class Unet
         {
             foreach (var group in groups)
             {
-                calls.Add((Stack(group), group.Count));
+                calls.Add((Stack(group, imagesPerCall), group.Count));
             }
         }
         catch
@@ -94,7 +103,7 @@ public sealed class Unet
             calls.ForEach(call => call.Item1.Dispose());
             throw;
         }
-        return new EncoderHiddenStates(prompts.Count, calls);
+        return new EncoderHiddenStates(prompts.Count, images, imagesPerCall, calls);
     }
 
     /// <summary>
@@ -107,39 +116,69 @@ public sealed class Unet
     /// the latents on the channel axis, as diffusers' <c>torch.cat([latent_model_input, mask, masked_image_latents], dim=1)</c>.
     /// </param>
     public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates,
-        CancellationToken cancellationToken, double[]? conditioning = null)
+        CancellationToken cancellationToken, double[]? conditioning = null) =>
+        Predict([sample.ToArray()], shape, timestep, encoderHiddenStates, cancellationToken, conditioning is null ? null : [conditioning]);
+
+    /// <summary>
+    /// The predicted noise of a batch of latents under each prompt, prompt-major as diffusers' <c>noise_pred.chunk(2)</c>
+    /// reads it: [prompt 0: image 0…n−1, prompt 1: image 0…n−1]. The batch is cut into calls of
+    /// <see cref="EncoderHiddenStates.ImagesPerCall"/> latents.
+    /// </summary>
+    /// <param name="conditioning">For an inpainting UNet, each latent's mask and masked-image latents (see the one-latent overload).</param>
+    public float[] Predict(IReadOnlyList<double[]> samples, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        CancellationToken cancellationToken, IReadOnlyList<double[]>? conditioning = null)
     {
-        if (sample.Length != shape.Length)
+        var images = samples.Count;
+        var perCall = encoderHiddenStates.ImagesPerCall;
+        if (samples.Any(s => s.Length != shape.Length))
         {
-            throw new ArgumentException($"Expected a latent of {shape.Length} values, got {sample.Length}.", nameof(sample));
+            throw new ArgumentException($"Expected latents of {shape.Length} values.", nameof(samples));
+        }
+        if (images % perCall != 0)
+        {
+            throw new ArgumentException($"A batch of {images} latents does not divide into UNet calls of {perCall}.", nameof(samples));
         }
         var plane = shape.Height * shape.Width;
         var extraChannels = InChannels - shape.Channels;
-        if ((conditioning?.Length ?? 0) != extraChannels * plane)
+        if (conditioning?.Count != (extraChannels == 0 ? null : images) || conditioning?.Any(c => c.Length != extraChannels * plane) == true)
         {
             throw new ArgumentException(IsInpainting
                 ? "This is an inpainting UNet: it needs a mask and an init image."
-                : $"The UNet takes {InChannels} channels; got {shape.Channels} and {(conditioning?.Length ?? 0) / plane} of conditioning.", nameof(conditioning));
+                : $"The UNet takes {InChannels} channels; got {shape.Channels} and conditioning that does not make up the rest.", nameof(conditioning));
         }
-        ReadOnlySpan<double> input = conditioning is null ? sample : (double[])[.. sample, .. conditioning];
+        // An inpainting UNet's input is each latent with its mask channels after it; its output is the latent's channels.
+        var inputs = conditioning is null ? samples : [.. samples.Select((s, i) => (double[])[.. s, .. conditioning[i]])];
         var inputShape = shape with { Channels = InChannels };
-        var prediction = new float[shape.Length * encoderHiddenStates.Prompts];
-        var offset = 0;
-        foreach (var (states, batch) in encoderHiddenStates.Calls)
+        var prediction = new float[shape.Length * encoderHiddenStates.Prompts * images];
+        var firstPrompt = 0;
+        foreach (var (states, prompts) in encoderHiddenStates.Calls)
         {
-            var output = Run(input, inputShape, batch, timestep, states, cancellationToken);
-            output.CopyTo(prediction, offset);
-            offset += output.Length;
+            for (var firstImage = 0; firstImage < images; firstImage += perCall)
+            {
+                var output = Run(inputs, firstImage, perCall, prompts, inputShape, timestep, states, cancellationToken);
+                // The call's output is [prompt][image] over its own prompts and images; each block goes to its place in the batch's.
+                for (var p = 0; p < prompts; p++)
+                {
+                    output.AsSpan((p * perCall) * shape.Length, perCall * shape.Length)
+                        .CopyTo(prediction.AsSpan(((firstPrompt + p) * images + firstImage) * shape.Length));
+                }
+            }
+            firstPrompt += prompts;
         }
         return prediction;
     }
 
-    private float[] Run(ReadOnlySpan<double> sample, LatentShape shape, int batch, double timestep, OrtValue encoderHiddenStates, CancellationToken cancellationToken)
+    private float[] Run(IReadOnlyList<double[]> samples, int firstImage, int images, int prompts, LatentShape shape, double timestep,
+        OrtValue encoderHiddenStates, CancellationToken cancellationToken)
     {
-        var batched = new double[sample.Length * batch];
-        for (var b = 0; b < batch; b++)
+        var batch = prompts * images;
+        var batched = new double[shape.Length * batch];
+        for (var p = 0; p < prompts; p++)
         {
-            sample.CopyTo(batched.AsSpan(b * sample.Length));
+            for (var i = 0; i < images; i++)
+            {
+                samples[firstImage + i].CopyTo(batched.AsSpan((p * images + i) * shape.Length));
+            }
         }
         using var sampleValue = OrtTensors.FromDoubles(SampleType, batched, [batch, shape.Channels, shape.Height, shape.Width]);
         using var timestepValue = Timestep.Create(timestep, batch);
@@ -153,15 +192,15 @@ public sealed class Unet
         return OrtTensors.ToFloats(outputs[0]);
     }
 
-    private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts)
+    private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts, int images)
     {
         var first = prompts[0];
         var length = first.Values.Length;
-        var stacked = new float[length * prompts.Count];
-        for (var i = 0; i < prompts.Count; i++)
+        var stacked = new float[length * prompts.Count * images];
+        for (var i = 0; i < prompts.Count * images; i++)
         {
-            prompts[i].Values.CopyTo(stacked, i * length);
+            prompts[i / images].Values.CopyTo(stacked, i * length);
         }
-        return OrtTensors.FromFloats(EncoderHiddenStatesType, stacked, [prompts.Count, first.Tokens, first.HiddenSize]);
+        return OrtTensors.FromFloats(EncoderHiddenStatesType, stacked, [prompts.Count * images, first.Tokens, first.HiddenSize]);
     }
 }

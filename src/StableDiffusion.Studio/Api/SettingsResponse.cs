@@ -23,6 +23,7 @@ public sealed record SettingsResponse(
     string SamplerName,
     int Width,
     int Height,
+    int BatchSize,
     int BatchCount,
     bool EnableHires,
     double HiresScale,
@@ -45,7 +46,7 @@ public sealed record SettingsResponse(
     /// <param name="inpainting">Whether the job had a mask; its settings are shown only then.</param>
     public static SettingsResponse From(GenerationSettings s, bool imageToImage, bool inpainting = false) => new(
         s.Prompt, s.NegativePrompt, EmphasisModes.NameOf(s.EmphasisMode), s.PadPrompts, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
-        s.BatchCount, s.EnableHires, s.HiresScale, s.HiresUpscaler, s.HiresSteps, s.HiresDenoisingStrength, s.HiresResizeWidth, s.HiresResizeHeight,
+        s.BatchSize, s.BatchCount, s.EnableHires, s.HiresScale, s.HiresUpscaler, s.HiresSteps, s.HiresDenoisingStrength, s.HiresResizeWidth, s.HiresResizeHeight,
         s.Model, imageToImage, imageToImage ? s.Strength : null, inpainting ? InpaintingResponse.From(s) : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
         s.VariationSeed, s.VariationStrength, s.SeedResizeFromWidth, s.SeedResizeFromHeight);
 }
