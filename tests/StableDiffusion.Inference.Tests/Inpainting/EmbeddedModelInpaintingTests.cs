@@ -164,4 +164,26 @@ public sealed class EmbeddedModelInpaintingTests(EmbeddedModel embedded) : IClas
         Assert.Equal(new Rgb24(90, 60, 7), canvas[5, 2]);
         Assert.Equal((255, 255, 0, 255), (levels[1, 3].PackedValue, levels[5, 0].PackedValue, levels[5, 3].PackedValue, levels[10, 3].PackedValue));
     }
+
+    [Fact]
+    public void ABatchInpaintsEachImageWithItsOwnSeedAndKeepsEachOnesUnmaskedPixels()
+    {
+        var images = new StableDiffusionPipeline(embedded.Model).Generate(Request(seed: 5) with { BatchSize = 2, Steps = 8 }).Images;
+
+        Assert.Equal(2, images.Count);
+        Assert.All(images, generated =>
+        {
+            for (var y = 0; y < 64; y++)
+            {
+                for (var x = 0; x < 64; x++)
+                {
+                    if (!Masks.Inside(x, y, 32, 32, Radius + 11))
+                    {
+                        Assert.Equal(Blue, generated.Image[x, y]);
+                    }
+                }
+            }
+        });
+        Assert.NotEqual(images[0].Image.Pixels.ToArray(), images[1].Image.Pixels.ToArray());
+    }
 }
