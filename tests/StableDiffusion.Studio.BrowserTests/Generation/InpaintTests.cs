@@ -43,7 +43,7 @@ public sealed class InpaintTests(StudioFixture studio, ITestOutputHelper output)
             await user.Page.Mouse.UpAsync();
         }
 
-        await Expect(user.Page.GetByTestId("mask-state")).ToHaveTextAsync("Mask ready.");
+        await Expect(user.Page.GetByTestId("mask-state")).ToHaveTextAsync("Mask ready.", new() { Timeout = 30_000 });
         await user.ScreenshotAsync("mask painted");
         var before = await create.Results.CountAsync();
         await create.Generate.ClickAsync();
@@ -78,7 +78,7 @@ public sealed class InpaintTests(StudioFixture studio, ITestOutputHelper output)
         await user.Page.GetByTestId("send-to-inpaint").First.ClickAsync();
         await Expect(user.Page.GetByTestId("inpaint-panel")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(user.Page.GetByTestId("mask-state")).ToHaveTextAsync("Paint over the part to repaint.");
-        await Expect(user.Page.GetByAltText("Init image preview")).ToHaveAttributeAsync("src", "data:image/png;base64," + Convert.ToBase64String(png));
+        await Expect(user.Page.GetByAltText("Init image preview")).ToHaveAttributeAsync("src", "data:image/png;base64," + Convert.ToBase64String(png), new() { Timeout = 30_000 });
         user.AssertNoPageProblems();
     });
 
@@ -93,7 +93,7 @@ public sealed class InpaintTests(StudioFixture studio, ITestOutputHelper output)
         await user.WaitUntilInteractiveAsync();
 
         var (_, png) = await user.FetchAsync(CreatePage.FileUrl(imageId));
-        await Expect(user.Page.GetByAltText("Init image preview")).ToHaveAttributeAsync("src", "data:image/png;base64," + Convert.ToBase64String(png));
+        await Expect(user.Page.GetByAltText("Init image preview")).ToHaveAttributeAsync("src", "data:image/png;base64," + Convert.ToBase64String(png), new() { Timeout = 30_000 });
         await Expect(user.Page.GetByLabel("Prompt", new() { Exact = true })).ToHaveValueAsync("a green square on a black background");
         await Expect(user.Page.GetByTestId("inpaint-panel")).ToHaveCountAsync(0);
         user.AssertNoPageProblems();
@@ -116,7 +116,7 @@ public sealed class InpaintTests(StudioFixture studio, ITestOutputHelper output)
         await user.Page.GetByRole(AriaRole.Button, new() { Name = "Extend down" }).ClickAsync();
 
         await Expect(user.Page.GetByLabel("Height", new() { Exact = true })).ToHaveValueAsync("64");
-        await Expect(user.Page.GetByTestId("mask-state")).ToHaveTextAsync("Mask ready.");
+        await Expect(user.Page.GetByTestId("mask-state")).ToHaveTextAsync("Mask ready.", new() { Timeout = 30_000 });
         await user.ScreenshotAsync("canvas extended");
         var before = await create.Results.CountAsync();
         await create.Generate.ClickAsync();
