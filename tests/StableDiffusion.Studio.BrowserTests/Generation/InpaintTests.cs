@@ -87,9 +87,11 @@ public sealed class InpaintTests(StudioFixture studio, ITestOutputHelper output)
     {
         await using var user = await studio.OpenBrowserAsync("send-to-img2img");
         var imageId = await new CreatePage(user).GenerateAsync("a green square on a black background");
-        await user.Page.GotoAsync($"/images/{imageId}");
+        // A click before the page's circuit is up can be lost to Blazor starting: open it interactive first.
+        await user.OpenInteractiveAsync($"/images/{imageId}");
 
         await user.Page.GetByRole(AriaRole.Link, new() { Name = "Send to img2img" }).ClickAsync();
+        await user.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("send=img2img"));
         await user.WaitUntilInteractiveAsync();
 
         var (_, png) = await user.FetchAsync(CreatePage.FileUrl(imageId));
