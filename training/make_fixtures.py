@@ -43,6 +43,7 @@ class Variant:
     encoder_output: str  # "latent_sample" (4 channels) or "latent_parameters" (8 channels: mean, logvar)
     mirrors: str
     fixed_sequence: bool = False  # encoder_hidden_states [batch, 77, D]: one 77-token chunk of context only
+    unet_in_channels: int = 4  # 9 for an inpainting UNet: latents, mask, masked-image latents
 
 
 VARIANTS = [
@@ -56,6 +57,8 @@ VARIANTS = [
             "Olive fp16 (keep_io_types false)"),
     Variant("fp32-ids-int64-timestep-int64-context-77", False, torch.int64, torch.int64, "batch", "latent_sample",
             "exports whose UNet context is fixed at 77 positions (no room for a second prompt chunk)", fixed_sequence=True),
+    Variant("fp32-inpainting-9-channel", False, torch.int32, torch.int64, "batch", "latent_sample",
+            "SD 1.5/2 inpainting exports (diffusers convert script): sample is [batch, 9, h, w]", unet_in_channels=9),
 ]
 
 
@@ -84,10 +87,10 @@ def timestep_embedding(t, dim):
 
 
 class UNet(nn.Module):
-    def __init__(self, half: bool):
+    def __init__(self, half: bool, in_channels: int = 4):
         super().__init__()
         self.half_io = half
-        self.conv_in = nn.Conv2d(4, CHANNELS, 3, padding=1)
+        self.conv_in = nn.Conv2d(in_channels, CHANNELS, 3, padding=1)
         self.time = nn.Sequential(nn.Linear(CHANNELS, CHANNELS * 2), nn.SiLU(), nn.Linear(CHANNELS * 2, CHANNELS))
         self.norm = nn.GroupNorm(4, CHANNELS)
         self.conv = nn.Conv2d(CHANNELS, CHANNELS, 3, padding=1)
@@ -174,9 +177,9 @@ def make_variant(variant, root):
     }
     if variant.timestep_rank == "batch":
         unet_axes["timestep"] = {0: "batch"}
-    unet_module = UNet(variant.half)
+    unet_module = UNet(variant.half, variant.unet_in_channels)
     unet = export_onnx(unet_module,
-                       (torch.zeros(batch, 4, h, w, dtype=float_type), timestep,
+                       (torch.zeros(batch, variant.unet_in_channels, h, w, dtype=float_type), timestep,
                         torch.zeros(batch, 77, HIDDEN, dtype=float_type)),
                        folder / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                        unet_axes)
@@ -204,20 +207,47 @@ def make_variant(variant, root):
     write_json(folder / "vae_decoder" / "config.json",
                {"_class_name": "AutoencoderKL", "latent_channels": 4, "scaling_factor": SCALING_FACTOR})
 
+    if variant.unet_in_channels == 9:
+        write_inpainting_reference(unet_module, folder)
+
     print(variant.name, f"({variant.mirrors})")
     for part, model in (("text_encoder", text), ("unet", unet), ("vae_decoder", decoder), ("vae_encoder", encoder)):
         print(f"  {part}: {describe(model)}")
 
 
+def write_inpainting_reference(unet, folder):
+    """One UNet call fed as diffusers' StableDiffusionInpaintPipeline feeds it, for the contract test: the scaled
+    latents, then the mask, then the masked image's latents, concatenated on the channel axis
+    (torch.cat([latent_model_input, mask, masked_image_latents], dim=1)), prompts [uncond, cond] on the batch axis."""
+    generator = torch.Generator().manual_seed(7)
+    h, w = 3, 2
+    latents = torch.randn(1, 4, h, w, generator=generator)
+    mask = (torch.rand(1, 1, h, w, generator=generator) > 0.5).float()
+    masked_image_latents = torch.randn(1, 4, h, w, generator=generator)
+    states = torch.randn(2, 77, HIDDEN, generator=generator)
+    timestep = 501
+    sample = torch.cat([torch.cat([latents] * 2), torch.cat([mask] * 2), torch.cat([masked_image_latents] * 2)], dim=1)
+    with torch.no_grad():
+        out = unet(sample, torch.full((2,), timestep, dtype=torch.int64), states)
+    write_json(folder / "inpainting_reference.json", {
+        "comment": "make_fixtures.py write_inpainting_reference: one call of this folder's UNet on [uncond, cond]",
+        "height": h, "width": w, "timestep": timestep,
+        "latents": latents.flatten().tolist(), "mask": mask.flatten().tolist(),
+        "masked_image_latents": masked_image_latents.flatten().tolist(),
+        "encoder_hidden_states": states.flatten().tolist(), "out_sample": out.flatten().tolist(),
+    })
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "models")
-    parser.add_argument("--only", help="write just this variant (the others stay as they are)")
+    parser.add_argument("--only", nargs="*", help="variant names to write (all when left out; the others stay as they are)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     for variant in VARIANTS:
-        if args.only is None or variant.name == args.only:
-            make_variant(variant, args.out)
+        if not args.only or variant.name in args.only:
+            # Inpainting UNets live apart: the studio's tests serve every folder under models/ for txt2img.
+            make_variant(variant, args.out if variant.unet_in_channels == 4 else args.out.parent / "inpainting-models")
 
 
 if __name__ == "__main__":

@@ -238,6 +238,25 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("InpaintFullRes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InpaintFullResPadding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InpaintingFill")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaskBlur")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MaskPath")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("MillisecondsPerStep")
                         .HasColumnType("REAL");
 

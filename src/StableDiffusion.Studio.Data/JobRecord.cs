@@ -82,6 +82,21 @@ public sealed class JobRecord
     /// <summary>The uploaded init image, relative to the data directory; null for txt2img.</summary>
     public string? InitImagePath { get; set; }
 
+    /// <summary>The uploaded inpainting mask (a grey PNG), relative to the data directory; null when nothing is masked.</summary>
+    public string? MaskPath { get; set; }
+
+    /// <summary>The inpainting settings; they mean something only with <see cref="MaskPath"/>.</summary>
+    public int MaskBlur { get; set; } = 4;
+
+    /// <summary>A1111's inpainting_fill number: 0 fill, 1 original, 2 latent noise, 3 latent nothing.</summary>
+    public int InpaintingFill { get; set; } = 1;
+
+    public bool InvertMask { get; set; }
+
+    public bool InpaintFullRes { get; set; }
+
+    public int InpaintFullResPadding { get; set; } = 32;
+
     public JobStatus Status { get; set; } = JobStatus.Queued;
 
     public string? Error { get; set; }

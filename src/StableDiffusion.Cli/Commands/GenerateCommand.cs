@@ -7,7 +7,7 @@ using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Cli.Commands;
 
-/// <summary><c>sd generate</c>: txt2img or img2img to PNG files, then one JSON line with seeds, files and timings.</summary>
+/// <summary><c>sd generate</c>: txt2img, img2img or inpainting to PNG files, then one JSON line with seeds, files and timings.</summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -41,9 +41,10 @@ internal static class GenerateCommand
         var init = new Option<FileInfo?>("--init") { Description = "Init image (PNG/JPEG/WebP) for img2img" };
         var strength = new Option<double>("--strength") { Description = "img2img denoising strength in (0, 1]", DefaultValueFactory = _ => 0.75 };
         var hires = new HiresOptions();
+        var inpaint = new InpaintOptions();
         var output = new Option<FileInfo>("--out", "-o") { Description = "Output PNG; a batch writes FILE.png, FILE-1.png, …", Required = true };
 
-        var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
+        var command = new Command("generate", "Generate images from a prompt (txt2img), from an init image (img2img), or repaint its masked part (inpainting)")
         {
             models.Model, prompt, negative, emphasis, padPrompts, seed, variationSeed, variationStrength, seedResize,
         };
@@ -51,7 +52,7 @@ internal static class GenerateCommand
         {
             command.Options.Add(option);
         }
-        Option[] rest = [batchSize, batch, .. hires.All, rng, init, strength, output, models.Provider];
+        Option[] rest = [batchSize, batch, .. hires.All, rng, init, strength, .. inpaint.All, output, models.Provider];
         foreach (var option in rest)
         {
             command.Options.Add(option);
@@ -63,7 +64,7 @@ internal static class GenerateCommand
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var initImage = parsed.GetValue(init);
             var (resizeWidth, resizeHeight) = SizeOption.Parse(parsed.GetValue(seedResize), "--seed-resize-from");
-            var request = hires.Apply(parsed, GenerationSettings.ForModel(sd.Name, settings)) with
+            var request = inpaint.Apply(parsed, hires.Apply(parsed, GenerationSettings.ForModel(sd.Name, settings))) with
             {
                 Prompt = parsed.GetValue(prompt)!,
                 NegativePrompt = parsed.GetValue(negative) ?? "",

@@ -41,8 +41,14 @@ public sealed class Unet
     /// <summary>Channels of the sample input: the latent's 4, or 9 for an inpainting UNet.</summary>
     public int InChannels { get; }
 
-    /// <summary>Whether the UNet was trained for inpainting (9 input channels); this library does not run inpainting yet.</summary>
+    /// <summary>Whether the UNet was trained for inpainting (9 input channels): it takes the mask and the masked image's latents too.</summary>
     public bool IsInpainting => InChannels == InpaintingChannels;
+
+    /// <summary>Channels of the latents it denoises: 4 for an inpainting UNet, else all of <see cref="InChannels"/>.</summary>
+    public int LatentChannels => IsInpainting ? InpaintingChannels - ConditioningChannels : InChannels;
+
+    /// <summary>The mask (1) and the masked image's latents (4) an inpainting UNet takes after the latents.</summary>
+    private const int ConditioningChannels = 5;
 
     /// <summary>Latent height and width when the graph fixes them (Olive's static-shape exports), else null.</summary>
     public (int Height, int Width)? FixedLatentSize { get; }
@@ -105,15 +111,22 @@ public sealed class Unet
     /// <paramref name="encoderHiddenStates"/>, concatenated in their order: the latent repeated once per prompt
     /// (diffusers' <c>torch.cat([latents] * 2)</c>) in one call, or one call per prompt for a batch fixed at 1.
     /// </summary>
-    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken) =>
-        Predict([sample.ToArray()], shape, timestep, encoderHiddenStates, cancellationToken);
+    /// <param name="conditioning">
+    /// For an inpainting UNet, the mask and masked-image latents (<see cref="InpaintingChannels"/> − 4 channels) joined after
+    /// the latents on the channel axis, as diffusers' <c>torch.cat([latent_model_input, mask, masked_image_latents], dim=1)</c>.
+    /// </param>
+    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        CancellationToken cancellationToken, double[]? conditioning = null) =>
+        Predict([sample.ToArray()], shape, timestep, encoderHiddenStates, cancellationToken, conditioning is null ? null : [conditioning]);
 
     /// <summary>
     /// The predicted noise of a batch of latents under each prompt, prompt-major as diffusers' <c>noise_pred.chunk(2)</c>
     /// reads it: [prompt 0: image 0…n−1, prompt 1: image 0…n−1]. The batch is cut into calls of
     /// <see cref="EncoderHiddenStates.ImagesPerCall"/> latents.
     /// </summary>
-    public float[] Predict(IReadOnlyList<double[]> samples, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken)
+    /// <param name="conditioning">For an inpainting UNet, each latent's mask and masked-image latents (see the one-latent overload).</param>
+    public float[] Predict(IReadOnlyList<double[]> samples, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        CancellationToken cancellationToken, IReadOnlyList<double[]>? conditioning = null)
     {
         var images = samples.Count;
         var perCall = encoderHiddenStates.ImagesPerCall;
@@ -125,13 +138,24 @@ public sealed class Unet
         {
             throw new ArgumentException($"A batch of {images} latents does not divide into UNet calls of {perCall}.", nameof(samples));
         }
+        var plane = shape.Height * shape.Width;
+        var extraChannels = InChannels - shape.Channels;
+        if (conditioning?.Count != (extraChannels == 0 ? null : images) || conditioning?.Any(c => c.Length != extraChannels * plane) == true)
+        {
+            throw new ArgumentException(IsInpainting
+                ? "This is an inpainting UNet: it needs a mask and an init image."
+                : $"The UNet takes {InChannels} channels; got {shape.Channels} and conditioning that does not make up the rest.", nameof(conditioning));
+        }
+        // An inpainting UNet's input is each latent with its mask channels after it; its output is the latent's channels.
+        var inputs = conditioning is null ? samples : [.. samples.Select((s, i) => (double[])[.. s, .. conditioning[i]])];
+        var inputShape = shape with { Channels = InChannels };
         var prediction = new float[shape.Length * encoderHiddenStates.Prompts * images];
         var firstPrompt = 0;
         foreach (var (states, prompts) in encoderHiddenStates.Calls)
         {
             for (var firstImage = 0; firstImage < images; firstImage += perCall)
             {
-                var output = Run(samples, firstImage, perCall, prompts, shape, timestep, states, cancellationToken);
+                var output = Run(inputs, firstImage, perCall, prompts, inputShape, timestep, states, cancellationToken);
                 // The call's output is [prompt][image] over its own prompts and images; each block goes to its place in the batch's.
                 for (var p = 0; p < prompts; p++)
                 {

@@ -36,13 +36,18 @@ public sealed class VaeEncoder
     /// latent_parameters (mean ‖ log-variance) the mean is taken rather than a sample, so img2img depends on the seed only
     /// through the added noise; a latent_sample graph has drawn (or, for the test fixtures, returned the mean) itself.
     /// </summary>
-    public double[] Encode(Image<Rgb24> image, CancellationToken cancellationToken)
+    public double[] Encode(Image<Rgb24> image, CancellationToken cancellationToken) =>
+        Encode(ImageTensors.ToTensor(image), image.Width, image.Height, cancellationToken);
+
+    /// <inheritdoc cref="Encode(Image{Rgb24}, CancellationToken)"/>
+    /// <param name="chw">3 × height × width values in [-1, 1], e.g. an inpainting UNet's masked image (masked pixels 0).</param>
+    public double[] Encode(float[] chw, int width, int height, CancellationToken cancellationToken)
     {
-        using var input = OrtTensors.FromFloats(SampleType, ImageTensors.ToTensor(image), [1, 3, image.Height, image.Width]);
+        using var input = OrtTensors.FromFloats(SampleType, chw, [1, 3, height, width]);
         var outputName = Output == VaeEncoderOutput.LatentParameters ? "latent_parameters" : "latent_sample";
         using var outputs = Graph.Run(new Dictionary<string, OrtValue> { ["sample"] = input }, outputName, cancellationToken);
         var values = OrtTensors.ToFloats(outputs[0]);
-        var meanLength = latentChannels * (image.Height / scaleFactor) * (image.Width / scaleFactor);
+        var meanLength = latentChannels * (height / scaleFactor) * (width / scaleFactor);
         var mean = values.Length == meanLength ? values : values[..meanLength];
         return [.. mean.Select(v => (double)v * scalingFactor)];
     }

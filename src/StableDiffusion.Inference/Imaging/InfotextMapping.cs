@@ -72,6 +72,11 @@ public static class InfotextMapping
             extra[SeedResizeKey] = Size(settings.SeedResizeFromWidth, settings.SeedResizeFromHeight);
         }
 
+        if (settings.InitImage is not null && settings.Mask is not null)
+        {
+            InpaintingInfotext.Write(settings, extra);
+        }
+
         return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
             settings.GuidanceScale, settings.Seed, settings.Width, settings.Height)
         {
@@ -134,6 +139,7 @@ public static class InfotextMapping
 
         (settings.SeedResizeFromWidth, settings.SeedResizeFromHeight) = SizeOf(info, SeedResizeKey) ?? (0, 0);
 
+        InpaintingInfotext.Read(info.Extra, settings);
         if (Number(info, VariationStrengthKey) is { } variationStrength && Number(info, VariationSeedKey) is { } variationSeed)
         {
             (settings.VariationSeed, settings.VariationStrength) = ((long)variationSeed, variationStrength);

@@ -30,7 +30,11 @@ public static class SafeImageDecoder
     };
 
     /// <summary>The image as RGB, upright per its EXIF orientation; <see cref="InvalidImageException"/> for anything refused.</summary>
-    public static Image<Rgb24> Decode(byte[] bytes)
+    public static Image<Rgb24> Decode(byte[] bytes) => Decode<Rgb24>(bytes);
+
+    /// <summary>The image in <typeparamref name="TPixel"/> (e.g. with alpha, for masks), with the same checks.</summary>
+    public static Image<TPixel> Decode<TPixel>(byte[] bytes)
+        where TPixel : unmanaged, IPixel<TPixel>
     {
         var (width, height, _) = Identify(bytes);
 
@@ -44,7 +48,7 @@ public static class SafeImageDecoder
 
         try
         {
-            var image = Image.Load<Rgb24>(Restricted, bytes);
+            var image = Image.Load<TPixel>(Restricted, bytes);
 
             // As A1111's img2img (ImageOps.exif_transpose): a phone photo is used the way it is shown.
             image.Mutate(context => context.AutoOrient());

@@ -21,6 +21,9 @@ internal sealed class BatchImage
         NoisePrediction = new double[latents.Length];
     }
 
+    /// <summary>Inpainting: this image's blend after each step, the UNet's mask channels and the paste-back; else null.</summary>
+    public Inpainting.InpaintingRun? Inpaint { get; init; }
+
     public GenerationSettings Settings { get; }
 
     public INoiseGenerator Generator { get; }

@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 
@@ -106,6 +107,30 @@ public sealed record GenerationSettings
 
     /// <summary>img2img denoising strength in (0, 1].</summary>
     public double Strength { get; set; } = 0.75;
+
+    /// <summary>
+    /// Encoded PNG/JPEG/WebP marking where the init image is repainted (white, or opaque where it has transparency);
+    /// null for plain img2img. Stretched to the init image's size when it differs, as A1111 does.
+    /// </summary>
+    public byte[]? Mask { get; set; }
+
+    /// <summary>Gaussian blur of the mask's edge, in pixels (A1111's "Mask blur"); 0 for a hard edge.</summary>
+    public int MaskBlur { get; set; } = 4;
+
+    /// <summary>What the masked area starts from (A1111's "Masked content").</summary>
+    public InpaintingFill InpaintingFill { get; set; } = InpaintingFill.Original;
+
+    /// <summary>Repaint what the mask leaves out instead (A1111's "Mask mode: Inpaint not masked").</summary>
+    public bool InvertMask { get; set; }
+
+    /// <summary>
+    /// "Inpaint area: Only masked": generate the region around the mask at the full size and paste it back into the init
+    /// image, which keeps its own size; false repaints within the whole picture.
+    /// </summary>
+    public bool InpaintFullRes { get; set; }
+
+    /// <summary>Pixels of context around the mask for <see cref="InpaintFullRes"/> (A1111's "Masked area padding").</summary>
+    public int InpaintFullResPadding { get; set; } = 32;
 
     /// <summary>
     /// The settings of image <paramref name="index"/> of the job (counted over every batch), as A1111 sequences seeds

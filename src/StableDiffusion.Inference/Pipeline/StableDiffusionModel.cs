@@ -67,7 +67,7 @@ public sealed class StableDiffusionModel : IDisposable
 
     public bool SupportsImageToImage => VaeEncoder is not null;
 
-    /// <summary>Whether the UNet is an inpainting one (9 input channels), which this library cannot run yet.</summary>
+    /// <summary>Whether the UNet is an inpainting one (9 input channels): it runs only with an init image and a mask.</summary>
     public bool IsInpainting => Unet.IsInpainting;
 
     /// <summary>"CUDA" or "CPU".</summary>
@@ -82,7 +82,7 @@ public sealed class StableDiffusionModel : IDisposable
     /// <inheritdoc cref="VaeDecoder.ScaleFactor"/>
     public int VaeScaleFactor => VaeDecoder.ScaleFactor;
 
-    public int LatentChannels => Unet.InChannels;
+    public int LatentChannels => Unet.LatentChannels;
 
     /// <summary>Null when the model has no vae_encoder.</summary>
     public VaeEncoderOutput? VaeEncoderKind => VaeEncoder?.Output;

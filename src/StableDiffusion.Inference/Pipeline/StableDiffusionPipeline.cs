@@ -2,6 +2,7 @@ using System.Diagnostics;
 using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 using SixLabors.ImageSharp;
@@ -55,7 +56,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
         // 3. img2img: encode the init image once; every image of the job starts from it.
-        var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
+        //    Inpainting prepares the mask and the image first, as A1111 does (Inpainting/).
+        var inpainting = settings.Mask is null ? null : InpaintingSetup.Prepare(settings, latentShape, model.IsInpainting,
+            (chw, width, height) => model.VaeEncoder!.Encode(chw, width, height, cancellationToken));
+        var initLatents = settings.InitImage is null || inpainting is not null ? null : EncodeInitImage(settings, cancellationToken);
 
         // A1111's hires fix: after the loop, an upscale and a second, img2img loop at the larger size.
         var hires = settings.EnableHires ? HiresFix.For(settings, vae.ScaleFactor) : null;
@@ -75,7 +79,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
             // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time),
             // with A1111's variation seed and seed resize.
-            var batch = Enumerable.Range(firstImage, settings.BatchSize).Select(index => StartImage(job.ForImage(index), latentShape, initLatents)).ToList();
+            var batch = Enumerable.Range(firstImage, settings.BatchSize).Select(index => StartImage(job.ForImage(index), latentShape, initLatents, inpainting)).ToList();
 
             // The hires pass's schedule is known now, so progress counts the steps of both passes from the start.
             var (hiresSteps, hiresBegin) = hires is null ? (0, 0) : CountSteps(hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig));
@@ -120,7 +124,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 cancellationToken.ThrowIfCancellationRequested();
                 clock = Stopwatch.GetTimestamp();
                 var latents = skipped && image.PredictedOriginal is { } clean ? clean : image.Latents;
-                images.Add(new GeneratedImage(image.Settings, vae.Decode(latents, imageShape, cancellationToken)) { BatchPosition = images.Count % settings.BatchSize });
+                var decoded = vae.Decode(latents, imageShape, cancellationToken);
+                images.Add(new GeneratedImage(image.Settings, image.Inpaint?.PasteBack(decoded) ?? decoded) { BatchPosition = images.Count % settings.BatchSize });
                 vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
             }
         }
@@ -140,12 +145,14 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// A scheduler and the initial latents for <paramref name="image"/>: its noise from its own generator (A1111's
     /// ImageRNG.first); for img2img, the init image noised to where the loop starts.
     /// </summary>
-    private BatchImage StartImage(GenerationSettings image, LatentShape latentShape, double[]? initLatents)
+    private BatchImage StartImage(GenerationSettings image, LatentShape latentShape, double[]? initLatents, InpaintingSetup? inpainting)
     {
         var generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
         var scheduler = SchedulerFactory.Create(image.Scheduler, model.SchedulerConfig);
         scheduler.SetTimesteps(image.Steps);
         var noise = InitialNoise(image, latentShape, generator);
+        var inpaint = inpainting?.ForImage(noise, scheduler);
+        initLatents = inpaint?.InitLatents ?? initLatents;
         var latents = new double[latentShape.Length];
         var beginIndex = 0;
         if (initLatents is null)
@@ -163,7 +170,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             scheduler.SetBeginIndex(beginIndex);
             scheduler.AddNoise(initLatents, noise, beginIndex, latents);
         }
-        return new BatchImage(image, generator, scheduler, beginIndex, latents);
+        return new BatchImage(image, generator, scheduler, beginIndex, latents) { Inpaint = inpaint };
     }
 
     /// <summary>
@@ -197,6 +204,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             foreach (var image in batch)
             {
                 image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
+                image.Inpaint?.Blend(image.Latents, stepIndex);
             }
 
             // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
@@ -254,7 +262,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     private void PredictGuidedNoise(List<BatchImage> batch, LatentShape latentShape, double timestep, EncoderHiddenStates encoderHiddenStates,
         double guidanceScale, CancellationToken cancellationToken)
     {
-        var prediction = model.Unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timestep, encoderHiddenStates, cancellationToken);
+        var conditioning = batch[0].Inpaint?.UnetConditioning is null ? null : batch.Select(i => i.Inpaint!.UnetConditioning!).ToList();
+        var prediction = model.Unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timestep, encoderHiddenStates, cancellationToken, conditioning);
         var guided = encoderHiddenStates.Prompts == 2;
         var length = latentShape.Length;
         for (var b = 0; b < batch.Count; b++)
@@ -358,6 +367,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
         }
+        InpaintingChecks.Validate(settings, model);
     }
 
     private void ValidateHires(GenerationSettings settings)

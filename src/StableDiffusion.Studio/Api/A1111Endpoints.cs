@@ -35,6 +35,8 @@ public static class A1111Endpoints
         [Setting.HiresSteps] = "hr_second_pass_steps", [Setting.HiresDenoisingStrength] = "denoising_strength",
         [Setting.HiresResizeWidth] = "hr_resize_x", [Setting.HiresResizeHeight] = "hr_resize_y",
         [Setting.Model] = "override_settings.sd_model_checkpoint", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
+        [Setting.Mask] = "mask", [Setting.MaskBlur] = "mask_blur", [Setting.InpaintingFill] = "inpainting_fill",
+        [Setting.InvertMask] = "inpainting_mask_invert", [Setting.InpaintFullRes] = "inpaint_full_res", [Setting.InpaintFullResPadding] = "inpaint_full_res_padding",
     };
 
     public static RouteGroupBuilder MapA1111Api(this RouteGroupBuilder api)

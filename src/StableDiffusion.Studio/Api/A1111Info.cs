@@ -47,13 +47,13 @@ public static class A1111Info
             ["seed_resize_from_w"] = settings.SeedResizeFromWidth > 0 ? settings.SeedResizeFromWidth : -1,
             ["seed_resize_from_h"] = settings.SeedResizeFromHeight > 0 ? settings.SeedResizeFromHeight : -1,
             ["denoising_strength"] = settings.EnableHires ? settings.HiresDenoisingStrength : job.InitImagePath is null ? null : settings.Strength,
-            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null, settings),
+            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null, settings, inpainting: job.MaskPath is not null),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
             ["styles"] = new JsonArray(),
             ["job_timestamp"] = job.CreatedAt.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
             ["clip_skip"] = 1,
-            ["is_using_inpainting_conditioning"] = false,
+            ["is_using_inpainting_conditioning"] = job.MaskPath is not null && model.Info.IsInpainting,
             ["version"] = "stable-diffusion-studio",
             ["ignored_fields"] = new JsonArray([.. request.IgnoredFields.Select(f => (JsonNode)f)]),
             ["notes"] = new JsonArray([.. request.Notes.Select(n => (JsonNode)n)]),
@@ -94,9 +94,9 @@ public static class A1111Info
     /// <summary>
     /// A1111's extra_generation_params: hires fix's keys (added by StableDiffusionProcessingTxt2Img.init, so first), then
     /// the prompt keys A1111 adds to extra_generation_params ("Emphasis", and "Pad conds" when padding happened), read
-    /// from the first image's infotext, which records them exactly as A1111 decides them.
+    /// from the first image's infotext, which records them exactly as A1111 decides them; then an inpainting job's mask keys.
     /// </summary>
-    private static JsonObject ExtraGenerationParams(string? firstInfotext, GenerationSettings settings)
+    private static JsonObject ExtraGenerationParams(string? firstInfotext, GenerationSettings settings, bool inpainting)
     {
         var extra = HiresParameters(settings);
         var recorded = firstInfotext is null ? null : Infotext.Parse(firstInfotext).Extra;
@@ -107,6 +107,13 @@ public static class A1111Info
         if (recorded?.ContainsKey("Pad conds") == true)
         {
             extra["Pad conds"] = true;
+        }
+        if (inpainting)
+        {
+            foreach (var (key, value) in A1111InpaintingFields.ExtraGenerationParams(settings))
+            {
+                extra[key] = value?.DeepClone();
+            }
         }
         return extra;
     }

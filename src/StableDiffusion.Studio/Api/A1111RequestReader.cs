@@ -34,7 +34,7 @@ public static class A1111RequestReader
         [.. CommonFields, "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps", "hr_resize_x", "hr_resize_y", "denoising_strength"];
 
     private static readonly HashSet<string> ImageToImageFields =
-        [.. CommonFields, "init_images", "denoising_strength", "include_init_images"];
+        [.. CommonFields, "init_images", "denoising_strength", "include_init_images", .. A1111InpaintingFields.Names];
 
     /// <summary>StableDiffusionProcessingTxt2Img's hr_scale.</summary>
     public const double DefaultHiresScale = 2.0;
@@ -212,6 +212,10 @@ public static class A1111RequestReader
             InitImage = init,
             Strength = strength,
         };
+        if (imageToImage)
+        {
+            settings = A1111InpaintingFields.Read(body, settings, errors);
+        }
 
         var entry = scheduler is null ? null : SamplerCatalog.Get(scheduler);
         var parameters = (JsonObject)body.DeepClone();
@@ -334,7 +338,7 @@ public static class A1111RequestReader
         return null;
     }
 
-    private static double? ReadNumber(JsonObject body, string field, Dictionary<string, string> errors)
+    internal static double? ReadNumber(JsonObject body, string field, Dictionary<string, string> errors)
     {
         var value = body[field];
         switch (value?.GetValueKind())
@@ -352,7 +356,7 @@ public static class A1111RequestReader
         }
     }
 
-    private static int? ReadInt(JsonObject body, string field, Dictionary<string, string> errors)
+    internal static int? ReadInt(JsonObject body, string field, Dictionary<string, string> errors)
     {
         var number = ReadNumber(body, field, errors);
         if (number is null)
@@ -369,7 +373,7 @@ public static class A1111RequestReader
         return (int)number.Value;
     }
 
-    private static bool? ReadBool(JsonObject body, string field, Dictionary<string, string> errors)
+    internal static bool? ReadBool(JsonObject body, string field, Dictionary<string, string> errors)
     {
         var kind = body[field]?.GetValueKind();
         switch (kind)

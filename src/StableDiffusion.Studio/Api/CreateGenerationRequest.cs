@@ -1,6 +1,6 @@
 namespace StableDiffusion.Studio.Api;
 
-/// <summary>A txt2img request, or img2img with <see cref="InitImage"/>. Anything left out takes the model's recommended value.</summary>
+/// <summary>A txt2img request, img2img with <see cref="InitImage"/>, or inpainting with <see cref="Mask"/> too. Anything left out takes the model's recommended value.</summary>
 /// <param name="EmphasisMode">How <c>(word:1.2)</c> weights act: "Original" (default), "No norm" or "None" (brackets are plain text).</param>
 /// <param name="PadPrompts">Pad the shorter of prompt and negative prompt to the other's number of 77-token chunks (A1111's
 /// "Pad prompt/negative prompt"; false by default).</param>
@@ -23,6 +23,13 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="Model">A model name, A1111 title or hash; absent for your default model.</param>
 /// <param name="InitImage">PNG, JPEG or WebP as base64 or a data URI; makes this img2img.</param>
 /// <param name="DenoisingStrength">img2img only, in (0, 1]; 0.75 when absent.</param>
+/// <param name="Mask">Inpainting: PNG, JPEG or WebP over the init image, white (or opaque) where it is repainted; stretched to the
+/// init image's size when it differs.</param>
+/// <param name="MaskBlur">Blur of the mask's edge in pixels, 0–64; 4 when absent.</param>
+/// <param name="MaskedContent">What the masked area starts from: "fill", "original" (default), "latent-noise" or "latent-nothing".</param>
+/// <param name="InvertMask">Repaint what the mask leaves out instead.</param>
+/// <param name="OnlyMasked">Generate only the region around the mask, at the full size, and paste it back into the init image.</param>
+/// <param name="OnlyMaskedPadding">Pixels of context around the mask for <paramref name="OnlyMasked"/>, 0–256; 32 when absent.</param>
 /// <param name="NoiseSource">"cpu" (torch's CPU generator) or "nv" (Philox, as torch on NVIDIA GPUs); absent for your
 /// A1111 <c>randn_source</c> option, CPU unless you set it.</param>
 public sealed record CreateGenerationRequest(
@@ -48,6 +55,12 @@ public sealed record CreateGenerationRequest(
     string? Model = null,
     string? InitImage = null,
     double? DenoisingStrength = null,
+    string? Mask = null,
+    int? MaskBlur = null,
+    string? MaskedContent = null,
+    bool? InvertMask = null,
+    bool? OnlyMasked = null,
+    int? OnlyMaskedPadding = null,
     string? NoiseSource = null,
     long? VariationSeed = null,
     double? VariationStrength = null,

@@ -17,7 +17,7 @@ public static class GenerationMapping
     {
         var update = live is { IsFinished: false } && job.Status is JobStatus.Running ? live : null;
         var progress = job.Status == JobStatus.Succeeded ? 1 : update?.Fraction ?? 0;
-        var settings = SettingsResponse.From(JobRecords.Settings(job), imageToImage: job.InitImagePath is not null);
+        var settings = SettingsResponse.From(JobRecords.Settings(job), imageToImage: job.InitImagePath is not null, inpainting: job.MaskPath is not null);
         var images = job.Images.OrderBy(i => i.Index)
             .Select(i => new GeneratedImageResponse(i.Id, i.Index, i.Seed, i.Width, i.Height, ImageUrl(i.Id), i.Parameters))
             .ToList();

@@ -39,6 +39,8 @@ public static class NativeApiEndpoints
         [Setting.HiresSteps] = "hiresSteps", [Setting.HiresDenoisingStrength] = "hiresDenoisingStrength",
         [Setting.HiresResizeWidth] = "hiresResizeWidth", [Setting.HiresResizeHeight] = "hiresResizeHeight", [Setting.Model] = "model",
         [Setting.InitImage] = "initImage", [Setting.Strength] = "denoisingStrength",
+        [Setting.Mask] = "mask", [Setting.MaskBlur] = "maskBlur", [Setting.InpaintingFill] = "maskedContent", [Setting.InvertMask] = "invertMask",
+        [Setting.InpaintFullRes] = "onlyMasked", [Setting.InpaintFullResPadding] = "onlyMaskedPadding",
     };
 
     // The request's JSON names (camelCase, as the web defaults write them) and their types.
@@ -48,7 +50,7 @@ public static class NativeApiEndpoints
     public static RouteGroupBuilder MapNativeApi(this RouteGroupBuilder api)
     {
         api.MapPost("/generations", CreateAsync).Accepts<CreateGenerationRequest>("application/json")
-            .WithSummary("Queue a txt2img or img2img job").WithDescription("Answers 202 at once; follow the Location URL or the progress hub.");
+            .WithSummary("Queue a txt2img, img2img or inpainting job").WithDescription("Answers 202 at once; follow the Location URL or the progress hub.");
         api.MapGet("/generations", ListAsync).WithSummary("Your jobs, newest first");
         api.MapGet("/generations/{id:guid}", GetAsync).WithSummary("A job's status, progress, settings and images");
         api.MapDelete("/generations/{id:guid}", CancelAsync).WithSummary("Cancel a waiting or running job");
@@ -109,6 +111,18 @@ public static class NativeApiEndpoints
             return ApiProblems.Invalid("initImage", "The init image must be base64 or a data:image/...;base64, URI.");
         }
 
+        byte[]? mask = null;
+        if (body.Mask is not null && !Base64Image.TryDecode(body.Mask, out mask))
+        {
+            return ApiProblems.Invalid("mask", "The mask must be base64 or a data:image/...;base64, URI.");
+        }
+
+        var fill = body.MaskedContent is null ? defaults.InpaintingFill : MaskedContents.FromName(body.MaskedContent);
+        if (fill is null)
+        {
+            return ApiProblems.Invalid("maskedContent", $"Masked content '{body.MaskedContent}' not found: use {string.Join(", ", MaskedContents.Names.Select(n => $"\"{n}\""))}.");
+        }
+
         var noiseSource = body.NoiseSource is null
             ? NoiseSources.FromA1111(await options.RandnSourceOfAsync(ownerId, cancellationToken))
             : NoiseSourceNamed(body.NoiseSource);
@@ -151,6 +165,12 @@ public static class NativeApiEndpoints
             HiresResizeHeight = body.HiresResizeHeight ?? defaults.HiresResizeHeight,
             InitImage = init,
             Strength = body.DenoisingStrength ?? defaults.Strength,
+            Mask = mask,
+            MaskBlur = body.MaskBlur ?? defaults.MaskBlur,
+            InpaintingFill = fill.Value,
+            InvertMask = body.InvertMask ?? defaults.InvertMask,
+            InpaintFullRes = body.OnlyMasked ?? defaults.InpaintFullRes,
+            InpaintFullResPadding = body.OnlyMaskedPadding ?? defaults.InpaintFullResPadding,
         };
         var outcome = await submission.SubmitAsync(ownerId, settings, cancellationToken);
         if (outcome is not SubmitOutcome.Queued { Job: var job })

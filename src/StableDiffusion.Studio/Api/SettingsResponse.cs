@@ -10,6 +10,7 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="SamplerName">A1111's display name for it.</param>
 /// <param name="EmphasisMode">"Original", "No norm" or "None".</param>
 /// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
+/// <param name="Inpainting">The mask's settings when the job inpainted; null otherwise.</param>
 public sealed record SettingsResponse(
     string Prompt,
     string NegativePrompt,
@@ -34,6 +35,7 @@ public sealed record SettingsResponse(
     string Model,
     bool ImageToImage,
     double? DenoisingStrength,
+    InpaintingResponse? Inpainting,
     string NoiseSource,
     long VariationSeed,
     double VariationStrength,
@@ -41,9 +43,10 @@ public sealed record SettingsResponse(
     int SeedResizeFromHeight)
 {
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
-    public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
+    /// <param name="inpainting">Whether the job had a mask; its settings are shown only then.</param>
+    public static SettingsResponse From(GenerationSettings s, bool imageToImage, bool inpainting = false) => new(
         s.Prompt, s.NegativePrompt, EmphasisModes.NameOf(s.EmphasisMode), s.PadPrompts, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
         s.BatchSize, s.BatchCount, s.EnableHires, s.HiresScale, s.HiresUpscaler, s.HiresSteps, s.HiresDenoisingStrength, s.HiresResizeWidth, s.HiresResizeHeight,
-        s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        s.Model, imageToImage, imageToImage ? s.Strength : null, inpainting ? InpaintingResponse.From(s) : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
         s.VariationSeed, s.VariationStrength, s.SeedResizeFromWidth, s.SeedResizeFromHeight);
 }

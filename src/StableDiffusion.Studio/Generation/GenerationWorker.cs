@@ -71,7 +71,8 @@ public sealed partial class GenerationWorker(
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
-            var settings = JobRecords.Settings(job) with { InitImage = init };
+            var mask = job.MaskPath is null ? null : await files.ReadAsync(job.MaskPath, cts.Token);
+            var settings = JobRecords.Settings(job) with { InitImage = init, Mask = mask };
             // Previews come every step or every few (VAE previews); the last one stays on screen in between.
             byte[]? lastPreview = null;
             var progress = new StepReporter(step =>

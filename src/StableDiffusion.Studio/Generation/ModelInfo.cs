@@ -17,4 +17,7 @@ public sealed record ModelInfo(
     int? TokenLimit = null)
 {
     public bool IsAvailable => UnavailableReason is null;
+
+    /// <summary>A 9-channel inpainting UNet, which runs only with an init image and a mask; known once the model is loaded.</summary>
+    public bool IsInpainting { get; init; }
 }

@@ -167,7 +167,7 @@ public sealed partial class OnnxImageGenerator(
             loaded[name] = sd;
             // The reason for a CPU fallback quotes the CUDA provider's error, which may name a library by its path.
             infos[name] = new ModelInfo(name, null, sd.Defaults, sd.SupportsImageToImage, sd.ExecutionProvider,
-                Redact(sd.ExecutionProviderReason), sd.Unet.FixedSequenceLength - 2);
+                Redact(sd.ExecutionProviderReason), sd.Unet.FixedSequenceLength - 2) { IsInpainting = sd.IsInpainting };
             LogModelLoaded(name, sd.ExecutionProvider, sd.ExecutionProviderReason);
             return sd;
         }

@@ -33,4 +33,10 @@ public enum Setting
     Model,
     InitImage,
     Strength,
+    Mask,
+    MaskBlur,
+    InpaintingFill,
+    InvertMask,
+    InpaintFullRes,
+    InpaintFullResPadding,
 }

@@ -119,6 +119,8 @@ public static class SettingsValidator
             errors[Setting.Strength] = "Denoising strength must be above 0 and at most 1.";
         }
 
+        InpaintingValidator.Validate(settings, model, errors);
+
         return errors;
     }
 

@@ -91,7 +91,8 @@ public static partial class StudioStartup
     {
         var files = services.GetRequiredService<ImageFileStore>();
         var images = await db.Images.AsNoTracking().Select(i => i.FilePath).ToListAsync();
-        var uploads = await db.Jobs.AsNoTracking().Where(j => j.InitImagePath != null).Select(j => j.InitImagePath!).ToListAsync();
+        var uploads = await db.Jobs.AsNoTracking().Where(j => j.InitImagePath != null).Select(j => j.InitImagePath!)
+            .Concat(db.Jobs.AsNoTracking().Where(j => j.MaskPath != null).Select(j => j.MaskPath!)).ToListAsync();
         var swept = files.SweepUnlistedFiles("images", images.ToHashSet(StringComparer.Ordinal))
                     + files.SweepUnlistedFiles("uploads", uploads.ToHashSet(StringComparer.Ordinal));
         if (swept > 0)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Inference.Hires;
+using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
@@ -11,7 +12,8 @@ namespace StableDiffusion.Studio.Queue;
 public static class JobRecords
 {
     /// <summary>A new queued job. A random seed (-1) is drawn now so that a rerun of the record is deterministic.</summary>
-    public static JobRecord Create(string ownerId, GenerationSettings settings, DateTime createdAt, string? initImagePath, Guid? comparisonId) => new()
+    public static JobRecord Create(string ownerId, GenerationSettings settings, DateTime createdAt, string? initImagePath, Guid? comparisonId,
+        string? maskPath = null) => new()
     {
         Id = Guid.CreateVersion7(),
         OwnerId = ownerId,
@@ -46,11 +48,17 @@ public static class JobRecords
         Model = settings.Model,
         Strength = initImagePath is null ? null : settings.Strength,
         InitImagePath = initImagePath,
+        MaskPath = maskPath,
+        MaskBlur = settings.MaskBlur,
+        InpaintingFill = (int)settings.InpaintingFill,
+        InvertMask = settings.InvertMask,
+        InpaintFullRes = settings.InpaintFullRes,
+        InpaintFullResPadding = settings.InpaintFullResPadding,
         CreatedAt = createdAt,
         ComparisonId = comparisonId,
     };
 
-    /// <summary>The settings a job runs with; the init image is a file, so its bytes are the caller's to add.</summary>
+    /// <summary>The settings a job runs with; the init image and mask are files, so their bytes are the caller's to add.</summary>
     public static GenerationSettings Settings(JobRecord job) => new()
     {
         Prompt = job.Prompt,
@@ -79,6 +87,11 @@ public static class JobRecords
         HiresResizeHeight = job.HiresResizeHeight,
         Model = job.Model,
         Strength = job.Strength ?? new GenerationSettings().Strength,
+        MaskBlur = job.MaskBlur,
+        InpaintingFill = (InpaintingFill)job.InpaintingFill,
+        InvertMask = job.InvertMask,
+        InpaintFullRes = job.InpaintFullRes,
+        InpaintFullResPadding = job.InpaintFullResPadding,
     };
 
     /// <summary>The steps progress counts for each image of the job: both passes with hires fix.</summary>

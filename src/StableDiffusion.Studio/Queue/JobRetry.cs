@@ -26,6 +26,16 @@ public sealed class JobRetry(IJobSubmission submission, ImageFileStore files)
             settings = settings with { InitImage = await files.ReadAsync(initPath, cancellationToken) };
         }
 
+        if (job.MaskPath is { } maskPath)
+        {
+            if (files.Find(maskPath) is null)
+            {
+                return new SubmitOutcome.Invalid(Setting.Mask, "The mask of that job is no longer stored; start it again from Create.");
+            }
+
+            settings = settings with { Mask = await files.ReadAsync(maskPath, cancellationToken) };
+        }
+
         return await submission.SubmitAsync(job.OwnerId, settings, cancellationToken);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
@@ -61,7 +63,7 @@ public sealed partial class JobSubmission(
             return new SubmitOutcome.RateLimited(rateLimit.PerMinute, retryAfter);
         }
 
-        // Every cell shares the one init image, so it is read (and re-encoded) once.
+        // Every cell shares the one init image and mask, so each is read (and re-encoded) once.
         UploadedImage? init = null;
         if (cells[0].InitImage is { } initBytes)
         {
@@ -72,7 +74,21 @@ public sealed partial class JobSubmission(
             }
         }
 
+        byte[]? mask = null;
+        if (cells[0].Mask is { } maskBytes)
+        {
+            try
+            {
+                mask = InpaintMask.ToGreyPng(maskBytes);
+            }
+            catch (InvalidImageException error)
+            {
+                return new SubmitOutcome.Invalid(Setting.Mask, error.Message);
+            }
+        }
+
         string? initPath = null;
+        string? maskPath = null;
         List<JobRecord>? jobs;
         try
         {
@@ -91,6 +107,12 @@ public sealed partial class JobSubmission(
                     await files.WriteAtomicAsync(initPath, init.Png, cancellationToken);
                 }
 
+                if (mask is not null)
+                {
+                    maskPath = ImageFileStore.UploadPath(Guid.CreateVersion7());
+                    await files.WriteAtomicAsync(maskPath, mask, cancellationToken);
+                }
+
                 var now = DateTime.UtcNow;
                 if (comparison is not null)
                 {
@@ -100,7 +122,7 @@ public sealed partial class JobSubmission(
                 }
 
                 // One tick apart keeps a comparison's cells in their grid order when the queue sorts by CreatedAt.
-                var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id)).ToList();
+                var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id, maskPath)).ToList();
                 if (comparison is not null)
                 {
                     // Cells arrive row-major: one column per seed.
@@ -119,10 +141,7 @@ public sealed partial class JobSubmission(
         catch (Exception ex) when (SqliteBusy.Is(ex) || DiskFull.Is(ex))
         {
             // No row names the upload now; it goes with the refusal, whichever it is.
-            if (initPath is not null)
-            {
-                files.DeleteQuietly([initPath]);
-            }
+            files.DeleteQuietly([.. new[] { initPath, maskPath }.OfType<string>()]);
 
             if (SqliteBusy.Is(ex))
             {

@@ -112,6 +112,23 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
         Assert.Equal((0.5, "NV"), (parsed.DenoisingStrength, parsed.Rng));
     }
 
+    [Fact]
+    public void InpaintingFromTheCommandLineRecordsItsSettings()
+    {
+        var (init, mask) = (Path.Combine(output.FullName, "init.png"), Path.Combine(output.FullName, "mask.png"));
+        File.WriteAllBytes(init, Requests.GradientPng());
+        File.WriteAllBytes(mask, Inpainting.Masks.Disc(40, 24, 20, 12, 6));
+        var file = Path.Combine(output.FullName, "inpaint.png");
+
+        var (exitCode, _, stderr) = Run("generate", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne), "--prompt", "x",
+            "--steps", "2", "--width", "24", "--height", "24", "--init", init, "--mask", mask, "--mask-blur", "2", "--masked-content", "latent-nothing",
+            "--invert-mask", "--only-masked", "--only-masked-padding", "4", "--provider", "cpu", "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        var parameters = PngInfo.ReadParameters(File.ReadAllBytes(file))!;
+        Assert.Contains("Mask mode: Inpaint not masked, Mask blur: 2, Inpaint area: Only masked, Masked area padding: 4, Masked content: latent nothing", parameters);
+    }
+
     [Theory]
     [InlineData("--rng", "philox", "NV")]
     [InlineData("--noise-source", "philox", "NV")]

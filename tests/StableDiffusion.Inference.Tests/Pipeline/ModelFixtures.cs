@@ -8,6 +8,12 @@ internal static class ModelFixtures
     public const string Fp16Int64FloatScalar = "fp16-ids-int64-timestep-float32-scalar";
     public const string Fp16Int32HalfBatch = "fp16-ids-int32-timestep-float16-batch";
 
+    /// <summary>
+    /// A 9-channel inpainting UNet (latents, mask, masked-image latents), under tests/fixtures/inpainting-models/: not in
+    /// <see cref="Variants"/>, which run txt2img, nor among the studio tests' models.
+    /// </summary>
+    public const string Inpainting9Channel = "fp32-inpainting-9-channel";
+
     /// <summary>A UNet whose encoder_hidden_states is fixed at [batch, 77, D]: one prompt chunk of context only.</summary>
     public const string ContextFixedAt77 = "fp32-ids-int64-timestep-int64-context-77";
 
@@ -19,7 +25,7 @@ internal static class ModelFixtures
 
     public static string EmbeddedModel => Path.Combine(Root.Value, "models", "tiny-shapes");
 
-    public static string PathOf(string variant) => Path.Combine(Root.Value, "tests", "fixtures", "models", variant);
+    public static string PathOf(string variant) => Path.Combine(Root.Value, "tests", "fixtures", variant == Inpainting9Channel ? "inpainting-models" : "models", variant);
 
     /// <summary>A throw-away copy of a fixture, to break on purpose; deleted when disposed.</summary>
     public static TemporaryModel Copy(string variant) => new(PathOf(variant));

@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Queue;
@@ -38,6 +39,11 @@ public sealed class ValidationTests : IClassFixture<StudioFactory>
         { Setting.Model, s => s.Model = "no-such-model" },
         { Setting.Model, s => s.Model = "broken-model" },
         { Setting.InitImage, s => s.InitImage = "GIF89a not really"u8.ToArray() },
+        { Setting.Mask, s => s.Mask = PngInfo.Encode(new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(8, 8), []) },
+        { Setting.Mask, s => (s.InitImage, s.Mask) = (PngInfo.Encode(new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(8, 8), []), "GIF89a not really"u8.ToArray()) },
+        { Setting.MaskBlur, s => s.MaskBlur = -1 },
+        { Setting.InpaintingFill, s => s.InpaintingFill = (StableDiffusion.Inference.Inpainting.InpaintingFill)7 },
+        { Setting.InpaintFullResPadding, s => s.InpaintFullResPadding = 1000 },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Components.Generation;
@@ -34,9 +35,18 @@ public static class SettingLabels
         [Setting.Model] = "Model",
         [Setting.InitImage] = "Init image",
         [Setting.Strength] = "Denoising strength",
+        [Setting.Mask] = "Mask",
+        [Setting.MaskBlur] = "Mask blur",
+        [Setting.InpaintingFill] = "Masked content",
+        [Setting.InvertMask] = "Mask mode",
+        [Setting.InpaintFullRes] = "Inpaint area",
+        [Setting.InpaintFullResPadding] = "Only masked padding, pixels",
     };
 
     public static IReadOnlyDictionary<Setting, string> All => Labels;
 
     public static string Of(Setting setting) => Labels[setting];
+
+    /// <summary>A1111's words for each masked content, as its UI offers them.</summary>
+    public static string FillName(InpaintingFill fill) => MaskedContents.NameOf(fill).Replace('-', ' ');
 }

@@ -34,6 +34,10 @@ public sealed partial class SettingsForm
     [Parameter]
     public bool ShowInitImage { get; set; } = true;
 
+    /// <summary>Open the inpainting panel over the init image at first ("Send to inpaint").</summary>
+    [Parameter]
+    public bool StartInpainting { get; set; }
+
     private IReadOnlyList<ModelInfo> Models => Generator.Models;
 
     private int? tokenCount;
@@ -155,7 +159,11 @@ public sealed partial class SettingsForm
         }
 
         Settings.InitImage = image.Png;
+        // A mask painted over another picture means nothing on this one.
+        Settings.Mask = null;
     }
+
+    private void RemoveInitImage() => (Settings.InitImage, Settings.Mask) = (null, null);
 
     /// <summary>A byte count as people read it: whole division would call a 1.5 MB limit "1 MB", and one under 1 MB "0 MB".</summary>
     internal static string Readable(long bytes) => bytes >= 1024 * 1024

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Components.Generation;
 using StableDiffusion.Studio.Data;
@@ -8,6 +9,7 @@ using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Queue;
+using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Components.Pages;
 
@@ -23,6 +25,7 @@ public sealed partial class Create : IDisposable
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ReconnectNotifier Reconnects { get; set; } = default!;
+    [Inject] private ImageFileStore Files { get; set; } = default!;
 
     /// <summary>
     /// How long after a queued job further Generate clicks count as the same click. A circuit runs its events one after
@@ -38,6 +41,10 @@ public sealed partial class Create : IDisposable
     [SupplyParameterFromQuery(Name = "vary")]
     public bool Vary { get; set; }
 
+    /// <summary>With <see cref="From"/>: "img2img" or "inpaint" starts from that image as the init image.</summary>
+    [SupplyParameterFromQuery(Name = "send")]
+    public string? Send { get; set; }
+
     private GenerationSettings settings = new();
     private SubmitFeedback feedback = SubmitFeedback.None;
     private IReadOnlyList<JobRecord> active = [];
@@ -45,6 +52,7 @@ public sealed partial class Create : IDisposable
     private IReadOnlyDictionary<Guid, int> positions = new Dictionary<Guid, int>();
     private long? lastSeed;
     private bool loaded;
+    private bool startInpainting;
     private bool submitting;
     private long repeatsUntil;
     private LiveJobs? live;
@@ -63,6 +71,11 @@ public sealed partial class Create : IDisposable
                 // "same composition, small variations" grid), a little unless the image already was a variation.
                 var strength = settings.VariationStrength == 0 ? 0.1 : settings.VariationStrength;
                 settings = settings with { VariationSeed = -1, VariationStrength = strength, BatchSize = 4, BatchCount = 1 };
+            }
+
+            if (Send is "img2img" or "inpaint")
+            {
+                await UseAsInitImageAsync(image, Send == "inpaint");
             }
         }
 
@@ -107,7 +120,7 @@ public sealed partial class Create : IDisposable
     internal void ApplySettings(GenerationSettings source)
     {
         var model = Generation.Models.Any(m => m.Name == source.Model && m.IsAvailable) ? source.Model : settings.Model;
-        settings = source with { Model = model, BatchSize = settings.BatchSize, BatchCount = settings.BatchCount, InitImage = settings.InitImage, Strength = settings.Strength };
+        settings = source with { Model = model, BatchSize = settings.BatchSize, BatchCount = settings.BatchCount, InitImage = settings.InitImage, Strength = settings.Strength, Mask = settings.Mask };
         feedback = SubmitFeedback.None;
         StateHasChanged();
     }
@@ -143,6 +156,35 @@ public sealed partial class Create : IDisposable
         {
             submitting = false;
         }
+    }
+
+    /// <summary>"Send to img2img" / "Send to inpaint" from a result: its settings, and the image itself as the init image.</summary>
+    private async Task SendAsync((Guid ImageId, bool Inpaint) send)
+    {
+        if (await Library.GetAsync(await User.GetIdAsync(), send.ImageId) is not { Job: { } job } image)
+        {
+            Snackbar.Add("That image is gone.", Severity.Info);
+            return;
+        }
+
+        ApplySettings(JobRecords.Settings(job).ForImage(image.Index));
+        await UseAsInitImageAsync(image, send.Inpaint);
+    }
+
+    /// <summary>The image's file as the init image, at the image's size (A1111's "Send to img2img" / "Send to inpaint").</summary>
+    private async Task UseAsInitImageAsync(ImageRecord image, bool inpaint)
+    {
+        if (Files.Find(image.FilePath) is null)
+        {
+            Snackbar.Add("That image's file is missing.", Severity.Warning);
+            return;
+        }
+
+        var png = await Files.ReadAsync(image.FilePath);
+        var (width, height, _) = SafeImageDecoder.Identify(png);
+        settings = settings with { InitImage = png, Mask = null, Width = width, Height = height };
+        startInpainting = inpaint;
+        StateHasChanged();
     }
 
     private async Task RetryAsync(Guid jobId)
