@@ -175,6 +175,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("BatchCount")
                         .HasColumnType("INTEGER");
 
@@ -204,6 +207,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
 
                     b.Property<string>("InitImagePath")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("MillisecondsPerStep")
@@ -273,6 +279,10 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ComparisonId");
@@ -322,6 +332,36 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("ShareLinks", (string)null);
+                });
+
+            modelBuilder.Entity("StableDiffusion.Studio.Data.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExecutionProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("StableDiffusion.Studio.Data.ImageRecord", b =>

@@ -14,6 +14,7 @@ using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Persistence;
 using StableDiffusion.Studio.Queue;
+using StableDiffusion.Studio.ScaleOut;
 using StableDiffusion.Studio.Sharing;
 using StableDiffusion.Studio.Storage;
 
@@ -39,9 +40,7 @@ public static class StudioServiceCollectionExtensions
         AddIdentity(builder);
         services.AddShareRateLimit(builder.Configuration.GetValue("Studio:ShareRequestsPerMinute", new StudioOptions().ShareRequestsPerMinute));
 
-        services.AddDbContextFactory<StudioDbContext>((provider, options) => options.UseSqlite(
-            $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",
-            sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
+        builder.AddStudioNode();
         services.AddSingleton<DatabaseWriter>();
         services.AddSingleton<IDataVolume, DataVolume>();
         services.AddSingleton<ImageFileStore>();
@@ -49,12 +48,10 @@ public static class StudioServiceCollectionExtensions
 
         services.AddSingleton<IImageGenerator, OnnxImageGenerator>();
         services.AddSingleton<JobProgressFeed>();
-        services.AddSingleton<IJobClaims, JobClaims>();
         services.AddSingleton<IJobSubmission, JobSubmission>();
         services.AddSingleton<JobRetry>();
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
-        services.AddHostedService<GenerationWorker>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();
         services.AddSingleton<ShareLinkService>();

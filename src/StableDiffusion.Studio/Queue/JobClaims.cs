@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.ScaleOut;
 
 namespace StableDiffusion.Studio.Queue;
 
@@ -15,6 +16,7 @@ public sealed partial class JobClaims(
     IDbContextFactory<StudioDbContext> contexts,
     DatabaseWriter writer,
     JobProgressFeed feed,
+    WorkerIdentity worker,
     ILogger<JobClaims> logger) : IJobClaims
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
@@ -36,7 +38,11 @@ public sealed partial class JobClaims(
             {
                 var changed = await db.Jobs
                     .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
-                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Running).SetProperty(j => j.StartedAt, DateTime.UtcNow),
+                    .ExecuteUpdateAsync(s => s
+                            .SetProperty(j => j.Status, JobStatus.Running)
+                            .SetProperty(j => j.StartedAt, DateTime.UtcNow)
+                            .SetProperty(j => j.WorkerId, worker.Id)
+                            .SetProperty(j => j.Attempts, j => j.Attempts + 1),
                         cancellationToken);
                 if (changed == 1)
                 {
