@@ -75,6 +75,12 @@ public sealed class StudioOptions
     [Range(2, 3600)]
     public int LeaseSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// User ids (as the Settings page shows them) whose Queue page also lists every running job with the worker that
+    /// runs it, and the workers with their leases.
+    /// </summary>
+    public string[] Administrators { get; set; } = [];
+
     /// <summary>The name a worker shows in the queue and /healthz; the host name and process id when empty.</summary>
     public string? WorkerName { get; set; }
 

@@ -22,6 +22,7 @@ public static class ScaleOutServiceCollectionExtensions
         var services = builder.Services;
         services.AddSingleton(roles);
         services.AddSingleton<WorkerIdentity>();
+        services.AddSingleton<QueueOverview>();
 
         if (studio.Database.IsPostgres)
         {

@@ -52,7 +52,7 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     public Task KilledWorkersJobIsRequeuedWhenItsLeaseExpiresAndCompletesOnTheOtherWorker() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
-        var id = await cluster.SubmitAsync("erin", "a job whose worker dies", 120);
+        var id = await cluster.SubmitAsync("erin", "a job whose worker dies", 60);
         var running = (await cluster.WaitForJobsAsync([id], rows => rows[0] is { Status: "Running", WorkerId: not null }, JobsTimeout))[0];
         var victim = running.WorkerId!;
         var survivor = ClusterFixture.WorkerNames.Single(n => n != victim);

@@ -5,7 +5,8 @@ namespace StableDiffusion.Studio.BrowserTests.ScaleOut;
 
 /// <summary>
 /// A private redis-server (Debian's package) on a free loopback port, without persistence, as a child process of the
-/// tests: <see cref="RestartAsync"/> kills it and starts it again on the same port, losing everything in flight.
+/// tests: <see cref="Kill"/> ends it without a goodbye to its clients, losing everything in flight, and
+/// <see cref="StartAgainAsync"/> brings up a new one on the same port.
 /// </summary>
 public sealed class RedisInstance : IAsyncDisposable
 {
@@ -31,13 +32,9 @@ public sealed class RedisInstance : IAsyncDisposable
         return instance;
     }
 
-    /// <summary>Kills the server (no goodbye to its clients), waits <paramref name="down"/>, and starts a new one.</summary>
-    public async Task RestartAsync(TimeSpan down)
-    {
-        Stop();
-        await Task.Delay(down);
-        await StartProcessAsync();
-    }
+    public void Kill() => Stop();
+
+    public Task StartAgainAsync() => StartProcessAsync();
 
     public ValueTask DisposeAsync()
     {
