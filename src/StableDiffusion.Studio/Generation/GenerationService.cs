@@ -2,6 +2,7 @@ using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Queue;
+using StableDiffusion.Studio.ScaleOut;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -16,8 +17,12 @@ public sealed class GenerationService(
     JobRetry retry,
     JobProgressFeed feed,
     IImageGenerator generator,
+    QueueOverview overview,
     CurrentUser user)
 {
+    /// <summary>Whether this user may see every running job and the workers (<c>Studio:Administrators</c>).</summary>
+    public async Task<bool> IsAdministratorAsync() => overview.IsAdministrator(await user.GetIdAsync());
+
     public IReadOnlyList<ModelInfo> Models => generator.Models;
 
     /// <summary>A new prompt's settings on the first available model, with that model's recommended values.</summary>
