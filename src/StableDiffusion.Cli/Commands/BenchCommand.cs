@@ -36,7 +36,7 @@ internal static class BenchCommand
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(models.Provider))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }

@@ -24,12 +24,27 @@ internal sealed class ModelOptions
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong("auto", "cpu", "cuda");
 
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "ONNX Runtime intra-op threads; 0 = its default (one per physical core)",
+    };
+
+    public Option<bool> Spinning { get; } = new("--spinning")
+    {
+        Description = "let ONNX Runtime's threads spin while waiting (its default; off measures faster on a shared CPU)",
+    };
+
     /// <summary>The <c>--model</c> folder (else the embedded model) on the <c>--provider</c>.</summary>
     /// <param name="loadMs">How long loading took, which <c>generate</c> and <c>bench</c> report.</param>
     public StableDiffusionModel Load(ParseResult parsed, out double loadMs)
     {
         var started = Stopwatch.GetTimestamp();
-        var sd = StableDiffusionModel.Load(Resolve(parsed.GetValue(Model)), new InferenceOptions { ExecutionProvider = parsed.GetValue(Provider)! });
+        var sd = StableDiffusionModel.Load(Resolve(parsed.GetValue(Model)), new InferenceOptions
+        {
+            ExecutionProvider = parsed.GetValue(Provider)!,
+            IntraOpThreads = parsed.GetValue(Threads),
+            AllowSpinning = parsed.GetValue(Spinning),
+        });
         loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return sd;
     }

@@ -134,7 +134,12 @@ internal sealed class OnnxSessionFactory : IDisposable
         OnnxLog.ProviderChosen(logger, ExecutionProvider, Reason);
     }
 
-    private static SessionOptions CpuOptions() => new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+    private SessionOptions CpuOptions()
+    {
+        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        ThreadSettings.For(options).ApplyTo(sessionOptions);
+        return sessionOptions;
+    }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
