@@ -112,6 +112,13 @@ public sealed partial class GenerationWorker(
             // Usually OperationCanceledException; an ONNX call stopped by RunOptions.Terminate may surface as its own
             // exception, and either way someone asked for the stop: the user, or the host shutting down gracefully
             // (a crash instead leaves the row Running, and the start-up pass calls it interrupted).
+            if (stoppingToken.IsCancellationRequested && await claims.HandBackAsync(job))
+            {
+                // Several workers share the queue: another one runs it from the start.
+                LogHandedBack(job.Id);
+                return;
+            }
+
             await FinishAsync(job, JobStatus.Cancelled, stoppingToken.IsCancellationRequested ? StoppedError : null, null, []);
             LogCancelled(job.Id);
         }
@@ -317,6 +324,9 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Job {JobId}: recording its end failed (attempt {Attempt}); retrying")]
     private partial void LogFinishRetry(Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Job {JobId} handed back to the queue: this worker is stopping")]
+    private partial void LogHandedBack(Guid jobId);
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Job {JobId}: this worker's lease on it had passed and it was requeued; its result is dropped")]
     private partial void LogLeaseLost(Guid jobId);

@@ -85,6 +85,9 @@ public sealed partial class JobClaims(
         }
     }
 
+    /// <summary>No other worker shares this database: a stopping server's job ends as cancelled, as before.</summary>
+    public Task<bool> HandBackAsync(JobRecord job) => Task.FromResult(false);
+
     public async Task<bool> CancelAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default)
     {
         var cancelled = await writer.WriteAsync(async db =>

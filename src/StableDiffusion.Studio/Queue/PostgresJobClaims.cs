@@ -118,8 +118,26 @@ public sealed partial class PostgresJobClaims : IJobClaims
         }
     }
 
-    /// <summary>The jobs this process runs now, whose leases it renews.</summary>
-    public IReadOnlyCollection<Guid> Running => running.Keys.ToList();
+    public async Task<bool> HandBackAsync(JobRecord job)
+    {
+        // Not the host's stopping token: it is already cancelled. The attempt is given back too: nobody died.
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        var changed = await db.Jobs
+            .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.WorkerId == worker.Id)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Queued)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(j => j.Attempts, j => j.Attempts - 1), CancellationToken.None);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        feed.Publish(JobUpdate.Of(job) with { Status = JobStatus.Queued });
+        feed.NotifyQueueChanged();
+        Wake();
+        return true;
+    }
 
     public async Task<bool> CancelAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default)
     {

@@ -99,6 +99,18 @@ public sealed class StudioServer : IAsyncDisposable
         process.WaitForExit();
     }
 
+    /// <summary>Asks the process to stop with SIGTERM, as an orchestrator does, and waits until it has.</summary>
+    public async Task TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(wait.Token);
+    }
+
     public bool HasExited => process.HasExited;
 
     public async ValueTask DisposeAsync()

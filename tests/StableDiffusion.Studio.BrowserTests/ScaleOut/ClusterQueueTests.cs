@@ -52,7 +52,7 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     public Task KilledWorkersJobIsRequeuedWhenItsLeaseExpiresAndCompletesOnTheOtherWorker() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
-        var id = await cluster.SubmitAsync("erin", "a job whose worker dies", 60);
+        var id = await cluster.SubmitAsync("erin", "a job whose worker dies", 30);
         var running = (await cluster.WaitForJobsAsync([id], rows => rows[0] is { Status: "Running", WorkerId: not null }, JobsTimeout))[0];
         var victim = running.WorkerId!;
         var survivor = ClusterFixture.WorkerNames.Single(n => n != victim);
@@ -71,6 +71,30 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
             var health = await cluster.HealthAsync();
             var dead = health.GetProperty("workers").EnumerateArray().Single(w => w.GetProperty("id").GetString() == victim);
             Assert.Equal("expired", dead.GetProperty("state").GetString());
+        }
+        finally
+        {
+            await cluster.EnsureWorkersAsync();
+        }
+    });
+
+    [Fact]
+    public Task StoppedWorkerHandsItsJobBackAndTheOtherWorkerRunsIt() => cluster.RunAsync(output, async () =>
+    {
+        await cluster.EnsureWorkersAsync();
+        var id = await cluster.SubmitAsync("grace", "a job whose worker is stopped", 30);
+        var running = (await cluster.WaitForJobsAsync([id], rows => rows[0] is { Status: "Running", WorkerId: not null }, JobsTimeout))[0];
+        var stopping = running.WorkerId!;
+        try
+        {
+            // SIGTERM, as a rolling restart sends: the job goes back to the queue at once, not after a lease.
+            await cluster.Worker(stopping).TerminateAsync();
+            var done = (await cluster.WaitForJobsAsync([id], rows => rows[0].Status is "Succeeded" or "Failed" or "Cancelled", JobsTimeout))[0];
+            Assert.Equal(("Succeeded", ClusterFixture.WorkerNames.Single(n => n != stopping), 1, 1), (done.Status, done.WorkerId, done.Attempts, done.Images));
+
+            var health = await cluster.HealthAsync();
+            var stopped = health.GetProperty("workers").EnumerateArray().Single(w => w.GetProperty("id").GetString() == stopping);
+            Assert.Equal("stopped", stopped.GetProperty("state").GetString());
         }
         finally
         {
