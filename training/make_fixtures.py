@@ -38,6 +38,7 @@ class Variant:
     timestep_rank: str  # "batch" -> [batch], "one" -> [1], "scalar" -> []
     encoder_output: str  # "latent_sample" (4 channels) or "latent_parameters" (8 channels: mean, logvar)
     mirrors: str
+    fixed_sequence: bool = False  # encoder_hidden_states [batch, 77, D]: one 77-token chunk of context only
 
 
 VARIANTS = [
@@ -49,6 +50,8 @@ VARIANTS = [
             "optimum >= 1.24 with --dtype fp16 (scalar timestep)"),
     Variant("fp16-ids-int32-timestep-float16-batch", True, torch.int32, torch.float16, "batch", "latent_sample",
             "Olive fp16 (keep_io_types false)"),
+    Variant("fp32-ids-int64-timestep-int64-context-77", False, torch.int64, torch.int64, "batch", "latent_sample",
+            "exports whose UNet context is fixed at 77 positions (no room for a second prompt chunk)", fixed_sequence=True),
 ]
 
 
@@ -162,7 +165,7 @@ def make_variant(variant, root):
     timestep = torch.full(timestep_shape, 981, dtype=variant.timestep_dtype)
     unet_axes = {
         "sample": {0: "batch", 2: "height", 3: "width"},
-        "encoder_hidden_states": {0: "batch", 1: "sequence"},
+        "encoder_hidden_states": {0: "batch"} if variant.fixed_sequence else {0: "batch", 1: "sequence"},
         "out_sample": {0: "batch", 2: "height", 3: "width"},
     }
     if variant.timestep_rank == "batch":
@@ -197,10 +200,12 @@ def make_variant(variant, root):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "models")
+    parser.add_argument("--only", help="write just this variant (the others stay as they are)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     for variant in VARIANTS:
-        make_variant(variant, args.out)
+        if args.only is None or variant.name == args.only:
+            make_variant(variant, args.out)
 
 
 if __name__ == "__main__":

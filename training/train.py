@@ -396,7 +396,7 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
     export_onnx(unet, (torch.zeros(2, 4, 16, 16), torch.tensor([999.0, 999.0]), torch.zeros(2, 77, TEXT_WIDTH)),
                 out / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                 {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
-                 "encoder_hidden_states": {0: "batch"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
+                 "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
     export_onnx(decoder, (torch.zeros(1, 4, 16, 16),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
                 {"latent_sample": {0: "batch", 2: "height", 3: "width"},
                  "sample": {0: "batch", 2: "image_height", 3: "image_width"}})

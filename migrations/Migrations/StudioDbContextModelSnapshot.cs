@@ -193,6 +193,13 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmphasisMode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Original");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -236,6 +243,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("PadPrompts")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Prompt")
                         .IsRequired()

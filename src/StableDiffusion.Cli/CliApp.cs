@@ -13,6 +13,7 @@ internal static class CliApp
         {
             GenerateCommand.Create(),
             TokenizeCommand.Create(),
+            PromptCommand.Create(),
             NoiseCommand.Create(),
             InfoCommand.Create(),
             BenchCommand.Create(),

@@ -14,6 +14,12 @@ public sealed class JobRecord
 
     public string NegativePrompt { get; set; } = "";
 
+    /// <summary>The emphasis mode's name in code: "Original", "NoNorm" or "None".</summary>
+    public string EmphasisMode { get; set; } = "Original";
+
+    /// <summary>A1111's "Pad prompt/negative prompt".</summary>
+    public bool PadPrompts { get; set; }
+
     /// <summary>The first image's seed, already resolved from -1; image i uses Seed + i (A1111's convention).</summary>
     public long Seed { get; set; }
 

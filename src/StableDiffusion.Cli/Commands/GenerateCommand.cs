@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Cli.Commands;
@@ -14,6 +15,15 @@ internal static class GenerateCommand
         var models = new ModelOptions();
         var prompt = new Option<string>("--prompt", "-p") { Description = "What to draw", Required = true };
         var negative = new Option<string>("--negative", "-n") { Description = "What to steer away from", DefaultValueFactory = _ => "" };
+        var emphasis = new Option<string>("--emphasis")
+        {
+            Description = "How (word:1.2) weights act: original (A1111's default), no-norm, or none (brackets are plain text)", DefaultValueFactory = _ => "original",
+        };
+        emphasis.AcceptOnlyFromAmong("original", "no-norm", "none");
+        var padPrompts = new Option<bool>("--pad-prompts")
+        {
+            Description = "Pad the shorter of prompt and negative prompt with empty chunks to one UNet batch (A1111's \"Pad prompt/negative prompt\"; changes the image)",
+        };
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of the first image (image i uses seed + i); -1 = random", DefaultValueFactory = _ => -1 };
         var variationSeed = new Option<long>("--variation-seed") { Description = "A1111's variation seed (subseed); -1 = random", DefaultValueFactory = _ => -1 };
         var variationStrength = new Option<double>("--variation-strength")
@@ -31,7 +41,7 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
         {
-            models.Model, prompt, negative, seed, variationSeed, variationStrength,
+            models.Model, prompt, negative, emphasis, padPrompts, seed, variationSeed, variationStrength,
         };
         foreach (var option in sampling.All)
         {
@@ -51,6 +61,8 @@ internal static class GenerateCommand
             {
                 Prompt = parsed.GetValue(prompt)!,
                 NegativePrompt = parsed.GetValue(negative) ?? "",
+                EmphasisMode = EmphasisModes.FromName(parsed.GetValue(emphasis)!.Replace("-", "", StringComparison.Ordinal)) ?? EmphasisMode.Original,
+                PadPrompts = parsed.GetValue(padPrompts),
                 Seed = parsed.GetValue(seed),
                 VariationSeed = parsed.GetValue(variationSeed),
                 VariationStrength = parsed.GetValue(variationStrength),

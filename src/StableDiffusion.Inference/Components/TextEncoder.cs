@@ -1,6 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using StableDiffusion.Inference.Onnx;
+using StableDiffusion.Inference.Prompting;
+using StableDiffusion.Inference.Tokenization;
 
 namespace StableDiffusion.Inference.Components;
 
@@ -26,5 +28,38 @@ public sealed class TextEncoder
         using var outputs = Graph.Run(new Dictionary<string, OrtValue> { ["input_ids"] = input }, "last_hidden_state", cancellationToken);
         var shape = OrtTensors.Shape(outputs[0]);
         return new TextEmbeddings(OrtTensors.ToFloats(outputs[0]), (int)shape[1], (int)shape[2]);
+    }
+
+    /// <summary>
+    /// Every chunk of a prompt through the encoder on its own (its own bos, eos and positions 0–76), its weights applied
+    /// by <paramref name="emphasis"/>, and the chunks' hidden states concatenated along the sequence axis:
+    /// [1, 77·chunks, hidden size], as A1111's <c>torch.hstack</c> of its per-chunk <c>process_tokens</c>.
+    /// </summary>
+    /// <param name="padId">
+    /// The tokenizer's pad id: when it is not eos (SD 2.x pads with 0), every position after the first eos takes it, as
+    /// A1111 does for OpenCLIP.
+    /// </param>
+    public TextEmbeddings Encode(WeightedPrompt prompt, EmphasisMode emphasis, int padId, CancellationToken cancellationToken)
+    {
+        float[]? values = null;
+        var hiddenSize = 0;
+        for (var i = 0; i < prompt.Chunks.Count; i++)
+        {
+            var chunk = prompt.Chunks[i];
+            var ids = (int[])chunk.Tokens.Clone();
+            if (padId != ClipTokenizer.EosId)
+            {
+                Array.Fill(ids, padId, Array.IndexOf(ids, ClipTokenizer.EosId) + 1, ids.Length - Array.IndexOf(ids, ClipTokenizer.EosId) - 1);
+            }
+
+            var encoded = Encode(ids, cancellationToken);
+            hiddenSize = encoded.HiddenSize;
+            values ??= new float[prompt.Chunks.Count * encoded.Values.Length];
+            var target = values.AsSpan(i * encoded.Values.Length, encoded.Values.Length);
+            encoded.Values.CopyTo(target);
+            Emphasis.Apply(target, chunk.Multipliers, emphasis);
+        }
+
+        return new TextEmbeddings(values!, prompt.Chunks.Count * PromptChunk.Length, hiddenSize);
     }
 }

@@ -30,6 +30,7 @@ public sealed class Unet
         graph.Output("out_sample", OrtTensors.FloatTypes);
         graph.RejectInputsOtherThan("sample", "timestep", "encoder_hidden_states");
         FixedBatch = OnnxComponent.StaticDimension(sample, 0) == 1 ? 1 : null;
+        FixedSequenceLength = OnnxComponent.StaticDimension(graph.Inputs["encoder_hidden_states"], 1);
         InChannels = OnnxComponent.StaticDimension(sample, 1) ?? 4;
         if (OnnxComponent.StaticDimension(sample, 2) is { } fixedHeight && OnnxComponent.StaticDimension(sample, 3) is { } fixedWidth)
         {
@@ -46,6 +47,12 @@ public sealed class Unet
     /// <summary>Latent height and width when the graph fixes them (Olive's static-shape exports), else null.</summary>
     public (int Height, int Width)? FixedLatentSize { get; }
 
+    /// <summary>
+    /// The positions of text context the graph takes when its exporter fixed them (77: one prompt chunk), else null: a
+    /// dynamic axis takes the 77·k positions of a prompt of k chunks.
+    /// </summary>
+    public int? FixedSequenceLength { get; }
+
     internal OnnxComponent Graph { get; }
 
     internal TensorElementType SampleType { get; }
@@ -59,12 +66,15 @@ public sealed class Unet
 
     /// <summary>
     /// The prompts' embeddings stacked on the batch axis in the UNet's element type, negative prompt first as diffusers'
-    /// <c>torch.cat([negative_prompt_embeds, prompt_embeds])</c>; kept apart when the batch axis is fixed at 1.
+    /// <c>torch.cat([negative_prompt_embeds, prompt_embeds])</c>; kept apart when the batch axis is fixed at 1, and when
+    /// their lengths differ (a long prompt and a short negative prompt), as A1111's CFGDenoiser runs cond and uncond in
+    /// separate calls rather than padding either.
     /// </summary>
     public EncoderHiddenStates PrepareEncoderHiddenStates(params IReadOnlyList<TextEmbeddings> prompts)
     {
         ArgumentOutOfRangeException.ThrowIfZero(prompts.Count);
-        IReadOnlyList<TextEmbeddings>[] groups = FixedBatch == 1 ? [.. prompts.Select(p => new[] { p })] : [prompts];
+        var separate = FixedBatch == 1 || prompts.Any(p => p.Tokens != prompts[0].Tokens);
+        IReadOnlyList<TextEmbeddings>[] groups = separate ? [.. prompts.Select(p => new[] { p })] : [prompts];
         var calls = new List<(OrtValue, int)>();
         try
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 
@@ -19,6 +20,17 @@ public static class InfotextMapping
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
         var extra = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        // sd_hijack_clip.py: "Emphasis" only away from the default, and only when a prompt has a bracket it could act on.
+        if (settings.EmphasisMode != EmphasisMode.Original && (HasBracket(settings.Prompt) || HasBracket(settings.NegativePrompt)))
+        {
+            extra[EmphasisKey] = EmphasisModes.NameOf(settings.EmphasisMode);
+        }
+        // sd_samplers_common.py add_infotext: "Pad conds: True" only when padding happened; the pipeline clears the
+        // setting on images where the two prompts already had one length.
+        if (settings.PadPrompts)
+        {
+            extra[PadCondsKey] = "True";
+        }
         if (settings.VariationStrength != 0)
         {
             // A1111 records the variation only when it is used.
@@ -57,6 +69,12 @@ public static class InfotextMapping
             Height = info.Height,
             Model = info.Model ?? "",
         };
+        if (info.Extra.TryGetValue(EmphasisKey, out var emphasis))
+        {
+            // A1111's get_current_option: a name it does not know means "Original".
+            settings.EmphasisMode = EmphasisModes.FromName(emphasis) ?? EmphasisMode.Original;
+        }
+        settings.PadPrompts = info.Extra.TryGetValue(PadCondsKey, out var pad) && string.Equals(pad, "True", StringComparison.OrdinalIgnoreCase);
         if (info.DenoisingStrength is { } strength)
         {
             settings.Strength = strength;
@@ -69,8 +87,12 @@ public static class InfotextMapping
         return settings;
     }
 
+    private const string EmphasisKey = "Emphasis";
+    private const string PadCondsKey = "Pad conds";
     private const string VariationSeedKey = "Variation seed";
     private const string VariationStrengthKey = "Variation seed strength";
+
+    private static bool HasBracket(string prompt) => prompt.Contains('(') || prompt.Contains('[');
 
     private static double? Number(InfotextSettings info, string key) =>
         info.Extra.TryGetValue(key, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;

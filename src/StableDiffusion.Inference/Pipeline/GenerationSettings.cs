@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Inference.Pipeline;
@@ -13,6 +14,15 @@ public sealed record GenerationSettings
     public string Prompt { get; set; } = "";
 
     public string NegativePrompt { get; set; } = "";
+
+    /// <summary>How <c>(word:1.2)</c> weights act on the text encoder's output (A1111's "Emphasis mode").</summary>
+    public EmphasisMode EmphasisMode { get; set; } = EmphasisMode.Original;
+
+    /// <summary>
+    /// When the prompt and negative prompt need different numbers of 77-token chunks, pad the shorter with encoded empty
+    /// prompts and run both in one UNet batch (A1111's "Pad prompt/negative prompt"; changes the image) instead of two calls.
+    /// </summary>
+    public bool PadPrompts { get; set; }
 
     /// <summary>-1 picks a random seed; image i of the batch uses <c>Seed + i</c> (A1111's convention).</summary>
     public long Seed { get; set; } = -1;

@@ -25,7 +25,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var started = Stopwatch.GetTimestamp();
         Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
-        var (textEncoder, unet, vae) = (model.TextEncoder, model.Unet, model.VaeDecoder);
+        var vae = model.VaeDecoder;
         // A1111's -1: a random seed (and variation seed), drawn once for the whole batch.
         var batch = settings with
         {
@@ -36,22 +36,17 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var guided = settings.GuidanceScale > 1.0;
         var warnings = new List<string>();
 
-        // 1. Tokenize the prompt (and the negative prompt when guidance needs the unconditional half).
+        // 1. Parse the prompts' weights and pack their tokens into 77-token chunks, as A1111 (the negative prompt only when
+        //    guidance needs the unconditional half).
         var clock = Stopwatch.GetTimestamp();
-        var prompt = model.Tokenizer.Encode(settings.Prompt);
-        var negative = model.Tokenizer.Encode(settings.NegativePrompt);
-        AddTruncationWarning(warnings, "Prompt", prompt);
-        if (guided)
-        {
-            AddTruncationWarning(warnings, "Negative prompt", negative);
-        }
+        var (prompt, negative) = PromptConditioning.Chunk(model.Tokenizer, settings, guided);
         var tokenizeMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 2. Encode them; diffusers runs the text encoder once per prompt and concatenates [uncond, cond].
+        // 2. Encode each chunk, apply the weights, concatenate: [uncond, cond], in one UNet batch when their lengths match.
         clock = Stopwatch.GetTimestamp();
-        var negativeEmbeds = guided ? textEncoder.Encode(negative.Ids, cancellationToken) : null;
-        var promptEmbeds = textEncoder.Encode(prompt.Ids, cancellationToken);
-        using var encoderHiddenStates = unet.PrepareEncoderHiddenStates(negativeEmbeds is null ? [promptEmbeds] : [negativeEmbeds, promptEmbeds]);
+        using var encoderHiddenStates = PromptConditioning.Encode(model, prompt, negative, settings, warnings, out var padded, cancellationToken);
+        // The images record padding only when it happened, as A1111 writes "Pad conds" only then.
+        batch.PadPrompts = padded;
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
         // 3. img2img: encode the init image once; every image of the batch starts from it.
@@ -108,19 +103,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
                 scheduler.ScaleModelInput(latents, stepIndex, latentModelInput);
 
-                // 5b. UNet on [uncond, cond] in one batch.
+                // 5b–c. UNet on [uncond, cond], then classifier-free guidance.
                 clock = Stopwatch.GetTimestamp();
-                var prediction = unet.Predict(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, cancellationToken);
+                PredictGuidedNoise(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, settings.GuidanceScale, noisePred, cancellationToken);
                 unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
                 unetSteps++;
-
-                // 5c. Classifier-free guidance: noise = uncond + g·(cond − uncond).
-                for (var i = 0; i < noisePred.Length; i++)
-                {
-                    noisePred[i] = guided
-                        ? prediction[i] + settings.GuidanceScale * (prediction[noisePred.Length + i] - prediction[i])
-                        : prediction[i];
-                }
 
                 // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
                 var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
@@ -144,6 +131,22 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new GenerationResult(images, timings, warnings);
+    }
+
+    /// <summary>
+    /// The guided noise prediction of one step: the UNet on every prompt of <paramref name="encoderHiddenStates"/> (one batched
+    /// call, or one call per prompt when their lengths or the graph's batch axis say so), then
+    /// noise = uncond + g·(cond − uncond) when there is a negative half.
+    /// </summary>
+    private void PredictGuidedNoise(double[] latentModelInput, LatentShape latentShape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        double guidanceScale, double[] noisePred, CancellationToken cancellationToken)
+    {
+        var prediction = model.Unet.Predict(latentModelInput, latentShape, timestep, encoderHiddenStates, cancellationToken);
+        var guided = encoderHiddenStates.Prompts == 2;
+        for (var i = 0; i < noisePred.Length; i++)
+        {
+            noisePred[i] = guided ? prediction[i] + guidanceScale * (prediction[noisePred.Length + i] - prediction[i]) : prediction[i];
+        }
     }
 
     /// <summary>img2img: the init image resized to the requested size, as diffusers' image_processor.preprocess, then encoded.</summary>
@@ -219,15 +222,6 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             {
                 throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
-        }
-    }
-
-    private static void AddTruncationWarning(List<string> warnings, string what, Tokenization.TokenizedPrompt tokens)
-    {
-        if (tokens.Truncated)
-        {
-            var limit = tokens.Ids.Length - 2;
-            warnings.Add($"{what} truncated to {limit} tokens: {tokens.TokenCount - limit} of its {tokens.TokenCount} tokens were dropped.");
         }
     }
 }

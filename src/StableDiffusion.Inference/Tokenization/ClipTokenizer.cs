@@ -76,20 +76,29 @@ public sealed partial class ClipTokenizer
     /// <summary>SD 1.x pads with <c>&lt;|endoftext|&gt;</c> (49407), SD 2.x with <c>!</c> (0): read from special_tokens_map.json.</summary>
     public int PadId { get; }
 
+    /// <summary>The id of <c>,&lt;/w&gt;</c>, where A1111 prefers to cut a long prompt into chunks; null when the vocabulary lacks it.</summary>
+    public int? CommaId => vocab.TryGetValue("," + EndOfWord, out var id) ? id : null;
+
     /// <summary>bos + every BPE id + eos: no padding, no truncation.</summary>
-    public IReadOnlyList<int> Tokenize(string text)
+    public IReadOnlyList<int> Tokenize(string text) => [BosId, .. EncodeText(text), EosId];
+
+    /// <summary>The BPE ids alone, as transformers' <c>tokenizer(text, add_special_tokens=False)</c>.</summary>
+    public IReadOnlyList<int> EncodeText(string text)
     {
-        var ids = new List<int> { BosId };
+        var ids = new List<int>();
         foreach (var piece in ClipPreTokenizer.Split(Normalize(text)))
         {
             ids.AddRange(EncodeWord(piece));
         }
 
-        ids.Add(EosId);
         return ids;
     }
 
-    /// <summary>bos + at most 75 ids + eos, padded to <see cref="MaxLength"/>; longer prompts are cut and reported.</summary>
+    /// <summary>
+    /// diffusers' single-sequence encoding: bos + at most 75 ids + eos, padded to <see cref="MaxLength"/>, longer prompts
+    /// cut and reported. The pipeline encodes A1111's way instead (<see cref="Prompting.PromptChunker"/>), which gives these
+    /// same ids for a prompt of one chunk without weights.
+    /// </summary>
     public TokenizedPrompt Encode(string text)
     {
         var all = Tokenize(text);
@@ -109,11 +118,11 @@ public sealed partial class ClipTokenizer
         return new TokenizedPrompt(ids, tokenCount, tokenCount > kept);
     }
 
-    /// <summary>basic_clean + whitespace_clean + lower(), with ftfy.fix_text left out (identity on ordinary text).</summary>
+    /// <summary>basic_clean + whitespace_clean + lower(), with the parts of ftfy.fix_text that change ordinary text.</summary>
     private static string Normalize(string text)
     {
         // A UTF-8 round trip turns lone surrogates into U+FFFD, so every piece has well-formed bytes.
-        var wellFormed = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
+        var wellFormed = FtfyFixes.Apply(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)));
 
         // simple_tokenizer.py: html.unescape(html.unescape(text)).strip()
         var unescaped = WebUtility.HtmlDecode(WebUtility.HtmlDecode(wellFormed));

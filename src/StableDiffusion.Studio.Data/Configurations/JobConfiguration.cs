@@ -11,6 +11,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
         job.Property(j => j.OwnerId).HasMaxLength(64);
         job.Property(j => j.Prompt).HasMaxLength(4000);
         job.Property(j => j.NegativePrompt).HasMaxLength(4000);
+        // Rows written before the column existed were all made with A1111's default.
+        job.Property(j => j.EmphasisMode).HasMaxLength(16).HasDefaultValue("Original");
         job.Property(j => j.Scheduler).HasMaxLength(32);
         // Rows written before the column existed were all made with torch's CPU generator.
         job.Property(j => j.NoiseSource).HasMaxLength(8).HasDefaultValue("CPU");

@@ -24,7 +24,8 @@ public static class A1111Endpoints
     /// <summary>Each setting's field in A1111's txt2img/img2img bodies, for the 400 answers.</summary>
     public static IReadOnlyDictionary<Setting, string> FieldNames { get; } = new Dictionary<Setting, string>
     {
-        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negative_prompt", [Setting.Seed] = "seed", [Setting.VariationSeed] = "subseed",
+        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negative_prompt",
+        [Setting.EmphasisMode] = "override_settings.emphasis", [Setting.PadPrompts] = "override_settings.pad_cond_uncond", [Setting.Seed] = "seed", [Setting.VariationSeed] = "subseed",
         [Setting.VariationStrength] = "subseed_strength", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batch_size",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Queue;
@@ -44,7 +45,7 @@ public static class A1111Info
             ["seed_resize_from_w"] = -1,
             ["seed_resize_from_h"] = -1,
             ["denoising_strength"] = job.InitImagePath is null ? null : settings.Strength,
-            ["extra_generation_params"] = new JsonObject(),
+            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
             ["styles"] = new JsonArray(),
@@ -59,6 +60,25 @@ public static class A1111Info
             ["image_ids"] = new JsonArray([.. images.Select(i => (JsonNode)i.Id.ToString())]),
         };
         return info.ToJsonString();
+    }
+
+    /// <summary>
+    /// The prompt keys A1111 adds to extra_generation_params ("Emphasis", and "Pad conds" when padding happened), read
+    /// from the first image's infotext, which records them exactly as A1111 decides them.
+    /// </summary>
+    private static JsonObject ExtraGenerationParams(string? firstInfotext)
+    {
+        var extra = new JsonObject();
+        var recorded = firstInfotext is null ? null : Infotext.Parse(firstInfotext).Extra;
+        if (recorded?.GetValueOrDefault("Emphasis") is { } emphasis)
+        {
+            extra["Emphasis"] = emphasis;
+        }
+        if (recorded?.ContainsKey("Pad conds") == true)
+        {
+            extra["Pad conds"] = true;
+        }
+        return extra;
     }
 
     private static JsonArray Repeat(string text, int count) => new([.. Enumerable.Repeat(text, count).Select(t => (JsonNode)t)]);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Generation;
@@ -137,10 +138,30 @@ public static class A1111RequestReader
             }
         }
 
+        // sd_emphasis.py and the "Pad prompt/negative prompt" option are settings A1111 lets a request override.
+        var emphasis = EmphasisMode.Original;
+        var padPrompts = false;
+        if (body["override_settings"] is JsonObject { } promptOverrides)
+        {
+            if (promptOverrides["emphasis"] is { } emphasisName)
+            {
+                var name = emphasisName.GetValueKind() == JsonValueKind.String ? emphasisName.GetValue<string>() : "";
+                emphasis = EmphasisModes.FromName(name) ?? EmphasisMode.Original;
+                if (EmphasisModes.FromName(name) is null)
+                {
+                    errors["override_settings.emphasis"] = $"emphasis must be {string.Join(", ", EmphasisModes.All.Select(m => $"\"{m.Name}\""))}.";
+                }
+            }
+
+            padPrompts = ReadBool(promptOverrides, "pad_cond_uncond", errors) ?? false;
+        }
+
         var settings = GenerationSettings.ForModel(model.Name, native) with
         {
             Prompt = prompt,
             NegativePrompt = negative,
+            EmphasisMode = emphasis,
+            PadPrompts = padPrompts,
             Seed = seed,
             VariationSeed = subseed,
             VariationStrength = subseedStrength,
@@ -205,7 +226,7 @@ public static class A1111RequestReader
         if (body["override_settings"] is JsonObject overrides)
         {
             ignored.AddRange(overrides
-                .Where(pair => pair.Key is not ("sd_model_checkpoint" or "randn_source") && Matters(pair.Key, pair.Value))
+                .Where(pair => pair.Key is not ("sd_model_checkpoint" or "randn_source" or "emphasis" or "pad_cond_uncond") && Matters(pair.Key, pair.Value))
                 .Select(pair => "override_settings." + pair.Key));
         }
 

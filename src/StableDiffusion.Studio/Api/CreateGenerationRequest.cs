@@ -1,6 +1,9 @@
 namespace StableDiffusion.Studio.Api;
 
 /// <summary>A txt2img request, or img2img with <see cref="InitImage"/>. Anything left out takes the model's recommended value.</summary>
+/// <param name="EmphasisMode">How <c>(word:1.2)</c> weights act: "Original" (default), "No norm" or "None" (brackets are plain text).</param>
+/// <param name="PadPrompts">Pad the shorter of prompt and negative prompt to the other's number of 77-token chunks (A1111's
+/// "Pad prompt/negative prompt"; false by default).</param>
 /// <param name="Seed">-1 or absent for a random seed; image i of the batch uses seed + i.</param>
 /// <param name="VariationSeed">A1111's variation seed ("subseed"); -1 or absent for a random one.</param>
 /// <param name="VariationStrength">0 (default, off) to 1: how far the initial noise moves toward the variation seed's.</param>
@@ -13,6 +16,8 @@ namespace StableDiffusion.Studio.Api;
 public sealed record CreateGenerationRequest(
     string? Prompt,
     string? NegativePrompt = null,
+    string? EmphasisMode = null,
+    bool? PadPrompts = null,
     long? Seed = null,
     int? Steps = null,
     double? CfgScale = null,

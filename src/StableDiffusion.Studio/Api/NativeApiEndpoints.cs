@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
@@ -28,7 +29,8 @@ public static class NativeApiEndpoints
     /// <summary>Each setting's field in <see cref="CreateGenerationRequest"/>, for the 400 answers.</summary>
     public static IReadOnlyDictionary<Setting, string> FieldNames { get; } = new Dictionary<Setting, string>
     {
-        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negativePrompt", [Setting.Seed] = "seed", [Setting.VariationSeed] = "variationSeed",
+        [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negativePrompt",
+        [Setting.EmphasisMode] = "emphasisMode", [Setting.PadPrompts] = "padPrompts", [Setting.Seed] = "seed", [Setting.VariationSeed] = "variationSeed",
         [Setting.VariationStrength] = "variationStrength", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfgScale", [Setting.Scheduler] = "sampler", [Setting.NoiseSource] = "noiseSource",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batchCount", [Setting.Model] = "model",
@@ -108,10 +110,18 @@ public static class NativeApiEndpoints
             return ApiProblems.Invalid("noiseSource", $"Noise source '{body.NoiseSource}' not found: use \"cpu\" (torch) or \"nv\" (Philox).");
         }
 
+        var emphasis = body.EmphasisMode is null ? defaults.EmphasisMode : EmphasisModes.FromName(body.EmphasisMode);
+        if (emphasis is null)
+        {
+            return ApiProblems.Invalid("emphasisMode", $"Emphasis mode '{body.EmphasisMode}' not found: use {string.Join(", ", EmphasisModes.All.Select(m => $"\"{m.Name}\""))}.");
+        }
+
         var settings = defaults with
         {
             Prompt = body.Prompt ?? "",
             NegativePrompt = body.NegativePrompt ?? "",
+            EmphasisMode = emphasis.Value,
+            PadPrompts = body.PadPrompts ?? defaults.PadPrompts,
             Seed = body.Seed ?? defaults.Seed,
             VariationSeed = body.VariationSeed ?? defaults.VariationSeed,
             VariationStrength = body.VariationStrength ?? defaults.VariationStrength,

@@ -1,5 +1,6 @@
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Api;
@@ -7,10 +8,13 @@ namespace StableDiffusion.Studio.Api;
 /// <summary>A job's settings as the native API shows them, the random seed already resolved.</summary>
 /// <param name="Sampler">The scheduler id.</param>
 /// <param name="SamplerName">A1111's display name for it.</param>
+/// <param name="EmphasisMode">"Original", "No norm" or "None".</param>
 /// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
 public sealed record SettingsResponse(
     string Prompt,
     string NegativePrompt,
+    string EmphasisMode,
+    bool PadPrompts,
     long Seed,
     int Steps,
     double CfgScale,
@@ -28,7 +32,7 @@ public sealed record SettingsResponse(
 {
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
     public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
-        s.Prompt, s.NegativePrompt, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
+        s.Prompt, s.NegativePrompt, EmphasisModes.NameOf(s.EmphasisMode), s.PadPrompts, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
         s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
         s.VariationSeed, s.VariationStrength);
 }

@@ -1,4 +1,5 @@
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Queue;
@@ -29,7 +30,7 @@ public sealed class GenerationService(
     public GenerationSettings NewSettings() =>
         Models.FirstOrDefault(m => m.IsAvailable) is { } model ? GenerationSettings.ForModel(model.Name, model.Defaults) : new GenerationSettings();
 
-    public int? CountTokens(string model, string text) => generator.CountTokens(model, text);
+    public int? CountTokens(string model, string text, EmphasisMode emphasis) => generator.CountTokens(model, text, emphasis);
 
     public async Task<SubmitOutcome> SubmitAsync(GenerationSettings settings) => await submission.SubmitAsync(await user.GetIdAsync(), settings);
 

@@ -1,4 +1,5 @@
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -17,8 +18,11 @@ public interface IImageGenerator
     /// <summary>The hash A1111 shows and selects a model by, computed once per folder; null for an unknown model.</summary>
     ModelHash? HashOf(string model);
 
-    /// <summary>The prompt's CLIP token count for <paramref name="model"/>, or null when the model is not available.</summary>
-    int? CountTokens(string model, string text);
+    /// <summary>
+    /// The N of A1111's "N/75" counter for the prompt on <paramref name="model"/> (chunks closed early by BREAK or a comma
+    /// count 75), or null when the model is not available or the prompt cannot be parsed.
+    /// </summary>
+    int? CountTokens(string model, string text, EmphasisMode emphasis);
 
     /// <summary>Runs <paramref name="settings"/> on the model it names.</summary>
     GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken);

@@ -3,7 +3,10 @@ using StableDiffusion.Inference.Pipeline;
 namespace StableDiffusion.Studio.Generation;
 
 /// <param name="UnavailableReason">Why the folder could not be loaded; null when it is available.</param>
-/// <param name="TokenLimit">Prompt tokens the text encoder sees (77 minus bos and eos).</param>
+/// <param name="TokenLimit">
+/// Prompt tokens the UNet can take when its export fixed its text context at one 77-token chunk (75); null when long
+/// prompts run in as many chunks as they need, or while the model is not loaded.
+/// </param>
 public sealed record ModelInfo(
     string Name,
     string? UnavailableReason,
@@ -11,7 +14,7 @@ public sealed record ModelInfo(
     bool SupportsImageToImage,
     string ExecutionProvider,
     string ExecutionProviderReason,
-    int TokenLimit = 75)
+    int? TokenLimit = null)
 {
     public bool IsAvailable => UnavailableReason is null;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Tokenization;
 
 namespace StableDiffusion.Studio.Generation;
@@ -59,18 +60,22 @@ public sealed partial class OnnxImageGenerator(
 
     public ModelHash? HashOf(string model) => Folders.TryGetValue(model, out var dir) ? ModelFolder.Hash(dir) : null;
 
-    public int? CountTokens(string model, string text)
+    public int? CountTokens(string model, string text, EmphasisMode emphasis)
     {
-        if (loaded.TryGetValue(model, out var sd))
-        {
-            return sd.Tokenizer.Encode(text).TokenCount;
-        }
-
         // An unloaded model's tokenizer is two small files: counting must not wait for its ONNX sessions.
-        var tokenizer = Folders.TryGetValue(model, out var dir) && infos.TryGetValue(model, out var info) && info.IsAvailable
-            ? tokenizers.GetOrAdd(model, _ => TryLoadTokenizer(dir))
-            : null;
-        return tokenizer?.Encode(text).TokenCount;
+        var tokenizer = loaded.TryGetValue(model, out var sd) ? sd.Tokenizer
+            : Folders.TryGetValue(model, out var dir) && infos.TryGetValue(model, out var info) && info.IsAvailable
+                ? tokenizers.GetOrAdd(model, _ => TryLoadTokenizer(dir))
+                : null;
+        try
+        {
+            return tokenizer is null ? null : PromptChunker.Chunk(tokenizer, text, emphasis).TokenCount;
+        }
+        catch (PromptSyntaxException)
+        {
+            // Said by the validator under the prompt; the counter shows "?".
+            return null;
+        }
     }
 
     public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
@@ -162,7 +167,7 @@ public sealed partial class OnnxImageGenerator(
             loaded[name] = sd;
             // The reason for a CPU fallback quotes the CUDA provider's error, which may name a library by its path.
             infos[name] = new ModelInfo(name, null, sd.Defaults, sd.SupportsImageToImage, sd.ExecutionProvider,
-                Redact(sd.ExecutionProviderReason), sd.Tokenizer.MaxLength - 2);
+                Redact(sd.ExecutionProviderReason), sd.Unet.FixedSequenceLength - 2);
             LogModelLoaded(name, sd.ExecutionProvider, sd.ExecutionProviderReason);
             return sd;
         }

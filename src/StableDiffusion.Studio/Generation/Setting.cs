@@ -8,6 +8,8 @@ public enum Setting
 {
     Prompt,
     NegativePrompt,
+    EmphasisMode,
+    PadPrompts,
     Seed,
     VariationSeed,
     VariationStrength,

@@ -1,5 +1,6 @@
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -24,6 +25,14 @@ public static class SettingsValidator
         if (settings.NegativePrompt.Length > GenerationLimits.MaxPromptLength)
         {
             errors[Setting.NegativePrompt] = $"The negative prompt is longer than {GenerationLimits.MaxPromptLength} characters.";
+        }
+
+        CheckAttentionSyntax(errors, Setting.Prompt, settings.Prompt, settings.EmphasisMode);
+        CheckAttentionSyntax(errors, Setting.NegativePrompt, settings.NegativePrompt, settings.EmphasisMode);
+
+        if (!Enum.IsDefined(settings.EmphasisMode))
+        {
+            errors[Setting.EmphasisMode] = $"Emphasis mode must be one of {string.Join(", ", EmphasisModes.All.Select(m => m.Name))}.";
         }
 
         if (settings.Seed is < -1 or > GenerationLimits.MaxSeed)
@@ -89,6 +98,23 @@ public static class SettingsValidator
         }
 
         return errors;
+    }
+
+    /// <summary>A weight like <c>(cat:1.2.3)</c> is no number: said here, where A1111 itself would crash.</summary>
+    private static void CheckAttentionSyntax(Dictionary<Setting, string> errors, Setting setting, string prompt, EmphasisMode mode)
+    {
+        if (errors.ContainsKey(setting) || mode == EmphasisMode.None)
+        {
+            return;
+        }
+        try
+        {
+            PromptAttentionParser.Parse(prompt);
+        }
+        catch (PromptSyntaxException error)
+        {
+            errors[setting] = error.Message;
+        }
     }
 
     private static void CheckSize(Dictionary<Setting, string> errors, Setting setting, string name, int value)

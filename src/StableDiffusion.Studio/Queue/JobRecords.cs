@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 
@@ -15,6 +16,8 @@ public static class JobRecords
         OwnerId = ownerId,
         Prompt = settings.Prompt,
         NegativePrompt = settings.NegativePrompt,
+        EmphasisMode = settings.EmphasisMode.ToString(),
+        PadPrompts = settings.PadPrompts,
         // A1111 draws -1 from random.randrange(4294967294).
         Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, GenerationLimits.MaxSeed),
         VariationSeed = settings.VariationSeed >= 0 || settings.VariationStrength == 0
@@ -40,6 +43,8 @@ public static class JobRecords
     {
         Prompt = job.Prompt,
         NegativePrompt = job.NegativePrompt,
+        EmphasisMode = Enum.TryParse<EmphasisMode>(job.EmphasisMode, out var emphasis) ? emphasis : EmphasisMode.Original,
+        PadPrompts = job.PadPrompts,
         Seed = job.Seed,
         VariationSeed = job.VariationSeed,
         VariationStrength = job.VariationStrength,

@@ -38,6 +38,22 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
     }
 
     [Fact]
+    public void GenerateTakesTheEmphasisModeAndPaddingAndRecordsThemAsA1111Does()
+    {
+        var file = Path.Combine(output.FullName, "weighted.png");
+        var longPrompt = "(red circle:1.3) " + string.Join(' ', Enumerable.Repeat("blue square", 40));
+
+        var (exitCode, _, stderr) = Run("generate", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch),
+            "--prompt", longPrompt, "--negative", "blur", "--emphasis", "no-norm", "--pad-prompts", "--steps", "2", "--seed", "1",
+            "--width", "32", "--height", "24", "--provider", "cpu", "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Empty(stderr);
+        var parsed = Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(file))!);
+        Assert.Equal(("No norm", "True"), (parsed.Extra["Emphasis"], parsed.Extra["Pad conds"]));
+    }
+
+    [Fact]
     public void GenerateTakesUnsetSettingsFromTheModelDefaults()
     {
         using var copy = ModelFixtures.Copy(ModelFixtures.Fp16Int64FloatScalar);

@@ -1,5 +1,6 @@
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
 
@@ -65,6 +66,25 @@ public sealed class InfotextMappingTests
                 var read = InfotextMapping.FromInfotext(Infotext.Parse(Infotext.Write(InfotextMapping.ToInfotext(written, "tiny-shapes", null))));
 
                 Assert.Equal(written, read);
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryEmphasisModeAndPaddingSurvivesTheRoundTripWithA1111sKeys()
+    {
+        foreach (var mode in Enum.GetValues<EmphasisMode>())
+        {
+            foreach (var pad in new[] { false, true })
+            {
+                var written = Settings with { Prompt = "a (red:1.2) circle", EmphasisMode = mode, PadPrompts = pad, BatchCount = 1, Model = "tiny-shapes" };
+
+                var text = Infotext.Write(InfotextMapping.ToInfotext(written, "tiny-shapes", null));
+                var read = InfotextMapping.FromInfotext(Infotext.Parse(text));
+
+                Assert.Equal(written, read);
+                Assert.Equal(mode != EmphasisMode.Original, text.Contains($", Emphasis: {EmphasisModes.NameOf(mode)}", StringComparison.Ordinal));
+                Assert.Equal(pad, text.EndsWith("Pad conds: True", StringComparison.Ordinal));
             }
         }
     }

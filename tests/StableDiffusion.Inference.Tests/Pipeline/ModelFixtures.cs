@@ -8,11 +8,16 @@ internal static class ModelFixtures
     public const string Fp16Int64FloatScalar = "fp16-ids-int64-timestep-float32-scalar";
     public const string Fp16Int32HalfBatch = "fp16-ids-int32-timestep-float16-batch";
 
+    /// <summary>A UNet whose encoder_hidden_states is fixed at [batch, 77, D]: one prompt chunk of context only.</summary>
+    public const string ContextFixedAt77 = "fp32-ids-int64-timestep-int64-context-77";
+
     private static readonly Lazy<string> Root = new(LocateRepositoryRoot);
 
     public static TheoryData<string> Variants => [Fp32Int32Int64Batch, Fp32Int64FloatOne, Fp16Int64FloatScalar, Fp16Int32HalfBatch];
 
     public static string RepositoryRoot => Root.Value;
+
+    public static string EmbeddedModel => Path.Combine(Root.Value, "models", "tiny-shapes");
 
     public static string PathOf(string variant) => Path.Combine(Root.Value, "tests", "fixtures", "models", variant);
 

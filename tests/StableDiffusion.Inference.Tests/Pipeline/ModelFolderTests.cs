@@ -12,7 +12,8 @@ public sealed class ModelFolderTests : IDisposable
     {
         var found = ModelFolder.List(Path.GetDirectoryName(ModelFixtures.PathOf(ModelFixtures.Fp32Int64FloatOne))!);
 
-        Assert.Equal(4, found.Count);
+        Assert.Equal(ModelFixtures.Variants.Count + 1, found.Count);
+        Assert.Contains(found, m => m.EndsWith(ModelFixtures.ContextFixedAt77, StringComparison.Ordinal));
         Assert.All(found, m => Assert.True(File.Exists(Path.Combine(m, "model_index.json"))));
     }
 

@@ -48,7 +48,7 @@ public sealed class SettingsFormTests : ComponentTestContext
     }
 
     [Fact]
-    public void TheTokenCountFollowsThePromptAndWarnsPastTheModelsLimit()
+    public void TheTokenCountGrowsLikeA1111sIntoMoreChunksWithoutSayingWordsAreIgnored()
     {
         var settings = Settings.Valid("one two three");
         var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings));
@@ -61,9 +61,26 @@ public sealed class SettingsFormTests : ComponentTestContext
         form.Find("textarea").Input(string.Join(' ', Enumerable.Repeat("word", 80)));
 
         counter = form.Find("[data-testid=token-count]");
-        Assert.StartsWith("80/75 tokens", counter.TextContent.Trim());
-        Assert.Contains("mud-warning-text", counter.ClassName);
+        Assert.Equal("80/150 tokens", counter.TextContent.Trim());
+        Assert.DoesNotContain("ignored", counter.GetAttribute("aria-label"));
+        Assert.DoesNotContain("mud-warning-text", counter.ClassName);
         Assert.Equal(string.Join(' ', Enumerable.Repeat("word", 80)), settings.Prompt);
+
+        form.Find("textarea").Input(string.Join(' ', Enumerable.Repeat("word", 151)));
+        Assert.Equal("151/225 tokens", form.Find("[data-testid=token-count]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void OnAModelWhoseUnetTakesOneChunkTheCounterWarnsThatWordsPastItAreIgnored()
+    {
+        Fake.Models = [.. Fake.Models, Fake.Models[0] with { Name = "one-chunk-model", TokenLimit = 75 }];
+        var settings = Settings.Valid(string.Join(' ', Enumerable.Repeat("word", 80)));
+        settings.Model = "one-chunk-model";
+
+        var counter = Render<SettingsForm>(p => p.Add(f => f.Settings, settings)).Find("[data-testid=token-count]");
+
+        Assert.StartsWith("80/150 tokens: this model reads the first 75", counter.TextContent.Trim());
+        Assert.Contains("mud-warning-text", counter.ClassName);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
@@ -31,8 +32,8 @@ public sealed class ModelListTests : IDisposable
         Assert.True(list[0].IsAvailable);
         Assert.False(list[1].IsAvailable);
         Assert.False(string.IsNullOrWhiteSpace(list[1].UnavailableReason));
-        Assert.Equal(3, generator.CountTokens("good", "a red circle"));
-        Assert.Null(generator.CountTokens("broken", "a red circle"));
+        Assert.Equal(3, generator.CountTokens("good", "a red circle", EmphasisMode.Original));
+        Assert.Null(generator.CountTokens("broken", "a red circle", EmphasisMode.Original));
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class ModelListTests : IDisposable
         Assert.Contains("weights.pb", atStart["external"].UnavailableReason);
         Assert.False(atStart["pointer"].IsAvailable);
         Assert.Contains("LFS", atStart["pointer"].UnavailableReason);
-        Assert.Equal(3, generator.CountTokens("second", "a red circle"));
+        Assert.Equal(3, generator.CountTokens("second", "a red circle", EmphasisMode.Original));
 
         Assert.Single(generator.Generate(request with { Model = "second" }, null, CancellationToken.None).Images);
         Assert.Equal("CPU", generator.Models.Single(m => m.Name == "second").ExecutionProvider, ignoreCase: true);

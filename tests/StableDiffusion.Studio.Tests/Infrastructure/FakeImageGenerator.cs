@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Tests.Infrastructure;
@@ -25,7 +26,8 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
-    public IReadOnlyList<ModelInfo> Models { get; } =
+    /// <summary>Settable so a test can add a model with other traits (a UNet fixed at one prompt chunk).</summary>
+    public IReadOnlyList<ModelInfo> Models { get; set; } =
     [
         new(ModelName, null, new ModelDefaults(20, 7, "euler", 64, 64), true, "CPU", "fake pipeline for tests"),
         new("broken-model", "unet/model.onnx is missing", ModelDefaults.StableDiffusion15, false, "none", "the model did not load"),
@@ -47,7 +49,7 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public void Reset(string model) => Resets.Enqueue(model);
 
-    public int? CountTokens(string model, string text) => model == ModelName ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
+    public int? CountTokens(string model, string text, EmphasisMode emphasis) => Models.Any(m => m.Name == model && m.IsAvailable) ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
 
     public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Generation;
 
 namespace StableDiffusion.Studio.Tests.Infrastructure;
@@ -43,7 +44,7 @@ public sealed class FaultyImageGenerator : IImageGenerator
 
     public ModelHash? HashOf(string model) => null;
 
-    public int? CountTokens(string model, string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+    public int? CountTokens(string model, string text, EmphasisMode emphasis) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
     public void Reset(string model) => Resets.Enqueue(model);
 

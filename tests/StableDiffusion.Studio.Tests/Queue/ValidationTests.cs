@@ -1,4 +1,5 @@
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Tests.Infrastructure;
@@ -15,6 +16,9 @@ public sealed class ValidationTests : IClassFixture<StudioFactory>
     {
         { Setting.Prompt, s => s.Prompt = new string('a', GenerationLimits.MaxPromptLength + 1) },
         { Setting.Prompt, s => s.Prompt = "   " },
+        { Setting.Prompt, s => s.Prompt = "a (cat:1.2.3)" },
+        { Setting.NegativePrompt, s => s.NegativePrompt = "(blur:.)" },
+        { Setting.EmphasisMode, s => s.EmphasisMode = (EmphasisMode)9 },
         { Setting.Steps, s => s.Steps = 0 },
         { Setting.Steps, s => s.Steps = 151 },
         { Setting.GuidanceScale, s => s.GuidanceScale = 30.5 },

@@ -9,6 +9,8 @@ public static class SettingLabels
     {
         [Setting.Prompt] = "Prompt",
         [Setting.NegativePrompt] = "Negative prompt",
+        [Setting.EmphasisMode] = "Emphasis mode",
+        [Setting.PadPrompts] = "Pad prompt/negative prompt",
         [Setting.Seed] = "Seed",
         [Setting.VariationSeed] = "Variation seed",
         [Setting.VariationStrength] = "Variation strength",

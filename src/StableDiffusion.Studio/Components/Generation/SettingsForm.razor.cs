@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Storage;
 
@@ -37,27 +38,32 @@ public sealed partial class SettingsForm
     private int? tokenCount;
     private string? uploadError;
 
-    private int TokenLimit => Models.FirstOrDefault(m => m.Name == Settings.Model)?.TokenLimit ?? 75;
+    /// <summary>Set only for a model whose UNet takes one 77-token chunk: past it, words really are ignored.</summary>
+    private int? ModelTokenLimit => Models.FirstOrDefault(m => m.Name == Settings.Model)?.TokenLimit;
 
-    private bool OverTokenLimit => tokenCount > TokenLimit;
+    private bool OverTokenLimit => tokenCount > ModelTokenLimit;
+
+    /// <summary>A1111's "N/75", then "N/150"… as the prompt grows into more chunks.</summary>
+    private int ChunkTokens => WeightedPrompt.TokenLimitFor(tokenCount ?? 0);
 
     private string TokenText => tokenCount is { } count
-        ? OverTokenLimit ? $"{count}/{TokenLimit} tokens: the words past {TokenLimit} are ignored" : $"{count}/{TokenLimit} tokens"
-        : $"?/{TokenLimit} tokens";
+        ? OverTokenLimit ? $"{count}/{ChunkTokens} tokens: this model reads the first {ModelTokenLimit}, the words past them are ignored" : $"{count}/{ChunkTokens} tokens"
+        : $"?/{ChunkTokens} tokens";
 
     private string TokenLabel => tokenCount is { } count
         ? OverTokenLimit
-            ? $"Prompt tokens: {count} of {TokenLimit}, over the limit; the words past {TokenLimit} are ignored"
-            : $"Prompt tokens: {count} of {TokenLimit}"
-        : $"Prompt tokens: unknown, the limit is {TokenLimit}";
+            ? $"Prompt tokens: {count} of {ChunkTokens}; this model reads the first {ModelTokenLimit}, the words past them are ignored"
+            : $"Prompt tokens: {count} of {ChunkTokens}"
+        : $"Prompt tokens: unknown";
 
     private bool showExtra;
 
     protected override void OnParametersSet()
     {
-        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
         // Opened for a variation in use or a message about one; the user's own open/close is kept otherwise.
-        showExtra |= Settings.VariationStrength != 0 || Has(Setting.VariationSeed) || Has(Setting.VariationStrength);
+        showExtra |= Settings.VariationStrength != 0 || Has(Setting.VariationSeed) || Has(Setting.VariationStrength)
+            || Settings.EmphasisMode != EmphasisMode.Original || Settings.PadPrompts;
     }
 
     private static string LabelOf(Setting setting) => SettingLabels.Of(setting);
@@ -85,7 +91,7 @@ public sealed partial class SettingsForm
     private void OnPromptChanged(string value)
     {
         Settings.Prompt = value ?? "";
-        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
     }
 
     private void OnModelChanged(string model)
@@ -100,7 +106,14 @@ public sealed partial class SettingsForm
             Settings.Model = model;
         }
 
-        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt);
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
+    }
+
+    private void OnEmphasisModeChanged(EmphasisMode mode)
+    {
+        // "None" reads brackets and BREAK as text, which changes the count.
+        Settings.EmphasisMode = mode;
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
     }
 
     private async Task OnInitImageChosen(InputFileChangeEventArgs e)
