@@ -198,6 +198,13 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EmphasisMode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Original");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -241,6 +248,9 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("PadPrompts")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Prompt")
                         .IsRequired()

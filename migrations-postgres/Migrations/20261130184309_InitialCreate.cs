@@ -83,6 +83,8 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     OwnerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Prompt = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
                     NegativePrompt = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    EmphasisMode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false, defaultValue: "Original"),
+                    PadPrompts = table.Column<bool>(type: "boolean", nullable: false),
                     Seed = table.Column<long>(type: "bigint", nullable: false),
                     VariationSeed = table.Column<long>(type: "bigint", nullable: false),
                     VariationStrength = table.Column<double>(type: "double precision", nullable: false),

@@ -12,7 +12,7 @@ using StableDiffusion.Studio.Data;
 namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261130173228_InitialCreate")]
+    [Migration("20261130184309_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -201,6 +201,13 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EmphasisMode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Original");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -244,6 +251,9 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("PadPrompts")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Prompt")
                         .IsRequired()
