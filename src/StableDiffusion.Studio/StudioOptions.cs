@@ -56,7 +56,7 @@ public sealed class StudioOptions
     public int ShareRequestsPerMinute { get; set; } = 120;
 
     /// <summary>What this process does: <c>web</c> (pages and APIs), <c>worker</c> (runs jobs), or both, the default.</summary>
-    [RegularExpression(@"^\s*(web|worker)\s*(,\s*(web|worker)\s*)?$", ErrorMessage = "Studio:Roles is web, worker, or web,worker.")]
+    [RegularExpression(@"(?i)^\s*(web|worker)\s*(,\s*(web|worker)\s*)?$", ErrorMessage = "Studio:Roles is web, worker, or web,worker.")]
     public string Roles { get; set; } = "web,worker";
 
     /// <summary>The database: SQLite in the data directory by default, PostgreSQL for several nodes.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using StableDiffusion.Studio.ScaleOut;
 
 namespace StableDiffusion.Studio.Tests.ScaleOut;
@@ -16,4 +17,21 @@ public sealed class StudioRolesTests
     [Fact]
     public void OneProcessIsBothWebAndWorkerByDefault() =>
         Assert.Equal("web,worker", StudioRoles.Parse(new StudioOptions().Roles).ToString());
+
+    [Theory]
+    [InlineData("web", true)]
+    [InlineData("Worker, WEB", true)]
+    [InlineData("web,worker", true)]
+    [InlineData("gpu", false)]
+    [InlineData("web,worker,web", false)]
+    public void StartUpRefusesRolesThatAreNotWebOrWorker(string roles, bool valid)
+    {
+        var options = new StudioOptions { Roles = roles };
+        var errors = new List<ValidationResult>();
+        Assert.Equal(valid, Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true));
+        if (!valid)
+        {
+            Assert.Equal("Studio:Roles is web, worker, or web,worker.", Assert.Single(errors).ErrorMessage);
+        }
+    }
 }
