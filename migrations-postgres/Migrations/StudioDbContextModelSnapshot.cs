@@ -205,6 +205,9 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(16)")
                         .HasDefaultValue("Original");
 
+                    b.Property<bool>("EnableHires")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -216,6 +219,25 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 
                     b.Property<int>("Height")
                         .HasColumnType("integer");
+
+                    b.Property<double>("HiresDenoisingStrength")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("HiresResizeHeight")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HiresResizeWidth")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("HiresScale")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("HiresSteps")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HiresUpscaler")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("InitImagePath")
                         .HasMaxLength(256)
@@ -264,6 +286,12 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("SeedResizeFromHeight")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SeedResizeFromWidth")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone");

@@ -200,6 +200,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .HasColumnType("TEXT")
                         .HasDefaultValue("Original");
 
+                    b.Property<bool>("EnableHires")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -211,6 +214,25 @@ namespace StableDiffusion.Studio.Migrations.Migrations
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double>("HiresDenoisingStrength")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("HiresResizeHeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HiresResizeWidth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("HiresScale")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("HiresSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HiresUpscaler")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("InitImagePath")
                         .HasMaxLength(256)
@@ -258,6 +280,12 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SeedResizeFromHeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SeedResizeFromWidth")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedAt")

@@ -29,6 +29,11 @@ public sealed class JobRecord
     /// <summary>0 for none: then every image of the batch has its own seed.</summary>
     public double VariationStrength { get; set; }
 
+    /// <summary>A1111's "Resize seed from" size; 0 × 0 is off.</summary>
+    public int SeedResizeFromWidth { get; set; }
+
+    public int SeedResizeFromHeight { get; set; }
+
     public int Steps { get; set; }
 
     public double GuidanceScale { get; set; }
@@ -44,6 +49,23 @@ public sealed class JobRecord
     public int Height { get; set; }
 
     public int BatchCount { get; set; } = 1;
+
+    /// <summary>A1111's hires fix: the images are upscaled from Width × Height and denoised again.</summary>
+    public bool EnableHires { get; set; }
+
+    public double HiresScale { get; set; } = 2;
+
+    /// <summary>An A1111 hires upscaler name, e.g. "Latent" or "Lanczos".</summary>
+    public string HiresUpscaler { get; set; } = "Latent";
+
+    /// <summary>0: as many as <see cref="Steps"/>.</summary>
+    public int HiresSteps { get; set; }
+
+    public double HiresDenoisingStrength { get; set; } = 0.7;
+
+    public int HiresResizeWidth { get; set; }
+
+    public int HiresResizeHeight { get; set; }
 
     public required string Model { get; set; }
 

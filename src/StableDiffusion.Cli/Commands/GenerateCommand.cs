@@ -30,6 +30,7 @@ internal static class GenerateCommand
         {
             Description = "0 (off) to 1: how far the noise moves toward the variation seed's; the batch then shares the seed", DefaultValueFactory = _ => 0,
         };
+        var seedResize = new Option<string?>("--seed-resize-from") { Description = "A1111's \"Resize seed from\" WxH (e.g. 512x384): the noise made at that size, placed centred" };
         var sampling = new SamplingOptions();
         var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
         // --noise-source is the studio's word for the same setting; --rng stays for scripts.
@@ -37,17 +38,19 @@ internal static class GenerateCommand
         rng.AcceptOnlyFromAmong("torch", "philox");
         var init = new Option<FileInfo?>("--init") { Description = "Init image (PNG/JPEG/WebP) for img2img" };
         var strength = new Option<double>("--strength") { Description = "img2img denoising strength in (0, 1]", DefaultValueFactory = _ => 0.75 };
+        var hires = new HiresOptions();
         var output = new Option<FileInfo>("--out", "-o") { Description = "Output PNG; a batch writes FILE.png, FILE-1.png, …", Required = true };
 
         var command = new Command("generate", "Generate images from a prompt (txt2img), or from an init image (img2img)")
         {
-            models.Model, prompt, negative, emphasis, padPrompts, seed, variationSeed, variationStrength,
+            models.Model, prompt, negative, emphasis, padPrompts, seed, variationSeed, variationStrength, seedResize,
         };
         foreach (var option in sampling.All)
         {
             command.Options.Add(option);
         }
-        foreach (var option in new Option[] { batch, rng, init, strength, output, models.Provider })
+        Option[] rest = [batch, .. hires.All, rng, init, strength, output, models.Provider];
+        foreach (var option in rest)
         {
             command.Options.Add(option);
         }
@@ -57,7 +60,8 @@ internal static class GenerateCommand
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var initImage = parsed.GetValue(init);
-            var request = GenerationSettings.ForModel(sd.Name, settings) with
+            var (resizeWidth, resizeHeight) = SizeOption.Parse(parsed.GetValue(seedResize), "--seed-resize-from");
+            var request = hires.Apply(parsed, GenerationSettings.ForModel(sd.Name, settings)) with
             {
                 Prompt = parsed.GetValue(prompt)!,
                 NegativePrompt = parsed.GetValue(negative) ?? "",
@@ -66,6 +70,8 @@ internal static class GenerateCommand
                 Seed = parsed.GetValue(seed),
                 VariationSeed = parsed.GetValue(variationSeed),
                 VariationStrength = parsed.GetValue(variationStrength),
+                SeedResizeFromWidth = resizeWidth,
+                SeedResizeFromHeight = resizeHeight,
                 BatchCount = parsed.GetValue(batch),
                 NoiseSource = parsed.GetValue(rng) == "philox" ? NoiseSource.Philox : NoiseSource.Torch,
                 InitImage = initImage is null ? null : File.ReadAllBytes(initImage.FullName),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
@@ -20,6 +21,26 @@ public static class InfotextMapping
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
         var extra = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        if (settings.EnableHires)
+        {
+            // extra_generation_params in the order StableDiffusionProcessingTxt2Img.init adds them, before the prompt's keys.
+            if (settings.HiresResizeWidth == 0 && settings.HiresResizeHeight == 0)
+            {
+                extra[HiresScaleKey] = settings.HiresScale.ToString("R", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                extra[HiresResizeKey] = Size(settings.HiresResizeWidth, settings.HiresResizeHeight);
+            }
+
+            if (settings.HiresSteps > 0)
+            {
+                extra[HiresStepsKey] = settings.HiresSteps.ToString(CultureInfo.InvariantCulture);
+            }
+
+            extra[HiresUpscalerKey] = settings.HiresUpscaler;
+        }
+
         // sd_hijack_clip.py: "Emphasis" only away from the default, and only when a prompt has a bracket it could act on.
         if (settings.EmphasisMode != EmphasisMode.Original && (HasBracket(settings.Prompt) || HasBracket(settings.NegativePrompt)))
         {
@@ -38,13 +59,18 @@ public static class InfotextMapping
             extra[VariationStrengthKey] = settings.VariationStrength.ToString("R", CultureInfo.InvariantCulture);
         }
 
+        if (settings.SeedResizeFromWidth > 0 && settings.SeedResizeFromHeight > 0)
+        {
+            extra[SeedResizeKey] = Size(settings.SeedResizeFromWidth, settings.SeedResizeFromHeight);
+        }
+
         return new InfotextSettings(settings.Prompt, settings.NegativePrompt, settings.Steps, sampler.SamplerName,
             settings.GuidanceScale, settings.Seed, settings.Width, settings.Height)
         {
             ScheduleType = sampler.ScheduleType,
             ModelHash = modelHash,
             Model = modelName,
-            DenoisingStrength = settings.InitImage is null ? null : settings.Strength,
+            DenoisingStrength = settings.EnableHires ? settings.HiresDenoisingStrength : settings.InitImage is null ? null : settings.Strength,
             Rng = RngName(settings.NoiseSource),
             Extra = extra,
         };
@@ -75,10 +101,25 @@ public static class InfotextMapping
             settings.EmphasisMode = EmphasisModes.FromName(emphasis) ?? EmphasisMode.Original;
         }
         settings.PadPrompts = info.Extra.TryGetValue(PadCondsKey, out var pad) && string.Equals(pad, "True", StringComparison.OrdinalIgnoreCase);
-        if (info.DenoisingStrength is { } strength)
+
+        // A1111's txt2img paste: hires is on when the text has a denoising strength and any hires key.
+        var hires = info.DenoisingStrength is not null
+            && (info.Extra.ContainsKey(HiresScaleKey) || info.Extra.ContainsKey(HiresUpscalerKey) || info.Extra.ContainsKey(HiresResizeKey));
+        if (hires)
+        {
+            settings.EnableHires = true;
+            settings.HiresDenoisingStrength = info.DenoisingStrength!.Value;
+            settings.HiresScale = Number(info, HiresScaleKey) ?? settings.HiresScale;
+            settings.HiresSteps = Number(info, HiresStepsKey) is { } hiresSteps ? (int)hiresSteps : 0;
+            settings.HiresUpscaler = info.Extra.GetValueOrDefault(HiresUpscalerKey) ?? HiresUpscalers.Default;
+            (settings.HiresResizeWidth, settings.HiresResizeHeight) = SizeOf(info, HiresResizeKey) ?? (0, 0);
+        }
+        else if (info.DenoisingStrength is { } strength)
         {
             settings.Strength = strength;
         }
+
+        (settings.SeedResizeFromWidth, settings.SeedResizeFromHeight) = SizeOf(info, SeedResizeKey) ?? (0, 0);
 
         if (Number(info, VariationStrengthKey) is { } variationStrength && Number(info, VariationSeedKey) is { } variationSeed)
         {
@@ -91,6 +132,27 @@ public static class InfotextMapping
     private const string PadCondsKey = "Pad conds";
     private const string VariationSeedKey = "Variation seed";
     private const string VariationStrengthKey = "Variation seed strength";
+    private const string SeedResizeKey = "Seed resize from";
+    private const string HiresScaleKey = "Hires upscale";
+    private const string HiresResizeKey = "Hires resize";
+    private const string HiresStepsKey = "Hires steps";
+    private const string HiresUpscalerKey = "Hires upscaler";
+
+    private static string Size(int width, int height) => string.Create(CultureInfo.InvariantCulture, $"{width}x{height}");
+
+    /// <summary>A "WxH" value, as infotext_utils splits it into "key-1" and "key-2".</summary>
+    private static (int Width, int Height)? SizeOf(InfotextSettings info, string key)
+    {
+        if (!info.Extra.TryGetValue(key, out var text) || text.Split('x') is not [var w, var h])
+        {
+            return null;
+        }
+
+        return int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var width)
+            && int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out var height)
+                ? (width, height)
+                : null;
+    }
 
     private static bool HasBracket(string prompt) => prompt.Contains('(') || prompt.Contains('[');
 

@@ -44,6 +44,33 @@ public sealed record GenerationSettings
     public int BatchCount { get; set; } = 1;
 
     /// <summary>
+    /// A1111's hires fix (<c>enable_hr</c>): a first pass at <see cref="Width"/> × <see cref="Height"/>, an upscale by
+    /// <see cref="HiresUpscaler"/>, then an img2img pass at the larger size (<see cref="Hires.HiresFix"/>).
+    /// </summary>
+    public bool EnableHires { get; set; }
+
+    /// <summary>A1111's <c>hr_scale</c>: the upscale factor, used while <see cref="HiresResizeWidth"/> and <see cref="HiresResizeHeight"/> are 0.</summary>
+    public double HiresScale { get; set; } = 2;
+
+    /// <summary>A1111's <c>hr_upscaler</c>: a name from <see cref="Hires.HiresUpscalers"/>, e.g. "Latent" or "Lanczos".</summary>
+    public string HiresUpscaler { get; set; } = Hires.HiresUpscalers.Default;
+
+    /// <summary>A1111's <c>hr_second_pass_steps</c>: steps of the second pass; 0 takes <see cref="Steps"/>.</summary>
+    public int HiresSteps { get; set; }
+
+    /// <summary>A1111's <c>denoising_strength</c> of txt2img, in (0, 1]: how much the second pass redraws the upscaled image.</summary>
+    public double HiresDenoisingStrength { get; set; } = 0.7;
+
+    /// <summary>A1111's <c>hr_resize_x</c>: a target width instead of <see cref="HiresScale"/>; 0 follows the height.</summary>
+    public int HiresResizeWidth { get; set; }
+
+    /// <summary>A1111's <c>hr_resize_y</c>: a target height instead of <see cref="HiresScale"/>; 0 follows the width.</summary>
+    public int HiresResizeHeight { get; set; }
+
+    /// <summary>Denoising steps of one image: the first pass's, and the second pass's with hires fix (progress counts both).</summary>
+    public int TotalSteps => Steps + (EnableHires ? HiresSteps > 0 ? HiresSteps : Steps : 0);
+
+    /// <summary>
     /// A1111's variation seed ("subseed"): its noise is blended into the seed's by <see cref="VariationStrength"/>.
     /// -1 picks a random one.
     /// </summary>
@@ -51,6 +78,15 @@ public sealed record GenerationSettings
 
     /// <summary>0 (off) to 1 (the variation seed's noise alone): how far the initial noise moves toward the variation seed's.</summary>
     public double VariationStrength { get; set; }
+
+    /// <summary>
+    /// A1111's "Resize seed from" width (<c>seed_resize_from_w</c>): with <see cref="SeedResizeFromHeight"/>, the noise is
+    /// made at that size and placed centred, so a seed keeps its composition at another size. 0 is off.
+    /// </summary>
+    public int SeedResizeFromWidth { get; set; }
+
+    /// <summary>A1111's <c>seed_resize_from_h</c>; 0 is off.</summary>
+    public int SeedResizeFromHeight { get; set; }
 
     /// <summary>The model's name (its folder's name). The pipeline runs the model it was made with and ignores this.</summary>
     public string Model { get; set; } = "";

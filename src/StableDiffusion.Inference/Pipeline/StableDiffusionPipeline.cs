@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StableDiffusion.Inference.Components;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
@@ -52,6 +53,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         // 3. img2img: encode the init image once; every image of the batch starts from it.
         var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
 
+        // A1111's hires fix: after the loop, an upscale and a second, img2img loop at the larger size.
+        var hires = settings.EnableHires ? HiresFix.For(settings, vae.ScaleFactor) : null;
+
         var images = new List<GeneratedImage>();
         double unetMs = 0, vaeMs = 0;
         var unetSteps = 0;
@@ -62,18 +66,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var scheduler = SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig);
             scheduler.SetTimesteps(settings.Steps);
 
-            // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents.
+            // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents,
+            // with A1111's variation seed and seed resize.
             var beginIndex = 0;
             var latents = new double[latentShape.Length];
-            var noise = new float[latentShape.Length];
-            generator.Fill(noise);
-            if (image.VariationStrength != 0)
-            {
-                // The variation seed's noise is its own generator's first draw; the image's generator goes on for the steps.
-                var variation = new float[latentShape.Length];
-                NoiseGenerators.Create(image.NoiseSource, image.VariationSeed).Fill(variation);
-                VariationNoise.Slerp(image.VariationStrength, noise, variation, latentShape.Channels, latentShape.Height, latentShape.Width);
-            }
+            var noise = InitialNoise(image, latentShape, generator);
 
             if (initLatents is null)
             {
@@ -91,46 +88,96 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 scheduler.AddNoise(initLatents, noise, beginIndex, latents);
             }
 
+            // The hires pass's schedule is known now, so progress counts the steps of both passes from the start.
+            (IScheduler? hiresScheduler, int hiresBeginIndex) = hires is null ? (null, 0) : hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
+            var steps = new StepCounter(imageIndex, settings.BatchCount,
+                scheduler.Timesteps.Count - beginIndex + (hiresScheduler?.Timesteps.Count - hiresBeginIndex ?? 0), started, progress);
+
             // 5. The denoising loop.
-            var timesteps = scheduler.Timesteps;
-            var totalSteps = timesteps.Count - beginIndex;
-            var latentModelInput = new double[latentShape.Length];
-            var noisePred = new double[latentShape.Length];
-            for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
+            var imageShape = latentShape;
+            var (ms, count) = Denoise(scheduler, beginIndex, latents, imageShape, generator, encoderHiddenStates, settings.GuidanceScale, steps, cancellationToken);
+            (unetMs, unetSteps) = (unetMs + ms, unetSteps + count);
+
+            // 6. Hires fix (A1111's sample_hr_pass): upscale, then the image's noise made anew at the new size (a fresh
+            // generator, as A1111's new ImageRNG) and an img2img loop from the upscaled latents.
+            if (hires is not null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-
-                // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
-                scheduler.ScaleModelInput(latents, stepIndex, latentModelInput);
-
-                // 5b–c. UNet on [uncond, cond], then classifier-free guidance.
                 clock = Stopwatch.GetTimestamp();
-                PredictGuidedNoise(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, settings.GuidanceScale, noisePred, cancellationToken);
-                unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-                unetSteps++;
-
-                // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
-                var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
-
-                // 5e. Report progress, with a preview of the predicted clean image.
-                if (progress is not null)
-                {
-                    var step = stepIndex - beginIndex + 1;
-                    progress.Report(new StepProgress(imageIndex, settings.BatchCount, step, totalSteps, Stopwatch.GetElapsedTime(started),
-                        Preview(predictedOriginal, step, latentShape, cancellationToken)));
-                }
+                (var upscaled, imageShape) = hires.Upscale(model, latents, imageShape, cancellationToken);
+                vaeMs += hires.Upscaler.IsLatent ? 0 : Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
+                noise = InitialNoise(image, imageShape, generator);
+                latents = new double[imageShape.Length];
+                hiresScheduler!.AddNoise(upscaled, noise, hiresBeginIndex, latents);
+                (ms, count) = Denoise(hiresScheduler, hiresBeginIndex, latents, imageShape, generator, encoderHiddenStates, settings.GuidanceScale, steps, cancellationToken);
+                (unetMs, unetSteps) = (unetMs + ms, unetSteps + count);
             }
 
-            // 6. VAE decode, one image at a time as diffusers' ONNX pipeline does.
+            // 7. VAE decode, one image at a time as diffusers' ONNX pipeline does.
             cancellationToken.ThrowIfCancellationRequested();
             clock = Stopwatch.GetTimestamp();
-            images.Add(new GeneratedImage(image, vae.Decode(latents, latentShape, cancellationToken)));
+            images.Add(new GeneratedImage(image, vae.Decode(latents, imageShape, cancellationToken)));
             vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
         }
 
         var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new GenerationResult(images, timings, warnings);
+    }
+
+    /// <summary>
+    /// 5. The denoising loop from iteration <paramref name="beginIndex"/> to the end, in place on <paramref name="latents"/>.
+    /// </summary>
+    /// <returns>The UNet's milliseconds and calls.</returns>
+    private (double UnetMs, int UnetSteps) Denoise(IScheduler scheduler, int beginIndex, double[] latents, LatentShape latentShape,
+        INoiseGenerator generator, EncoderHiddenStates encoderHiddenStates, double guidanceScale, StepCounter steps, CancellationToken cancellationToken)
+    {
+        double unetMs = 0;
+        var timesteps = scheduler.Timesteps;
+        var latentModelInput = new double[latentShape.Length];
+        var noisePred = new double[latentShape.Length];
+        for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
+            scheduler.ScaleModelInput(latents, stepIndex, latentModelInput);
+
+            // 5b–c. UNet on [uncond, cond], then classifier-free guidance.
+            var clock = Stopwatch.GetTimestamp();
+            PredictGuidedNoise(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, guidanceScale, noisePred, cancellationToken);
+            unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+
+            // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
+            var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
+
+            // 5e. Report progress, with a preview of the predicted clean image.
+            steps.Report(step => Preview(predictedOriginal, step, latentShape, cancellationToken));
+        }
+
+        return (unetMs, timesteps.Count - beginIndex);
+    }
+
+    /// <summary>The image's initial noise (A1111's ImageRNG.first) for a latent of <paramref name="shape"/>.</summary>
+    private float[] InitialNoise(GenerationSettings image, LatentShape shape, INoiseGenerator generator)
+    {
+        LatentShape? resizeFrom = image.SeedResizeFromWidth > 0 && image.SeedResizeFromHeight > 0
+            ? shape with { Height = image.SeedResizeFromHeight / model.VaeScaleFactor, Width = image.SeedResizeFromWidth / model.VaeScaleFactor }
+            : null;
+        return ImageNoise.First(generator, shape, image.NoiseSource, image.Seed, image.VariationSeed, image.VariationStrength, resizeFrom);
+    }
+
+    /// <summary>Counts one image's steps over both passes and reports each to <see cref="IProgress{T}"/>.</summary>
+    private sealed class StepCounter(int imageIndex, int imageCount, int totalSteps, long started, IProgress<StepProgress>? progress)
+    {
+        private int step;
+
+        /// <param name="preview">Makes the step's preview; called only when someone listens.</param>
+        public void Report(Func<int, RgbImage?> preview)
+        {
+            step++;
+            progress?.Report(new StepProgress(imageIndex, imageCount, step, totalSteps, Stopwatch.GetElapsedTime(started), preview(step)));
+        }
     }
 
     /// <summary>
@@ -212,6 +259,16 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         {
             throw new ArgumentException($"Batch count must be at least 1 (got {settings.BatchCount}).", nameof(settings));
         }
+        if (settings.SeedResizeFromWidth < 0 || settings.SeedResizeFromHeight < 0
+            || (settings.SeedResizeFromWidth > 0 && settings.SeedResizeFromHeight > 0
+                && (settings.SeedResizeFromWidth < model.VaeScaleFactor || settings.SeedResizeFromHeight < model.VaeScaleFactor)))
+        {
+            throw new ArgumentException($"Seed resize from must be 0 (off) or at least {model.VaeScaleFactor} pixels each way (got {settings.SeedResizeFromWidth}×{settings.SeedResizeFromHeight}).", nameof(settings));
+        }
+        if (settings.EnableHires)
+        {
+            ValidateHires(settings);
+        }
         if (settings.InitImage is not null)
         {
             if (!model.SupportsImageToImage)
@@ -222,6 +279,35 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             {
                 throw new ArgumentException($"Strength must be in (0, 1] (got {settings.Strength}).", nameof(settings));
             }
+        }
+    }
+
+    private void ValidateHires(GenerationSettings settings)
+    {
+        if (settings.InitImage is not null)
+        {
+            throw new ArgumentException("Hires fix is for txt2img: turn it off to start from an init image.", nameof(settings));
+        }
+        if (!double.IsFinite(settings.HiresScale) || settings.HiresScale < 1)
+        {
+            throw new ArgumentException($"Hires scale must be at least 1 (got {settings.HiresScale}).", nameof(settings));
+        }
+        if (settings.HiresSteps < 0 || settings.HiresResizeWidth < 0 || settings.HiresResizeHeight < 0)
+        {
+            throw new ArgumentException("Hires steps and hires resize width and height must be 0 or more.", nameof(settings));
+        }
+        if (settings.HiresDenoisingStrength is <= 0 or > 1 || double.IsNaN(settings.HiresDenoisingStrength))
+        {
+            throw new ArgumentException($"Hires denoising strength must be in (0, 1] (got {settings.HiresDenoisingStrength}).", nameof(settings));
+        }
+        var plan = HiresFix.For(settings, model.VaeScaleFactor);
+        if (model.Unet.FixedLatentSize is not null)
+        {
+            throw new ArgumentException($"Model '{model.Name}' was exported for one size only, so it cannot run hires fix's larger second pass.", nameof(settings));
+        }
+        if (!plan.Upscaler.IsLatent && !model.SupportsImageToImage)
+        {
+            throw new ArgumentException($"Model '{model.Name}' has no vae_encoder, so hires upscaler '{plan.Upscaler.Name}' cannot encode its image; choose a Latent upscaler.", nameof(settings));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
@@ -26,9 +27,13 @@ public static class A1111Endpoints
     {
         [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negative_prompt",
         [Setting.EmphasisMode] = "override_settings.emphasis", [Setting.PadPrompts] = "override_settings.pad_cond_uncond", [Setting.Seed] = "seed", [Setting.VariationSeed] = "subseed",
-        [Setting.VariationStrength] = "subseed_strength", [Setting.Steps] = "steps",
+        [Setting.VariationStrength] = "subseed_strength",
+        [Setting.SeedResizeFromWidth] = "seed_resize_from_w", [Setting.SeedResizeFromHeight] = "seed_resize_from_h", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batch_size",
+        [Setting.EnableHires] = "enable_hr", [Setting.HiresScale] = "hr_scale", [Setting.HiresUpscaler] = "hr_upscaler",
+        [Setting.HiresSteps] = "hr_second_pass_steps", [Setting.HiresDenoisingStrength] = "denoising_strength",
+        [Setting.HiresResizeWidth] = "hr_resize_x", [Setting.HiresResizeHeight] = "hr_resize_y",
         [Setting.Model] = "override_settings.sd_model_checkpoint", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
     };
 
@@ -58,8 +63,16 @@ public static class A1111Endpoints
         api.MapPost("/png-info", (Delegate)PngInfoAsync).Accepts<JsonObject>("application/json");
         api.MapPost("/refresh-checkpoints", () => TypedResults.Json<JsonNode?>(null));
 
+        // Hires fix's choices, as modules/api/api.py lists them: image upscalers, then the latent modes.
+        api.MapGet("/upscalers", () => TypedResults.Json(new JsonArray([.. HiresUpscalers.All.Where(u => !u.IsLatent).Select(u => (JsonNode)new JsonObject
+        {
+            ["name"] = u.Name, ["model_name"] = null, ["model_path"] = null, ["model_url"] = null, ["scale"] = 4,
+        })])));
+        api.MapGet("/latent-upscale-modes", () => TypedResults.Json(new JsonArray([.. HiresUpscalers.All.Where(u => u.IsLatent)
+            .Select(u => (JsonNode)new JsonObject { ["name"] = u.Name })])));
+
         // Lists of things the studio does not have, answered empty so that probing clients carry on.
-        foreach (var path in new[] { "upscalers", "latent-upscale-modes", "sd-vae", "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
+        foreach (var path in new[] { "sd-vae", "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
         {
             api.MapGet("/" + path, () => TypedResults.Json(new JsonArray()));
         }
@@ -178,7 +191,7 @@ public static class A1111Endpoints
         var jobCount = Math.Max(1, running.BatchCount);
         var jobNo = update?.ImageIndex ?? 0;
         var step = update?.Step ?? 0;
-        var steps = Math.Max(1, update?.TotalSteps ?? running.Steps);
+        var steps = Math.Max(1, update?.TotalSteps ?? running.TotalSteps());
         // modules/progress.py: 0.01 + job_no/job_count + (1/job_count)·(sampling_step/sampling_steps), capped at 1.
         var progress = Math.Min(1, 0.01 + (double)jobNo / jobCount + 1.0 / jobCount * step / steps);
         var elapsed = (DateTime.UtcNow - (running.StartedAt ?? DateTime.UtcNow)).TotalSeconds;

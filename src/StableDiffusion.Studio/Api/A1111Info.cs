@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Queue;
@@ -42,10 +44,10 @@ public static class A1111Info
             ["sd_model_hash"] = model.Hash,
             ["sd_vae_name"] = null,
             ["sd_vae_hash"] = null,
-            ["seed_resize_from_w"] = -1,
-            ["seed_resize_from_h"] = -1,
-            ["denoising_strength"] = job.InitImagePath is null ? null : settings.Strength,
-            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null),
+            ["seed_resize_from_w"] = settings.SeedResizeFromWidth > 0 ? settings.SeedResizeFromWidth : -1,
+            ["seed_resize_from_h"] = settings.SeedResizeFromHeight > 0 ? settings.SeedResizeFromHeight : -1,
+            ["denoising_strength"] = settings.EnableHires ? settings.HiresDenoisingStrength : job.InitImagePath is null ? null : settings.Strength,
+            ["extra_generation_params"] = ExtraGenerationParams(images.Count > 0 ? images[0].Parameters : null, settings),
             ["index_of_first_image"] = 0,
             ["infotexts"] = new JsonArray([.. images.Select(i => (JsonNode)i.Parameters)]),
             ["styles"] = new JsonArray(),
@@ -62,13 +64,41 @@ public static class A1111Info
         return info.ToJsonString();
     }
 
+    /// <summary>The extra_generation_params StableDiffusionProcessingTxt2Img.init records for hires fix, in its order.</summary>
+    private static JsonObject HiresParameters(GenerationSettings settings)
+    {
+        var parameters = new JsonObject();
+        if (!settings.EnableHires)
+        {
+            return parameters;
+        }
+
+        if (settings.HiresResizeWidth == 0 && settings.HiresResizeHeight == 0)
+        {
+            parameters["Hires upscale"] = settings.HiresScale;
+        }
+        else
+        {
+            parameters["Hires resize"] = string.Create(CultureInfo.InvariantCulture, $"{settings.HiresResizeWidth}x{settings.HiresResizeHeight}");
+        }
+
+        if (settings.HiresSteps > 0)
+        {
+            parameters["Hires steps"] = settings.HiresSteps;
+        }
+
+        parameters["Hires upscaler"] = settings.HiresUpscaler;
+        return parameters;
+    }
+
     /// <summary>
-    /// The prompt keys A1111 adds to extra_generation_params ("Emphasis", and "Pad conds" when padding happened), read
+    /// A1111's extra_generation_params: hires fix's keys (added by StableDiffusionProcessingTxt2Img.init, so first), then
+    /// the prompt keys A1111 adds to extra_generation_params ("Emphasis", and "Pad conds" when padding happened), read
     /// from the first image's infotext, which records them exactly as A1111 decides them.
     /// </summary>
-    private static JsonObject ExtraGenerationParams(string? firstInfotext)
+    private static JsonObject ExtraGenerationParams(string? firstInfotext, GenerationSettings settings)
     {
-        var extra = new JsonObject();
+        var extra = HiresParameters(settings);
         var recorded = firstInfotext is null ? null : Infotext.Parse(firstInfotext).Extra;
         if (recorded?.GetValueOrDefault("Emphasis") is { } emphasis)
         {

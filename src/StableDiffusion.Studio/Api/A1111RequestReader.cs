@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Inference.Randomness;
@@ -23,20 +24,25 @@ public static class A1111RequestReader
     public const int DefaultSize = 512;
     public const double DefaultDenoisingStrength = 0.75;
 
-    private static readonly HashSet<string> TextToImageFields =
+    private static readonly HashSet<string> CommonFields =
     [
-        "prompt", "negative_prompt", "seed", "subseed", "subseed_strength", "sampler_name", "sampler_index", "scheduler", "batch_size", "n_iter", "steps",
-        "cfg_scale", "width", "height", "override_settings", "override_settings_restore_afterwards", "send_images",
+        "prompt", "negative_prompt", "seed", "subseed", "subseed_strength", "seed_resize_from_w", "seed_resize_from_h", "sampler_name", "sampler_index",
+        "scheduler", "batch_size", "n_iter", "steps", "cfg_scale", "width", "height", "override_settings", "override_settings_restore_afterwards", "send_images",
     ];
 
+    private static readonly HashSet<string> TextToImageFields =
+        [.. CommonFields, "enable_hr", "hr_scale", "hr_upscaler", "hr_second_pass_steps", "hr_resize_x", "hr_resize_y", "denoising_strength"];
+
     private static readonly HashSet<string> ImageToImageFields =
-        [.. TextToImageFields, "init_images", "denoising_strength", "include_init_images"];
+        [.. CommonFields, "init_images", "denoising_strength", "include_init_images"];
+
+    /// <summary>StableDiffusionProcessingTxt2Img's hr_scale.</summary>
+    public const double DefaultHiresScale = 2.0;
 
     // Values that ask for nothing the studio does not do: A1111's defaults, and what the studio always does (it
     // always saves to the gallery, and resizes the init image to the requested size, as resize_mode 0).
     private static readonly Dictionary<string, JsonNode[]> Unremarkable = new()
     {
-        ["seed_resize_from_h"] = [-1, 0], ["seed_resize_from_w"] = [-1, 0],
         ["save_images"] = [true], ["resize_mode"] = [0], ["mask_blur"] = [4], ["inpainting_fill"] = [0],
         ["inpaint_full_res"] = [true], ["inpaint_full_res_padding"] = [0, 32], ["inpainting_mask_invert"] = [0],
         ["initial_noise_multiplier"] = [1], ["clip_skip"] = [1], ["CLIP_stop_at_last_layers"] = [1], ["s_noise"] = [1],
@@ -53,6 +59,8 @@ public static class A1111RequestReader
         var seed = ReadNumber(body, "seed", errors) is { } s ? (long)s : -1;
         var subseed = ReadNumber(body, "subseed", errors) is { } sub ? (long)sub : -1;
         var subseedStrength = ReadNumber(body, "subseed_strength", errors) ?? 0;
+        // -1 (the API's default) and 0 are both off: ImageRNG resizes only when both are above 0.
+        var seedResize = (Math.Max(0, ReadInt(body, "seed_resize_from_w", errors) ?? 0), Math.Max(0, ReadInt(body, "seed_resize_from_h", errors) ?? 0));
         var steps = ReadInt(body, "steps", errors) ?? DefaultSteps;
         var cfgScale = ReadNumber(body, "cfg_scale", errors) ?? DefaultCfgScale;
         var batchSize = ReadInt(body, "batch_size", errors) ?? 1;
@@ -112,6 +120,14 @@ public static class A1111RequestReader
             errors["batch_size"] = $"n_iter × batch_size is {total}; the studio makes at most {GenerationLimits.MaxBatchCount} images per request.";
         }
 
+        // Hires fix (txt2img only): A1111's hr_upscaler None means its default latent mode, "Latent".
+        var hires = !imageToImage && ReadBool(body, "enable_hr", errors) == true;
+        var hiresScale = ReadNumber(body, "hr_scale", errors) ?? DefaultHiresScale;
+        var hiresUpscaler = NonEmpty(ReadString(body, "hr_upscaler", errors)) ?? HiresUpscalers.Default;
+        var hiresSteps = ReadInt(body, "hr_second_pass_steps", errors) ?? 0;
+        var hiresResize = (ReadInt(body, "hr_resize_x", errors) ?? 0, ReadInt(body, "hr_resize_y", errors) ?? 0);
+        var hiresStrength = hires ? ReadNumber(body, "denoising_strength", errors) ?? DefaultDenoisingStrength : DefaultDenoisingStrength;
+
         byte[]? init = null;
         var strength = DefaultDenoisingStrength;
         if (imageToImage)
@@ -165,6 +181,8 @@ public static class A1111RequestReader
             Seed = seed,
             VariationSeed = subseed,
             VariationStrength = subseedStrength,
+            SeedResizeFromWidth = seedResize.Item1,
+            SeedResizeFromHeight = seedResize.Item2,
             Steps = steps,
             GuidanceScale = cfgScale,
             Scheduler = scheduler ?? "",
@@ -172,6 +190,13 @@ public static class A1111RequestReader
             Width = width.Value,
             Height = height.Value,
             BatchCount = (int)Math.Clamp(total, 0, int.MaxValue),
+            EnableHires = hires,
+            HiresScale = hiresScale,
+            HiresUpscaler = hiresUpscaler,
+            HiresSteps = hiresSteps,
+            HiresDenoisingStrength = hiresStrength,
+            HiresResizeWidth = hiresResize.Item1,
+            HiresResizeHeight = hiresResize.Item2,
             InitImage = init,
             Strength = strength,
         };
@@ -183,6 +208,8 @@ public static class A1111RequestReader
         parameters["seed"] = seed;
         parameters["subseed"] = subseed;
         parameters["subseed_strength"] = subseedStrength;
+        parameters["seed_resize_from_w"] = seedResize.Item1 > 0 ? seedResize.Item1 : -1;
+        parameters["seed_resize_from_h"] = seedResize.Item2 > 0 ? seedResize.Item2 : -1;
         parameters["sampler_name"] = entry?.SamplerName ?? samplerName;
         parameters["scheduler"] = entry?.ScheduleType ?? "Automatic";
         parameters["steps"] = steps;
@@ -192,6 +219,17 @@ public static class A1111RequestReader
         parameters["batch_size"] = batchSize;
         parameters["n_iter"] = iterations;
         parameters["send_images"] = sendImages;
+        if (hires)
+        {
+            parameters["enable_hr"] = true;
+            parameters["hr_scale"] = hiresScale;
+            parameters["hr_upscaler"] = hiresUpscaler;
+            parameters["hr_second_pass_steps"] = hiresSteps;
+            parameters["hr_resize_x"] = hiresResize.Item1;
+            parameters["hr_resize_y"] = hiresResize.Item2;
+            parameters["denoising_strength"] = hiresStrength;
+        }
+
         if (imageToImage)
         {
             parameters["denoising_strength"] = strength;

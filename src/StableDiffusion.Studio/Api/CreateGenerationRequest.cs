@@ -7,6 +7,16 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="Seed">-1 or absent for a random seed; image i of the batch uses seed + i.</param>
 /// <param name="VariationSeed">A1111's variation seed ("subseed"); -1 or absent for a random one.</param>
 /// <param name="VariationStrength">0 (default, off) to 1: how far the initial noise moves toward the variation seed's.</param>
+/// <param name="SeedResizeFromWidth">A1111's "Resize seed from" width: with the height, the noise is made at that size and
+/// placed centred, so a seed keeps its composition at another size; 0 (default) is off.</param>
+/// <param name="EnableHires">A1111's hires fix: a first pass at width × height, an upscale, then an img2img pass at the larger size.</param>
+/// <param name="HiresScale">The upscale factor (default 2), used while hiresResizeWidth and hiresResizeHeight are 0.</param>
+/// <param name="HiresUpscaler">"Latent" (default), "Latent (antialiased)", "Latent (bicubic)", "Latent (bicubic antialiased)",
+/// "Latent (nearest)", "Latent (nearest-exact)", "None", "Lanczos" or "Nearest".</param>
+/// <param name="HiresSteps">Steps of the second pass; 0 (default) takes steps.</param>
+/// <param name="HiresDenoisingStrength">In (0, 1], default 0.7: how much the second pass redraws the upscaled image.</param>
+/// <param name="HiresResizeWidth">A target width instead of the scale; with a height of another aspect ratio the image is
+/// upscaled to cover both and cropped.</param>
 /// <param name="Sampler">A scheduler id (<c>dpmpp-2m-karras</c>) or an A1111 name (<c>DPM++ 2M Karras</c>, <c>Euler a</c>).</param>
 /// <param name="Model">A model name, A1111 title or hash; absent for your default model.</param>
 /// <param name="InitImage">PNG, JPEG or WebP as base64 or a data URI; makes this img2img.</param>
@@ -25,9 +35,18 @@ public sealed record CreateGenerationRequest(
     int? Width = null,
     int? Height = null,
     int? BatchCount = null,
+    bool? EnableHires = null,
+    double? HiresScale = null,
+    string? HiresUpscaler = null,
+    int? HiresSteps = null,
+    double? HiresDenoisingStrength = null,
+    int? HiresResizeWidth = null,
+    int? HiresResizeHeight = null,
     string? Model = null,
     string? InitImage = null,
     double? DenoisingStrength = null,
     string? NoiseSource = null,
     long? VariationSeed = null,
-    double? VariationStrength = null);
+    double? VariationStrength = null,
+    int? SeedResizeFromWidth = null,
+    int? SeedResizeFromHeight = null);

@@ -21,7 +21,7 @@ public static class GenerationMapping
         var images = job.Images.OrderBy(i => i.Index)
             .Select(i => new GeneratedImageResponse(i.Id, i.Index, i.Seed, i.Width, i.Height, ImageUrl(i.Id), i.Parameters))
             .ToList();
-        return new GenerationResponse(job.Id, StatusName(job.Status), progress, update?.Step ?? 0, job.Steps, update?.ImageIndex ?? 0,
+        return new GenerationResponse(job.Id, StatusName(job.Status), progress, update?.Step ?? 0, update?.TotalSteps ?? job.TotalSteps(), update?.ImageIndex ?? 0,
             job.Status == JobStatus.Queued ? queuePosition : null, update?.Eta?.TotalSeconds, job.Error, job.Warnings, settings, images,
             job.CreatedAt, job.StartedAt, job.FinishedAt, JobUrl(job.Id));
     }

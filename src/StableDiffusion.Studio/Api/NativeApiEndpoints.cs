@@ -31,9 +31,13 @@ public static class NativeApiEndpoints
     {
         [Setting.Prompt] = "prompt", [Setting.NegativePrompt] = "negativePrompt",
         [Setting.EmphasisMode] = "emphasisMode", [Setting.PadPrompts] = "padPrompts", [Setting.Seed] = "seed", [Setting.VariationSeed] = "variationSeed",
-        [Setting.VariationStrength] = "variationStrength", [Setting.Steps] = "steps",
+        [Setting.VariationStrength] = "variationStrength",
+        [Setting.SeedResizeFromWidth] = "seedResizeFromWidth", [Setting.SeedResizeFromHeight] = "seedResizeFromHeight", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfgScale", [Setting.Scheduler] = "sampler", [Setting.NoiseSource] = "noiseSource",
-        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batchCount", [Setting.Model] = "model",
+        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batchCount",
+        [Setting.EnableHires] = "enableHires", [Setting.HiresScale] = "hiresScale", [Setting.HiresUpscaler] = "hiresUpscaler",
+        [Setting.HiresSteps] = "hiresSteps", [Setting.HiresDenoisingStrength] = "hiresDenoisingStrength",
+        [Setting.HiresResizeWidth] = "hiresResizeWidth", [Setting.HiresResizeHeight] = "hiresResizeHeight", [Setting.Model] = "model",
         [Setting.InitImage] = "initImage", [Setting.Strength] = "denoisingStrength",
     };
 
@@ -125,6 +129,8 @@ public static class NativeApiEndpoints
             Seed = body.Seed ?? defaults.Seed,
             VariationSeed = body.VariationSeed ?? defaults.VariationSeed,
             VariationStrength = body.VariationStrength ?? defaults.VariationStrength,
+            SeedResizeFromWidth = body.SeedResizeFromWidth ?? defaults.SeedResizeFromWidth,
+            SeedResizeFromHeight = body.SeedResizeFromHeight ?? defaults.SeedResizeFromHeight,
             Steps = body.Steps ?? defaults.Steps,
             GuidanceScale = body.CfgScale ?? defaults.GuidanceScale,
             Scheduler = scheduler,
@@ -132,6 +138,13 @@ public static class NativeApiEndpoints
             Width = body.Width ?? defaults.Width,
             Height = body.Height ?? defaults.Height,
             BatchCount = body.BatchCount ?? defaults.BatchCount,
+            EnableHires = body.EnableHires ?? defaults.EnableHires,
+            HiresScale = body.HiresScale ?? defaults.HiresScale,
+            HiresUpscaler = body.HiresUpscaler ?? defaults.HiresUpscaler,
+            HiresSteps = body.HiresSteps ?? defaults.HiresSteps,
+            HiresDenoisingStrength = body.HiresDenoisingStrength ?? defaults.HiresDenoisingStrength,
+            HiresResizeWidth = body.HiresResizeWidth ?? defaults.HiresResizeWidth,
+            HiresResizeHeight = body.HiresResizeHeight ?? defaults.HiresResizeHeight,
             InitImage = init,
             Strength = body.DenoisingStrength ?? defaults.Strength,
         };

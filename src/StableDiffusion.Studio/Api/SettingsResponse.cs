@@ -23,16 +23,26 @@ public sealed record SettingsResponse(
     int Width,
     int Height,
     int BatchCount,
+    bool EnableHires,
+    double HiresScale,
+    string HiresUpscaler,
+    int HiresSteps,
+    double HiresDenoisingStrength,
+    int HiresResizeWidth,
+    int HiresResizeHeight,
     string Model,
     bool ImageToImage,
     double? DenoisingStrength,
     string NoiseSource,
     long VariationSeed,
-    double VariationStrength)
+    double VariationStrength,
+    int SeedResizeFromWidth,
+    int SeedResizeFromHeight)
 {
     /// <summary>The native API's one mapping from <see cref="GenerationSettings"/>; the noise source in its request words.</summary>
     public static SettingsResponse From(GenerationSettings s, bool imageToImage) => new(
         s.Prompt, s.NegativePrompt, EmphasisModes.NameOf(s.EmphasisMode), s.PadPrompts, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
-        s.BatchCount, s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
-        s.VariationSeed, s.VariationStrength);
+        s.BatchCount, s.EnableHires, s.HiresScale, s.HiresUpscaler, s.HiresSteps, s.HiresDenoisingStrength, s.HiresResizeWidth, s.HiresResizeHeight,
+        s.Model, imageToImage, imageToImage ? s.Strength : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        s.VariationSeed, s.VariationStrength, s.SeedResizeFromWidth, s.SeedResizeFromHeight);
 }

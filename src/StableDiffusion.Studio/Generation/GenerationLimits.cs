@@ -12,6 +12,7 @@ public static class GenerationLimits
     public const int MaxSize = 2048;
     public const int SizeMultiple = 8;
     public const int MaxBatchCount = 16;
+    public const double MaxHiresScale = 4;
     public const long MaxSeed = uint.MaxValue;
     public const int MinComparisonSeeds = 4;
     public const int MaxComparisonSeeds = 16;

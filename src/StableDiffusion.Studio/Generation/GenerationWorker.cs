@@ -66,7 +66,7 @@ public sealed partial class GenerationWorker(
         using var watchdog = new StepWatchdog(cts, TimeSpan.FromSeconds(options.Value.StepTimeoutSeconds));
         var clock = Stopwatch.StartNew();
         LogStarted(job.Id, job.Model, job.Steps);
-        Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.Steps, TimeSpan.Zero, null), null, clock.Elapsed);
+        Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.TotalSteps(), TimeSpan.Zero, null), null, clock.Elapsed);
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
@@ -191,7 +191,7 @@ public sealed partial class GenerationWorker(
                 await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
                 images.Add(new ImageRecord
                 {
-                    Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = job.Width, Height = job.Height,
+                    Id = id, JobId = job.Id, OwnerId = job.OwnerId, Index = index, Seed = image.Seed, Width = image.Image.Width, Height = image.Image.Height,
                     FilePath = path, Parameters = parameters, CreatedAt = now,
                 });
             }
@@ -282,7 +282,7 @@ public sealed partial class GenerationWorker(
 
     /// <summary>The job's last update: every step of the last image done, and how it ended.</summary>
     private void PublishEnd(JobRecord job, JobStatus status, string? error, IReadOnlyList<Guid> imageIds) =>
-        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.Steps, job.Steps, Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
+        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.TotalSteps(), job.TotalSteps(), Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
             error, imageIds));
 
     private void Publish(JobRecord job, JobStatus status, StepProgress step, byte[]? previewPng, TimeSpan elapsed)

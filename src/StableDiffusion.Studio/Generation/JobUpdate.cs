@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using StableDiffusion.Studio.Data;
+using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Generation;
 
@@ -27,6 +28,6 @@ public sealed record JobUpdate(
         ? 0
         : Math.Clamp((ImageIndex * (double)TotalSteps + Step) / (ImageCount * (double)TotalSteps), 0, 1);
 
-    public static JobUpdate Of(JobRecord job) => new(job.Id, job.OwnerId, job.Status, 0, job.Steps, 0, job.BatchCount, null, null, job.Error,
+    public static JobUpdate Of(JobRecord job) => new(job.Id, job.OwnerId, job.Status, 0, job.TotalSteps(), 0, job.BatchCount, null, null, job.Error,
         job.Images.OrderBy(i => i.Index).Select(i => i.Id).ToList());
 }

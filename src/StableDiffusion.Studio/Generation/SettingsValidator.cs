@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
@@ -50,6 +51,9 @@ public static class SettingsValidator
             errors[Setting.VariationStrength] = "Variation strength must be between 0 and 1.";
         }
 
+        CheckOptionalSize(errors, Setting.SeedResizeFromWidth, "Resize seed from width", settings.SeedResizeFromWidth);
+        CheckOptionalSize(errors, Setting.SeedResizeFromHeight, "Resize seed from height", settings.SeedResizeFromHeight);
+
         if (settings.Steps is < GenerationLimits.MinSteps or > GenerationLimits.MaxSteps)
         {
             errors[Setting.Steps] = $"Steps must be between {GenerationLimits.MinSteps} and {GenerationLimits.MaxSteps}.";
@@ -78,6 +82,11 @@ public static class SettingsValidator
             errors[Setting.BatchCount] = $"Batch count must be between 1 and {GenerationLimits.MaxBatchCount}.";
         }
 
+        if (settings.EnableHires)
+        {
+            CheckHires(errors, settings);
+        }
+
         var model = models.FirstOrDefault(m => m.Name == settings.Model);
         if (model is null)
         {
@@ -91,6 +100,10 @@ public static class SettingsValidator
         {
             errors[Setting.InitImage] = $"Model {model.Name} cannot start from an image.";
         }
+        else if (settings.EnableHires && !model.SupportsImageToImage && HiresUpscalers.Find(settings.HiresUpscaler) is { IsLatent: false } upscaler)
+        {
+            errors[Setting.HiresUpscaler] = $"Model {model.Name} has no VAE encoder, so it cannot use the {upscaler.Name} upscaler: choose a Latent one.";
+        }
 
         if (settings.InitImage is not null && (!double.IsFinite(settings.Strength) || settings.Strength is <= 0 or > 1))
         {
@@ -99,6 +112,65 @@ public static class SettingsValidator
 
         return errors;
     }
+
+    private static void CheckOptionalSize(Dictionary<Setting, string> errors, Setting setting, string name, int value)
+    {
+        if (value != 0 && value is < GenerationLimits.SizeMultiple or > GenerationLimits.MaxSize)
+        {
+            errors[setting] = $"{name} must be 0 (off) or between {GenerationLimits.SizeMultiple} and {GenerationLimits.MaxSize}.";
+        }
+    }
+
+    /// <summary>A1111's hires fields, and the size the upscale would reach against the studio's size limit.</summary>
+    private static void CheckHires(Dictionary<Setting, string> errors, GenerationSettings settings)
+    {
+        if (settings.InitImage is not null)
+        {
+            errors[Setting.EnableHires] = "Hires fix is for txt2img: turn it off to start from an init image.";
+        }
+
+        if (!double.IsFinite(settings.HiresScale) || settings.HiresScale is < 1 or > GenerationLimits.MaxHiresScale)
+        {
+            errors[Setting.HiresScale] = $"Upscale by must be between 1 and {GenerationLimits.MaxHiresScale}.";
+        }
+
+        if (HiresUpscalers.Find(settings.HiresUpscaler) is null)
+        {
+            errors[Setting.HiresUpscaler] = $"Choose one of the listed upscalers: {string.Join(", ", HiresUpscalers.All.Select(u => u.Name))}.";
+        }
+
+        if (settings.HiresSteps is < 0 or > GenerationLimits.MaxSteps)
+        {
+            errors[Setting.HiresSteps] = $"Hires steps must be between 0 (as many as Steps) and {GenerationLimits.MaxSteps}.";
+        }
+
+        if (!double.IsFinite(settings.HiresDenoisingStrength) || settings.HiresDenoisingStrength is <= 0 or > 1)
+        {
+            errors[Setting.HiresDenoisingStrength] = "Hires denoising strength must be above 0 and at most 1.";
+        }
+
+        CheckOptionalSize(errors, Setting.HiresResizeWidth, "Resize width to", settings.HiresResizeWidth);
+        CheckOptionalSize(errors, Setting.HiresResizeHeight, "Resize height to", settings.HiresResizeHeight);
+        if (errors.Keys.Any(IsHiresSize) || errors.ContainsKey(Setting.HiresUpscaler) || errors.ContainsKey(Setting.Width) || errors.ContainsKey(Setting.Height))
+        {
+            return;
+        }
+
+        // The upscale may cover more than the final size (a resize of another aspect ratio is cropped after it).
+        var plan = HiresFix.For(settings);
+        if (plan.UpscaleWidth > GenerationLimits.MaxSize || plan.UpscaleHeight > GenerationLimits.MaxSize || plan.ImageSize.Width < GenerationLimits.MinSize
+            || plan.ImageSize.Height < GenerationLimits.MinSize)
+        {
+            var setting = settings.HiresResizeWidth > 0 || settings.HiresResizeHeight > 0
+                ? settings.HiresResizeWidth > 0 ? Setting.HiresResizeWidth : Setting.HiresResizeHeight
+                : Setting.HiresScale;
+            var crop = plan.TruncateX > 0 || plan.TruncateY > 0 ? " (before the crop)" : "";
+            errors[setting] = $"Hires fix would upscale {settings.Width}×{settings.Height} to {plan.UpscaleWidth}×{plan.UpscaleHeight}{crop}; "
+                + $"each side must stay between {GenerationLimits.MinSize} and {GenerationLimits.MaxSize}.";
+        }
+    }
+
+    private static bool IsHiresSize(Setting setting) => setting is Setting.HiresScale or Setting.HiresResizeWidth or Setting.HiresResizeHeight;
 
     /// <summary>A weight like <c>(cat:1.2.3)</c> is no number: said here, where A1111 itself would crash.</summary>
     private static void CheckAttentionSyntax(Dictionary<Setting, string> errors, Setting setting, string prompt, EmphasisMode mode)

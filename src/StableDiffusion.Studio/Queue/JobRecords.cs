@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
@@ -24,6 +25,8 @@ public static class JobRecords
             ? settings.VariationSeed
             : Random.Shared.NextInt64(0, GenerationLimits.MaxSeed),
         VariationStrength = settings.VariationStrength,
+        SeedResizeFromWidth = settings.SeedResizeFromWidth,
+        SeedResizeFromHeight = settings.SeedResizeFromHeight,
         Steps = settings.Steps,
         GuidanceScale = settings.GuidanceScale,
         Scheduler = settings.Scheduler,
@@ -31,6 +34,14 @@ public static class JobRecords
         Width = settings.Width,
         Height = settings.Height,
         BatchCount = settings.BatchCount,
+        EnableHires = settings.EnableHires,
+        HiresScale = settings.HiresScale,
+        // Names are matched in any case; the record keeps A1111's spelling, which the infotext writes.
+        HiresUpscaler = HiresUpscalers.Find(settings.HiresUpscaler)?.Name ?? settings.HiresUpscaler,
+        HiresSteps = settings.HiresSteps,
+        HiresDenoisingStrength = settings.HiresDenoisingStrength,
+        HiresResizeWidth = settings.HiresResizeWidth,
+        HiresResizeHeight = settings.HiresResizeHeight,
         Model = settings.Model,
         Strength = initImagePath is null ? null : settings.Strength,
         InitImagePath = initImagePath,
@@ -48,6 +59,8 @@ public static class JobRecords
         Seed = job.Seed,
         VariationSeed = job.VariationSeed,
         VariationStrength = job.VariationStrength,
+        SeedResizeFromWidth = job.SeedResizeFromWidth,
+        SeedResizeFromHeight = job.SeedResizeFromHeight,
         Steps = job.Steps,
         GuidanceScale = job.GuidanceScale,
         Scheduler = job.Scheduler,
@@ -55,9 +68,19 @@ public static class JobRecords
         Width = job.Width,
         Height = job.Height,
         BatchCount = job.BatchCount,
+        EnableHires = job.EnableHires,
+        HiresScale = job.HiresScale,
+        HiresUpscaler = job.HiresUpscaler,
+        HiresSteps = job.HiresSteps,
+        HiresDenoisingStrength = job.HiresDenoisingStrength,
+        HiresResizeWidth = job.HiresResizeWidth,
+        HiresResizeHeight = job.HiresResizeHeight,
         Model = job.Model,
         Strength = job.Strength ?? new GenerationSettings().Strength,
     };
+
+    /// <summary>The steps progress counts for each image of the job: both passes with hires fix.</summary>
+    public static int TotalSteps(this JobRecord job) => Settings(job).TotalSteps;
 
     /// <summary>Waiting jobs, each with what the fair order needs.</summary>
     public static IQueryable<QueuedJob> Waiting(this IQueryable<JobRecord> jobs) =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Generation;
@@ -63,10 +64,30 @@ public sealed partial class SettingsForm
         tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
         // Opened for a variation in use or a message about one; the user's own open/close is kept otherwise.
         showExtra |= Settings.VariationStrength != 0 || Has(Setting.VariationSeed) || Has(Setting.VariationStrength)
+            || Settings.SeedResizeFromWidth != 0 || Settings.SeedResizeFromHeight != 0 || Has(Setting.SeedResizeFromWidth) || Has(Setting.SeedResizeFromHeight)
             || Settings.EmphasisMode != EmphasisMode.Original || Settings.PadPrompts;
     }
 
     private static string LabelOf(Setting setting) => SettingLabels.Of(setting);
+
+    private static IReadOnlyList<HiresUpscaler> Upscalers => HiresUpscalers.All;
+
+    /// <summary>A1111's "from 512x512 to 1024x1024" line under its hires fields; empty while the fields cannot say.</summary>
+    private string HiresSizeText
+    {
+        get
+        {
+            try
+            {
+                var (width, height) = HiresFix.For(Settings).ImageSize;
+                return $"From {Settings.Width}×{Settings.Height} to {width}×{height}";
+            }
+            catch (ArgumentException)
+            {
+                return "";
+            }
+        }
+    }
 
     private bool Has(Setting setting) => Message(setting) is not null;
 
