@@ -88,6 +88,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         return json.RootElement.GetProperty("id").GetGuid();
     }
 
+    /// <summary>Cancels a job through the studio API on the web node; a running one stops on whichever worker runs it.</summary>
+    public async Task CancelAsync(string user, Guid id)
+    {
+        using var http = ApiClient(user);
+        using var response = await http.DeleteAsync($"/api/v1/generations/{id}");
+        Assert.True(response.IsSuccessStatusCode, $"Cancelling as {user} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>The ids of the jobs made with this prompt (the browser tests' jobs have no id the test could read).</summary>
     public async Task<IReadOnlyList<Guid>> JobIdsWithPromptAsync(string prompt)
     {

@@ -13,7 +13,7 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     {
         await cluster.EnsureWorkersAsync();
         // Two long jobs of a fourth user hold both workers, so all thirty are waiting before the first of them starts.
-        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker one", 60), await cluster.SubmitAsync("dave", "blocker two", 60) };
+        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker one", 150), await cluster.SubmitAsync("dave", "blocker two", 150) };
         await cluster.WaitForJobsAsync(blockers, rows => rows.All(r => r.Status == "Running"), JobsTimeout);
 
         // Each user submits all ten before the next starts: first-come order would run alice's ten first.
@@ -26,10 +26,17 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
             }
         }
 
+        // Cancelled on the web node, stopped on the workers through Redis.
+        foreach (var blocker in blockers)
+        {
+            await cluster.CancelAsync("dave", blocker);
+        }
+
         var jobs = await cluster.WaitForJobsAsync(ids, rows => rows.All(r => r.Status is "Succeeded" or "Failed" or "Cancelled"), JobsTimeout);
         Assert.All(jobs, j => Assert.Equal(("Succeeded", 1, 1), (j.Status, j.Attempts, j.Images)));
+        Assert.All(await cluster.JobsAsync(blockers), b => Assert.Equal("Cancelled", b.Status));
         var started = jobs.OrderBy(j => j.StartedAt).ToList();
-        Assert.True(jobs.Max(j => j.CreatedAt) < started[0].StartedAt, "The blockers ended before all thirty jobs were queued: the order proves nothing.");
+        Assert.True(jobs.Max(j => j.CreatedAt) < started[0].StartedAt, "A job started before all thirty were queued: the order proves nothing.");
 
         // Round robin: alice, bob, carol, alice, bob, carol… whichever worker claimed.
         var owners = started.Select(j => j.OwnerId).ToList();
