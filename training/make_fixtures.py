@@ -28,6 +28,10 @@ HIDDEN = 32  # text width D of encoder_hidden_states
 CHANNELS = 16  # UNet and VAE width
 VOCAB_ROWS = 1024  # ids are folded into this many embedding rows (id % 1024) so any CLIP id up to 49407 works
 SCALING_FACTOR = 0.18215
+# The variant whose UNet is also written with its batch axis fixed at 1, as Olive's static-shape exports declare it:
+# the same weights, so a test can swap it in and compare one call per image with one call per batch.
+FIXED_BATCH_SOURCE = "fp32-ids-int64-timestep-float32-one"
+FIXED_BATCH_UNET = REPO / "tests" / "fixtures" / "unet-batch-fixed-at-1" / "model.onnx"
 
 @dataclass(frozen=True)
 class Variant:
@@ -170,11 +174,19 @@ def make_variant(variant, root):
     }
     if variant.timestep_rank == "batch":
         unet_axes["timestep"] = {0: "batch"}
-    unet = export_onnx(UNet(variant.half),
+    unet_module = UNet(variant.half)
+    unet = export_onnx(unet_module,
                        (torch.zeros(batch, 4, h, w, dtype=float_type), timestep,
                         torch.zeros(batch, 77, HIDDEN, dtype=float_type)),
                        folder / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                        unet_axes)
+    if variant.name == FIXED_BATCH_SOURCE:
+        fixed = export_onnx(unet_module,
+                            (torch.zeros(1, 4, h, w, dtype=float_type), torch.full((1,), 981, dtype=variant.timestep_dtype),
+                             torch.zeros(1, 77, HIDDEN, dtype=float_type)),
+                            FIXED_BATCH_UNET, ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
+                            {name: {a: n for a, n in axes.items() if a != 0} for name, axes in unet_axes.items()})
+        print(f"  unet, batch fixed at 1 ({FIXED_BATCH_UNET.relative_to(REPO)}): {describe(fixed)}")
 
     decoder = export_onnx(VaeDecoder(variant.half), (torch.zeros(1, 4, h, w, dtype=float_type),),
                           folder / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],

@@ -181,6 +181,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<int>("BatchCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CellColumn")
                         .HasColumnType("INTEGER");
 

@@ -48,6 +48,10 @@ public sealed class JobRecord
 
     public int Height { get; set; }
 
+    /// <summary>Images made together, in one UNet call per step (A1111's batch size).</summary>
+    public int BatchSize { get; set; } = 1;
+
+    /// <summary>Batches made one after another (A1111's n_iter); the job makes BatchSize × BatchCount images.</summary>
     public int BatchCount { get; set; } = 1;
 
     /// <summary>A1111's hires fix: the images are upscaled from Width × Height and denoised again.</summary>
@@ -66,6 +70,9 @@ public sealed class JobRecord
     public int HiresResizeWidth { get; set; }
 
     public int HiresResizeHeight { get; set; }
+
+    /// <summary>Images the job makes.</summary>
+    public int ImageCount => BatchSize * BatchCount;
 
     public required string Model { get; set; }
 

@@ -7,6 +7,9 @@ namespace StableDiffusion.Cli.Commands;
 /// <summary>
 /// <c>sd bench</c>: loads a model once, runs untimed warm-up generations (ONNX Runtime allocates and plans on the first
 /// run), then timed ones with seeds 0, 1, …, and prints the median, minimum and maximum of every stage as one JSON line.
+/// With <c>--batch-size N</c> each timed run is a pair, alternated in this one process so both see the same machine: N
+/// images one at a time, then the same N images as one batch; it adds the per-image times of each and the median of the
+/// pairs' speed-ups, with the load average before and after (other work on the machine skews a benchmark).
 /// </summary>
 internal static class BenchCommand
 {
@@ -18,6 +21,7 @@ internal static class BenchCommand
         ("text_encoder", t => t.TextEncoder),
         ("unet_total", t => t.UnetTotal),
         ("unet_per_step", t => t.UnetPerStep),
+        ("unet_per_image", t => t.UnetPerImage),
         ("vae_decode", t => t.VaeDecode),
         ("total", t => t.Total),
     ];
@@ -31,12 +35,18 @@ internal static class BenchCommand
         runs.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--runs must be at least 1."); });
         var warmup = new Option<int>("--warmup") { Description = "Untimed generations before the timed ones", DefaultValueFactory = _ => 1 };
         warmup.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 0) result.AddError("--warmup must not be negative."); });
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Compare N images made one at a time with the same N made as one batch (per-image times, median speed-up)",
+            DefaultValueFactory = _ => 1,
+        };
+        batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }
@@ -45,21 +55,36 @@ internal static class BenchCommand
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var pipeline = new StableDiffusionPipeline(sd);
-            GenerationSettings Request(long seed) => GenerationSettings.ForModel(sd.Name, settings) with { Prompt = parsed.GetValue(prompt)!, Seed = seed };
+            var size = parsed.GetValue(batchSize);
+            GenerationSettings Request(long seed, int batch) =>
+                GenerationSettings.ForModel(sd.Name, settings) with { Prompt = parsed.GetValue(prompt)!, Seed = seed, BatchSize = batch, BatchCount = size / batch };
 
+            var loadBefore = LoadAverage();
             for (var i = 0; i < parsed.GetValue(warmup); i++)
             {
-                pipeline.Generate(Request(i), null, cancellationToken);
+                pipeline.Generate(Request(i, size), null, cancellationToken);
+                if (size > 1)
+                {
+                    pipeline.Generate(Request(i, 1), null, cancellationToken);
+                }
             }
+            // Alternated: a one-at-a-time run, then the batched run of the same seeds.
             var timings = new List<GenerationTimings>();
-            for (var seed = 0; seed < parsed.GetValue(runs); seed++)
+            var single = new List<GenerationTimings>();
+            for (var run = 0; run < parsed.GetValue(runs); run++)
             {
-                timings.Add(pipeline.Generate(Request(seed), null, cancellationToken).Timings);
+                var seed = (long)run * size;
+                if (size > 1)
+                {
+                    single.Add(pipeline.Generate(Request(seed, 1), null, cancellationToken).Timings);
+                }
+                timings.Add(pipeline.Generate(Request(seed, size), null, cancellationToken).Timings);
             }
+            var loadAfter = LoadAverage();
 
             var error = parsed.InvocationConfiguration.Error;
             PrintTable(error, sd, settings, timings);
-            parsed.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            var summary = new Dictionary<string, object>
             {
                 ["model"] = sd.Name,
                 ["provider"] = sd.ExecutionProvider,
@@ -71,16 +96,65 @@ internal static class BenchCommand
                     ["scheduler"] = settings.Scheduler,
                     ["width"] = settings.Width,
                     ["height"] = settings.Height,
+                    ["batch_size"] = size,
                 },
                 ["runs"] = timings.Count,
                 ["load_ms"] = Round(loadMs),
                 ["median"] = Summary(timings, Median),
                 ["min"] = Summary(timings, values => values.Min()),
                 ["max"] = Summary(timings, values => values.Max()),
-            }));
+            };
+            if (size > 1)
+            {
+                summary["batch"] = BatchComparison(error, size, single, timings);
+            }
+            if (loadBefore is not null && loadAfter is not null)
+            {
+                summary["load_average"] = new Dictionary<string, double[]> { ["before"] = loadBefore, ["after"] = loadAfter };
+                error.WriteLine($"load average: before {string.Join(" ", loadBefore)}, after {string.Join(" ", loadAfter)}");
+            }
+            parsed.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(summary));
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>Per-image milliseconds one at a time and batched, and the median of the pairs' ratios (above 1: batching is faster).</summary>
+    private static Dictionary<string, object> BatchComparison(TextWriter error, int size, List<GenerationTimings> single, List<GenerationTimings> batched)
+    {
+        double PerImage(GenerationTimings t) => t.Total / t.Images;
+        var (singleMs, batchedMs) = (Median([.. single.Select(PerImage)]), Median([.. batched.Select(PerImage)]));
+        var speedUp = Median([.. single.Zip(batched, (one, many) => PerImage(one) / PerImage(many))]);
+        var unetSpeedUp = Median([.. single.Zip(batched, (one, many) => one.UnetPerImage / many.UnetPerImage)]);
+        error.WriteLine($"per image: batch 1 {singleMs:F2} ms, batch {size} {batchedMs:F2} ms; median speed-up x{speedUp:F2} (UNet x{unetSpeedUp:F2})");
+        var comparison = new Dictionary<string, object>
+        {
+            ["images"] = size,
+            ["per_image_ms"] = new Dictionary<string, double> { ["batch_1"] = Round(singleMs), [$"batch_{size}"] = Round(batchedMs) },
+            ["unet_per_image_ms"] = new Dictionary<string, double>
+            {
+                ["batch_1"] = Round(Median([.. single.Select(t => t.UnetPerImage)])),
+                [$"batch_{size}"] = Round(Median([.. batched.Select(t => t.UnetPerImage)])),
+            },
+            ["unet_calls"] = new Dictionary<string, int> { ["batch_1"] = single[0].UnetCalls, [$"batch_{size}"] = batched[0].UnetCalls },
+            ["speedup_median"] = Math.Round(speedUp, 3),
+            ["unet_speedup_median"] = Math.Round(unetSpeedUp, 3),
+        };
+        return comparison;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, where the system tells them (Linux); null elsewhere.</summary>
+    private static double[]? LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return [.. fields.Take(3).Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture))];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, double> Summary(List<GenerationTimings> timings, Func<double[], double> statistic) =>

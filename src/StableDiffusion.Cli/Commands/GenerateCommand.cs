@@ -28,11 +28,13 @@ internal static class GenerateCommand
         var variationSeed = new Option<long>("--variation-seed") { Description = "A1111's variation seed (subseed); -1 = random", DefaultValueFactory = _ => -1 };
         var variationStrength = new Option<double>("--variation-strength")
         {
-            Description = "0 (off) to 1: how far the noise moves toward the variation seed's; the batch then shares the seed", DefaultValueFactory = _ => 0,
+            Description = "0 (off) to 1: how far the noise moves toward the variation seed's; the images then share the seed", DefaultValueFactory = _ => 0,
         };
         var seedResize = new Option<string?>("--seed-resize-from") { Description = "A1111's \"Resize seed from\" WxH (e.g. 512x384): the noise made at that size, placed centred" };
         var sampling = new SamplingOptions();
-        var batch = new Option<int>("--batch", "-b") { Description = "Number of images", DefaultValueFactory = _ => 1 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images made together, in one UNet call per step (A1111's batch size)", DefaultValueFactory = _ => 1 };
+        batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
+        var batch = new Option<int>("--batch-count", "--batch", "-b") { Description = "Batches made one after another (A1111's batch count); images = batch size × batch count", DefaultValueFactory = _ => 1 };
         // --noise-source is the studio's word for the same setting; --rng stays for scripts.
         var rng = new Option<string>("--rng", "--noise-source") { Description = "Noise source: torch (diffusers on CPU) or philox (A1111 \"NV\", torch on CUDA)", DefaultValueFactory = _ => "torch" };
         rng.AcceptOnlyFromAmong("torch", "philox");
@@ -49,7 +51,7 @@ internal static class GenerateCommand
         {
             command.Options.Add(option);
         }
-        Option[] rest = [batch, .. hires.All, rng, init, strength, output, models.Provider];
+        Option[] rest = [batchSize, batch, .. hires.All, rng, init, strength, output, models.Provider];
         foreach (var option in rest)
         {
             command.Options.Add(option);
@@ -70,6 +72,7 @@ internal static class GenerateCommand
                 Seed = parsed.GetValue(seed),
                 VariationSeed = parsed.GetValue(variationSeed),
                 VariationStrength = parsed.GetValue(variationStrength),
+                BatchSize = parsed.GetValue(batchSize),
                 SeedResizeFromWidth = resizeWidth,
                 SeedResizeFromHeight = resizeHeight,
                 BatchCount = parsed.GetValue(batch),
@@ -107,7 +110,7 @@ internal static class GenerateCommand
         for (var i = 0; i < images.Count; i++)
         {
             var path = Path.Combine(directory, i == 0 ? stem + extension : $"{stem}-{i}{extension}");
-            var parameters = Infotext.Write(InfotextMapping.ToInfotext(images[i].Settings, sd.Name, sd.Hash));
+            var parameters = Infotext.Write(InfotextMapping.ToInfotext(images[i].Settings, sd.Name, sd.Hash, images[i].BatchPosition));
             File.WriteAllBytes(path, GeneratedPng.Encode(images[i].Image, parameters));
             files.Add(path);
         }
@@ -121,6 +124,7 @@ internal static class GenerateCommand
         {
             ["seeds"] = result.Images.Select(i => i.Seed).ToArray(),
             ["files"] = files,
+            ["unet_calls"] = t.UnetCalls,
             ["timings"] = new Dictionary<string, double>
             {
                 ["load"] = Round(loadMs),
@@ -128,6 +132,7 @@ internal static class GenerateCommand
                 ["text_encoder"] = Round(t.TextEncoder),
                 ["unet_total"] = Round(t.UnetTotal),
                 ["unet_per_step"] = Round(t.UnetPerStep),
+                ["unet_per_image"] = Round(t.UnetPerImage),
                 ["vae_decode"] = Round(t.VaeDecode),
                 ["total"] = Round(t.Total),
             },

@@ -4,25 +4,34 @@ namespace StableDiffusion.Inference.Components;
 
 /// <summary>
 /// The prompts' text embeddings as the UNet takes them (its encoder_hidden_states input), made once per generation and
-/// reused by every step: one tensor with the prompts stacked on the batch axis, or one tensor per prompt when the UNet's
-/// batch axis is fixed at 1 or the prompts' lengths (77 per chunk) differ. Dispose it when the loop is done.
+/// reused by every step: one tensor with the prompts stacked on the batch axis, each repeated once per image of a call,
+/// or one tensor per prompt when the UNet's batch axis is fixed at 1 or the prompts' lengths (77 per chunk) differ.
+/// Dispose it when the loop is done.
 /// </summary>
 public sealed class EncoderHiddenStates : IDisposable
 {
-    internal EncoderHiddenStates(int prompts, IReadOnlyList<(OrtValue States, int Batch)> calls)
+    internal EncoderHiddenStates(int prompts, int images, int imagesPerCall, IReadOnlyList<(OrtValue States, int Prompts)> calls)
     {
         Prompts = prompts;
+        Images = images;
+        ImagesPerCall = imagesPerCall;
         Calls = calls;
     }
 
     /// <summary>How many prompts are stacked: 2 with classifier-free guidance (negative first), else 1.</summary>
     public int Prompts { get; }
 
-    /// <summary>UNet calls per step: 1 when the prompts share one batch, else one per prompt.</summary>
-    public int CallsPerStep => Calls.Count;
+    /// <summary>Latents denoised together: the batch size these states were made for.</summary>
+    public int Images { get; }
 
-    /// <summary>One UNet call per entry, on <c>Batch</c> copies of the latent.</summary>
-    internal IReadOnlyList<(OrtValue States, int Batch)> Calls { get; }
+    /// <summary>Latents one UNet call takes per prompt: the batch size, or 1 when the UNet's batch axis is fixed at 1.</summary>
+    public int ImagesPerCall { get; }
+
+    /// <summary>UNet calls per step of the batch: 1 when the prompts and images share one batch, more when they are kept apart.</summary>
+    public int CallsPerStep => Calls.Count * (Images / ImagesPerCall);
+
+    /// <summary>One tensor per group of prompts; a step runs each on every <see cref="ImagesPerCall"/> latents of the batch.</summary>
+    internal IReadOnlyList<(OrtValue States, int Prompts)> Calls { get; }
 
     public void Dispose()
     {

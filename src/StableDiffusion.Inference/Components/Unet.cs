@@ -70,9 +70,18 @@ public sealed class Unet
     /// their lengths differ (a long prompt and a short negative prompt), as A1111's CFGDenoiser runs cond and uncond in
     /// separate calls rather than padding either.
     /// </summary>
-    public EncoderHiddenStates PrepareEncoderHiddenStates(params IReadOnlyList<TextEmbeddings> prompts)
+    public EncoderHiddenStates PrepareEncoderHiddenStates(params IReadOnlyList<TextEmbeddings> prompts) => PrepareEncoderHiddenStates(1, prompts);
+
+    /// <summary>
+    /// As above for batches of <paramref name="images"/> latents: each prompt repeated once per image, as diffusers'
+    /// <c>prompt_embeds.repeat(1, num_images_per_prompt, 1)</c>, so one call runs [uncond × images, cond × images]. A UNet
+    /// whose batch axis is fixed at 1 gets one call per prompt and image instead.
+    /// </summary>
+    public EncoderHiddenStates PrepareEncoderHiddenStates(int images, IReadOnlyList<TextEmbeddings> prompts)
     {
         ArgumentOutOfRangeException.ThrowIfZero(prompts.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(images, 1);
+        var imagesPerCall = FixedBatch == 1 ? 1 : images;
         var separate = FixedBatch == 1 || prompts.Any(p => p.Tokens != prompts[0].Tokens);
         IReadOnlyList<TextEmbeddings>[] groups = separate ? [.. prompts.Select(p => new[] { p })] : [prompts];
         var calls = new List<(OrtValue, int)>();
@@ -80,7 +89,7 @@ public sealed class Unet
         {
             foreach (var group in groups)
             {
-                calls.Add((Stack(group), group.Count));
+                calls.Add((Stack(group, imagesPerCall), group.Count));
             }
         }
         catch
@@ -88,7 +97,7 @@ public sealed class Unet
             calls.ForEach(call => call.Item1.Dispose());
             throw;
         }
-        return new EncoderHiddenStates(prompts.Count, calls);
+        return new EncoderHiddenStates(prompts.Count, images, imagesPerCall, calls);
     }
 
     /// <summary>
@@ -96,29 +105,56 @@ public sealed class Unet
     /// <paramref name="encoderHiddenStates"/>, concatenated in their order: the latent repeated once per prompt
     /// (diffusers' <c>torch.cat([latents] * 2)</c>) in one call, or one call per prompt for a batch fixed at 1.
     /// </summary>
-    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken)
+    public float[] Predict(ReadOnlySpan<double> sample, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken) =>
+        Predict([sample.ToArray()], shape, timestep, encoderHiddenStates, cancellationToken);
+
+    /// <summary>
+    /// The predicted noise of a batch of latents under each prompt, prompt-major as diffusers' <c>noise_pred.chunk(2)</c>
+    /// reads it: [prompt 0: image 0…n−1, prompt 1: image 0…n−1]. The batch is cut into calls of
+    /// <see cref="EncoderHiddenStates.ImagesPerCall"/> latents.
+    /// </summary>
+    public float[] Predict(IReadOnlyList<double[]> samples, LatentShape shape, double timestep, EncoderHiddenStates encoderHiddenStates, CancellationToken cancellationToken)
     {
-        if (sample.Length != shape.Length)
+        var images = samples.Count;
+        var perCall = encoderHiddenStates.ImagesPerCall;
+        if (samples.Any(s => s.Length != shape.Length))
         {
-            throw new ArgumentException($"Expected a latent of {shape.Length} values, got {sample.Length}.", nameof(sample));
+            throw new ArgumentException($"Expected latents of {shape.Length} values.", nameof(samples));
         }
-        var prediction = new float[shape.Length * encoderHiddenStates.Prompts];
-        var offset = 0;
-        foreach (var (states, batch) in encoderHiddenStates.Calls)
+        if (images % perCall != 0)
         {
-            var output = Run(sample, shape, batch, timestep, states, cancellationToken);
-            output.CopyTo(prediction, offset);
-            offset += output.Length;
+            throw new ArgumentException($"A batch of {images} latents does not divide into UNet calls of {perCall}.", nameof(samples));
+        }
+        var prediction = new float[shape.Length * encoderHiddenStates.Prompts * images];
+        var firstPrompt = 0;
+        foreach (var (states, prompts) in encoderHiddenStates.Calls)
+        {
+            for (var firstImage = 0; firstImage < images; firstImage += perCall)
+            {
+                var output = Run(samples, firstImage, perCall, prompts, shape, timestep, states, cancellationToken);
+                // The call's output is [prompt][image] over its own prompts and images; each block goes to its place in the batch's.
+                for (var p = 0; p < prompts; p++)
+                {
+                    output.AsSpan((p * perCall) * shape.Length, perCall * shape.Length)
+                        .CopyTo(prediction.AsSpan(((firstPrompt + p) * images + firstImage) * shape.Length));
+                }
+            }
+            firstPrompt += prompts;
         }
         return prediction;
     }
 
-    private float[] Run(ReadOnlySpan<double> sample, LatentShape shape, int batch, double timestep, OrtValue encoderHiddenStates, CancellationToken cancellationToken)
+    private float[] Run(IReadOnlyList<double[]> samples, int firstImage, int images, int prompts, LatentShape shape, double timestep,
+        OrtValue encoderHiddenStates, CancellationToken cancellationToken)
     {
-        var batched = new double[sample.Length * batch];
-        for (var b = 0; b < batch; b++)
+        var batch = prompts * images;
+        var batched = new double[shape.Length * batch];
+        for (var p = 0; p < prompts; p++)
         {
-            sample.CopyTo(batched.AsSpan(b * sample.Length));
+            for (var i = 0; i < images; i++)
+            {
+                samples[firstImage + i].CopyTo(batched.AsSpan((p * images + i) * shape.Length));
+            }
         }
         using var sampleValue = OrtTensors.FromDoubles(SampleType, batched, [batch, shape.Channels, shape.Height, shape.Width]);
         using var timestepValue = Timestep.Create(timestep, batch);
@@ -132,15 +168,15 @@ public sealed class Unet
         return OrtTensors.ToFloats(outputs[0]);
     }
 
-    private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts)
+    private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts, int images)
     {
         var first = prompts[0];
         var length = first.Values.Length;
-        var stacked = new float[length * prompts.Count];
-        for (var i = 0; i < prompts.Count; i++)
+        var stacked = new float[length * prompts.Count * images];
+        for (var i = 0; i < prompts.Count * images; i++)
         {
-            prompts[i].Values.CopyTo(stacked, i * length);
+            prompts[i / images].Values.CopyTo(stacked, i * length);
         }
-        return OrtTensors.FromFloats(EncoderHiddenStatesType, stacked, [prompts.Count, first.Tokens, first.HiddenSize]);
+        return OrtTensors.FromFloats(EncoderHiddenStatesType, stacked, [prompts.Count * images, first.Tokens, first.HiddenSize]);
     }
 }

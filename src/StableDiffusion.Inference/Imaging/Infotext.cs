@@ -26,7 +26,7 @@ public static partial class Infotext
     private static readonly string[] KeysBeforeExtras =
     [
         "Steps", "Sampler", "Schedule type", "CFG scale", "Image CFG scale", "Seed", "Face restoration", "Size",
-        "Model hash", "Model", "FP8 weight", "Cache FP16 weight for LoRA", "VAE hash", "VAE", "Variation seed",
+        "Model hash", "Model", "Batch size", "Batch pos", "FP8 weight", "Cache FP16 weight for LoRA", "VAE hash", "VAE", "Variation seed",
         "Variation seed strength", "Seed resize from", "Denoising strength", "Conditional mask weight", "Clip skip",
         "ENSD", "Token merging ratio", "Token merging ratio hr", "Init image hash", "RNG", "Tiling",
     ];

@@ -17,10 +17,18 @@ public static class InfotextMapping
     /// <summary>The infotext of one image, from that image's settings (<see cref="GeneratedImage.Settings"/>: its own seed).</summary>
     /// <param name="modelName">The model folder's name; null leaves the key out.</param>
     /// <param name="modelHash">A1111's 10-digit <see cref="ModelHash.Short"/>; null leaves the key out.</param>
-    public static InfotextSettings ToInfotext(GenerationSettings settings, string? modelName, string? modelHash)
+    /// <param name="batchPosition">The image's place in its batch (<see cref="GeneratedImage.BatchPosition"/>).</param>
+    public static InfotextSettings ToInfotext(GenerationSettings settings, string? modelName, string? modelHash, int batchPosition = 0)
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
         var extra = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        if (settings.BatchSize > 1)
+        {
+            // As A1111 up to 1.5 wrote them, only for batches of two or more; its "PNG Info" still reads "Batch size" back.
+            extra[BatchSizeKey] = settings.BatchSize.ToString(CultureInfo.InvariantCulture);
+            extra[BatchPositionKey] = batchPosition.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (settings.EnableHires)
         {
             // extra_generation_params in the order StableDiffusionProcessingTxt2Img.init adds them, before the prompt's keys.
@@ -119,6 +127,11 @@ public static class InfotextMapping
             settings.Strength = strength;
         }
 
+        if (Number(info, BatchSizeKey) is { } batchSize && batchSize == Math.Floor(batchSize) && batchSize is >= 1 and <= int.MaxValue)
+        {
+            settings.BatchSize = (int)batchSize;
+        }
+
         (settings.SeedResizeFromWidth, settings.SeedResizeFromHeight) = SizeOf(info, SeedResizeKey) ?? (0, 0);
 
         if (Number(info, VariationStrengthKey) is { } variationStrength && Number(info, VariationSeedKey) is { } variationSeed)
@@ -128,6 +141,8 @@ public static class InfotextMapping
         return settings;
     }
 
+    private const string BatchSizeKey = "Batch size";
+    private const string BatchPositionKey = "Batch pos";
     private const string EmphasisKey = "Emphasis";
     private const string PadCondsKey = "Pad conds";
     private const string VariationSeedKey = "Variation seed";

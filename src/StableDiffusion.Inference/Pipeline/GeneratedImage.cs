@@ -7,4 +7,7 @@ namespace StableDiffusion.Inference.Pipeline;
 public sealed record GeneratedImage(GenerationSettings Settings, RgbImage Image)
 {
     public long Seed => Settings.Seed;
+
+    /// <summary>Where the image was in its batch (0-based): A1111's "Batch pos".</summary>
+    public int BatchPosition { get; init; }
 }

@@ -24,7 +24,7 @@ public sealed record GenerationSettings
     /// </summary>
     public bool PadPrompts { get; set; }
 
-    /// <summary>-1 picks a random seed; image i of the batch uses <c>Seed + i</c> (A1111's convention).</summary>
+    /// <summary>-1 picks a random seed; image i of the job uses <c>Seed + i</c> (A1111's convention).</summary>
     public long Seed { get; set; } = -1;
 
     public int Steps { get; set; } = ModelDefaults.StableDiffusion15.Steps;
@@ -41,7 +41,17 @@ public sealed record GenerationSettings
 
     public int Height { get; set; } = ModelDefaults.StableDiffusion15.Height;
 
+    /// <summary>
+    /// A1111's batch size: images made together, their latents stacked into one UNet call per step. Batched images are
+    /// the images made one at a time (each keeps its own seed and noise generator); only the speed changes.
+    /// </summary>
+    public int BatchSize { get; set; } = 1;
+
+    /// <summary>A1111's batch count (<c>n_iter</c>): batches made one after another.</summary>
     public int BatchCount { get; set; } = 1;
+
+    /// <summary>Images in the whole job: <see cref="BatchSize"/> × <see cref="BatchCount"/>.</summary>
+    public int ImageCount => BatchSize * BatchCount;
 
     /// <summary>
     /// A1111's hires fix (<c>enable_hr</c>): a first pass at <see cref="Width"/> × <see cref="Height"/>, an upscale by
@@ -98,9 +108,10 @@ public sealed record GenerationSettings
     public double Strength { get; set; } = 0.75;
 
     /// <summary>
-    /// The settings of image <paramref name="index"/> of the batch, as A1111 sequences seeds (processing.py
-    /// process_images_inner): image i uses seed + i, or, with a variation strength, the same seed and variation
-    /// seed + i (the same composition, varied). The seeds must already be resolved (not -1).
+    /// The settings of image <paramref name="index"/> of the job (counted over every batch), as A1111 sequences seeds
+    /// (processing.py process_images_inner: all_seeds, sliced batch_size at a time): image i uses seed + i, or, with a
+    /// variation strength, the same seed and variation seed + i (the same composition, varied). The batch size stays:
+    /// it is part of how the image was made. The seeds must already be resolved (not -1).
     /// </summary>
     public GenerationSettings ForImage(int index) => VariationStrength == 0
         ? this with { Seed = Seed + index, BatchCount = 1 }

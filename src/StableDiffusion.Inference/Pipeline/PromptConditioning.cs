@@ -28,7 +28,10 @@ internal static class PromptConditioning
         }
     }
 
-    /// <summary>The encoder hidden states, negative prompt first; <paramref name="padded"/> says whether A1111's padding was applied.</summary>
+    /// <summary>
+    /// The encoder hidden states for a batch of <see cref="GenerationSettings.BatchSize"/> images, negative prompt first;
+    /// <paramref name="padded"/> says whether A1111's padding was applied.
+    /// </summary>
     public static EncoderHiddenStates Encode(StableDiffusionModel model, WeightedPrompt prompt, WeightedPrompt? negative, GenerationSettings settings,
         List<string> warnings, out bool padded, CancellationToken cancellationToken)
     {
@@ -37,7 +40,7 @@ internal static class PromptConditioning
         padded = false;
         if (negative is null)
         {
-            return model.Unet.PrepareEncoderHiddenStates(promptEmbeds);
+            return model.Unet.PrepareEncoderHiddenStates(settings.BatchSize, [promptEmbeds]);
         }
 
         var negativeEmbeds = FitContext(model.Unet, model.TextEncoder.Encode(negative, settings.EmphasisMode, padId, cancellationToken), "Negative prompt", negative, warnings);
@@ -52,7 +55,7 @@ internal static class PromptConditioning
             padded = true;
         }
 
-        return model.Unet.PrepareEncoderHiddenStates(negativeEmbeds, promptEmbeds);
+        return model.Unet.PrepareEncoderHiddenStates(settings.BatchSize, [negativeEmbeds, promptEmbeds]);
     }
 
     /// <summary>A UNet exported with its context fixed at 77 positions gets the first chunk, and the user is told.</summary>

@@ -17,18 +17,21 @@ namespace StableDiffusion.Inference.Pipeline;
 public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 {
     /// <summary>
-    /// Runs the whole pipeline. Throws <see cref="OperationCanceledException"/> within one step of
+    /// Runs the whole pipeline: <see cref="GenerationSettings.BatchCount"/> batches of <see cref="GenerationSettings.BatchSize"/>
+    /// images, each batch denoised together. Throws <see cref="OperationCanceledException"/> within one step of
     /// cancellation, <see cref="ArgumentException"/> for settings the model cannot take.
     /// A negative seed picks a random one (A1111's -1); the images carry the seeds used.
     /// </summary>
-    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="skip">Ends the current batch early (A1111's Skip); the run goes on with the next batch.</param>
+    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default,
+        SkipSignal? skip = null)
     {
         var started = Stopwatch.GetTimestamp();
         Validate(settings);
         cancellationToken.ThrowIfCancellationRequested();
         var vae = model.VaeDecoder;
-        // A1111's -1: a random seed (and variation seed), drawn once for the whole batch.
-        var batch = settings with
+        // A1111's -1: a random seed (and variation seed), drawn once for the whole job.
+        var job = settings with
         {
             Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, uint.MaxValue),
             VariationSeed = settings.VariationSeed >= 0 || settings.VariationStrength == 0 ? settings.VariationSeed : Random.Shared.NextInt64(0, uint.MaxValue),
@@ -43,119 +46,164 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var (prompt, negative) = PromptConditioning.Chunk(model.Tokenizer, settings, guided);
         var tokenizeMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 2. Encode each chunk, apply the weights, concatenate: [uncond, cond], in one UNet batch when their lengths match.
+        // 2. Encode each chunk, apply the weights, concatenate: [uncond, cond], in one UNet batch when their lengths match,
+        //    each repeated once per image of a batch.
         clock = Stopwatch.GetTimestamp();
         using var encoderHiddenStates = PromptConditioning.Encode(model, prompt, negative, settings, warnings, out var padded, cancellationToken);
         // The images record padding only when it happened, as A1111 writes "Pad conds" only then.
-        batch.PadPrompts = padded;
+        job.PadPrompts = padded;
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 3. img2img: encode the init image once; every image of the batch starts from it.
+        // 3. img2img: encode the init image once; every image of the job starts from it.
         var initLatents = settings.InitImage is null ? null : EncodeInitImage(settings, cancellationToken);
 
         // A1111's hires fix: after the loop, an upscale and a second, img2img loop at the larger size.
         var hires = settings.EnableHires ? HiresFix.For(settings, vae.ScaleFactor) : null;
 
         var images = new List<GeneratedImage>();
-        double unetMs = 0, vaeMs = 0;
-        var unetSteps = 0;
-        for (var imageIndex = 0; imageIndex < settings.BatchCount; imageIndex++)
+        var unet = new UnetTally();
+        double vaeMs = 0;
+        for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
         {
-            var image = batch.ForImage(imageIndex);
-            var generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
-            var scheduler = SchedulerFactory.Create(settings.Scheduler, model.SchedulerConfig);
-            scheduler.SetTimesteps(settings.Steps);
+            // A1111 clears state.skipped as each batch begins: a skip counts for the batch it arrives in (one that arrives
+            // while the prompts are encoded counts for the first).
+            if (batchIndex > 0)
+            {
+                skip?.Clear();
+            }
+            var firstImage = batchIndex * settings.BatchSize;
 
-            // 4. Initial latents: one randn of [1, C, h, w] from this image's generator, as diffusers' prepare_latents,
+            // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time),
             // with A1111's variation seed and seed resize.
-            var beginIndex = 0;
-            var latents = new double[latentShape.Length];
-            var noise = InitialNoise(image, latentShape, generator);
-
-            if (initLatents is null)
-            {
-                for (var i = 0; i < latents.Length; i++)
-                {
-                    latents[i] = noise[i] * scheduler.InitNoiseSigma;
-                }
-            }
-            else
-            {
-                // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
-                // then noise the image to where the loop starts.
-                beginIndex = ImageToImage.StartIndexForAtLeastOneStep(settings.Steps, settings.Strength, scheduler.Order);
-                scheduler.SetBeginIndex(beginIndex);
-                scheduler.AddNoise(initLatents, noise, beginIndex, latents);
-            }
+            var batch = Enumerable.Range(firstImage, settings.BatchSize).Select(index => StartImage(job.ForImage(index), latentShape, initLatents)).ToList();
 
             // The hires pass's schedule is known now, so progress counts the steps of both passes from the start.
-            (IScheduler? hiresScheduler, int hiresBeginIndex) = hires is null ? (null, 0) : hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
-            var steps = new StepCounter(imageIndex, settings.BatchCount,
-                scheduler.Timesteps.Count - beginIndex + (hiresScheduler?.Timesteps.Count - hiresBeginIndex ?? 0), started, progress);
+            var (hiresSteps, hiresBegin) = hires is null ? (0, 0) : CountSteps(hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig));
+            var steps = new StepCounter(firstImage, settings.ImageCount, settings.BatchSize,
+                batch[0].Scheduler.Timesteps.Count - batch[0].BeginIndex + hiresSteps - hiresBegin, started, progress);
 
-            // 5. The denoising loop.
+            // 5. The denoising loop, the batch's latents in one UNet call per step.
             var imageShape = latentShape;
-            var (ms, count) = Denoise(scheduler, beginIndex, latents, imageShape, generator, encoderHiddenStates, settings.GuidanceScale, steps, cancellationToken);
-            (unetMs, unetSteps) = (unetMs + ms, unetSteps + count);
+            var skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, steps, unet, skip, cancellationToken);
 
-            // 6. Hires fix (A1111's sample_hr_pass): upscale, then the image's noise made anew at the new size (a fresh
-            // generator, as A1111's new ImageRNG) and an img2img loop from the upscaled latents.
-            if (hires is not null)
+            // 6. Hires fix (A1111's sample_hr_pass): upscale, then each image's noise made anew at the new size (a fresh
+            // generator, as A1111's new ImageRNG) and an img2img loop from the upscaled latents. A skipped batch ends here.
+            if (hires is not null && !skipped)
             {
-                clock = Stopwatch.GetTimestamp();
-                (var upscaled, imageShape) = hires.Upscale(model, latents, imageShape, cancellationToken);
-                vaeMs += hires.Upscaler.IsLatent ? 0 : Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-                generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
-                noise = InitialNoise(image, imageShape, generator);
-                latents = new double[imageShape.Length];
-                hiresScheduler!.AddNoise(upscaled, noise, hiresBeginIndex, latents);
-                (ms, count) = Denoise(hiresScheduler, hiresBeginIndex, latents, imageShape, generator, encoderHiddenStates, settings.GuidanceScale, steps, cancellationToken);
-                (unetMs, unetSteps) = (unetMs + ms, unetSteps + count);
+                var upscaledBatch = new List<BatchImage>();
+                foreach (var image in batch)
+                {
+                    clock = Stopwatch.GetTimestamp();
+                    (var upscaled, var upscaledShape) = hires.Upscale(model, image.Latents, latentShape, cancellationToken);
+                    vaeMs += hires.Upscaler.IsLatent ? 0 : Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+                    var generator = NoiseGenerators.Create(image.Settings.NoiseSource, image.Settings.Seed);
+                    var noise = InitialNoise(image.Settings, upscaledShape, generator);
+                    var (hiresScheduler, hiresBeginIndex) = hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
+                    var latents = new double[upscaledShape.Length];
+                    hiresScheduler.AddNoise(upscaled, noise, hiresBeginIndex, latents);
+                    upscaledBatch.Add(new BatchImage(image.Settings, generator, hiresScheduler, hiresBeginIndex, latents));
+                    imageShape = upscaledShape;
+                }
+                batch = upscaledBatch;
+                skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, steps, unet, skip, cancellationToken);
             }
 
-            // 7. VAE decode, one image at a time as diffusers' ONNX pipeline does.
-            cancellationToken.ThrowIfCancellationRequested();
-            clock = Stopwatch.GetTimestamp();
-            images.Add(new GeneratedImage(image, vae.Decode(latents, imageShape, cancellationToken)));
-            vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            if (skipped)
+            {
+                warnings.Add(SkippedWarning(firstImage, settings.BatchSize, steps.Done, steps.Total));
+            }
+
+            // 7. VAE decode, one image at a time as diffusers' ONNX pipeline does. A skipped batch decodes the last step's
+            // prediction of the clean image, as A1111's samplers return their last "denoised" when interrupted.
+            foreach (var image in batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                clock = Stopwatch.GetTimestamp();
+                var latents = skipped && image.PredictedOriginal is { } clean ? clean : image.Latents;
+                images.Add(new GeneratedImage(image.Settings, vae.Decode(latents, imageShape, cancellationToken)) { BatchPosition = images.Count % settings.BatchSize });
+                vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            }
         }
 
-        var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unetMs, unetSteps == 0 ? 0 : unetMs / unetSteps, vaeMs,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unet.Milliseconds, unet.Steps == 0 ? 0 : unet.Milliseconds / unet.Steps, vaeMs,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds)
+        {
+            UnetCalls = unet.Calls,
+            Images = images.Count,
+        };
         return new GenerationResult(images, timings, warnings);
     }
 
+    private static (int Steps, int BeginIndex) CountSteps((IScheduler Scheduler, int BeginIndex) pass) => (pass.Scheduler.Timesteps.Count, pass.BeginIndex);
+
     /// <summary>
-    /// 5. The denoising loop from iteration <paramref name="beginIndex"/> to the end, in place on <paramref name="latents"/>.
+    /// A scheduler and the initial latents for <paramref name="image"/>: its noise from its own generator (A1111's
+    /// ImageRNG.first); for img2img, the init image noised to where the loop starts.
     /// </summary>
-    /// <returns>The UNet's milliseconds and calls.</returns>
-    private (double UnetMs, int UnetSteps) Denoise(IScheduler scheduler, int beginIndex, double[] latents, LatentShape latentShape,
-        INoiseGenerator generator, EncoderHiddenStates encoderHiddenStates, double guidanceScale, StepCounter steps, CancellationToken cancellationToken)
+    private BatchImage StartImage(GenerationSettings image, LatentShape latentShape, double[]? initLatents)
     {
-        double unetMs = 0;
-        var timesteps = scheduler.Timesteps;
-        var latentModelInput = new double[latentShape.Length];
-        var noisePred = new double[latentShape.Length];
+        var generator = NoiseGenerators.Create(image.NoiseSource, image.Seed);
+        var scheduler = SchedulerFactory.Create(image.Scheduler, model.SchedulerConfig);
+        scheduler.SetTimesteps(image.Steps);
+        var noise = InitialNoise(image, latentShape, generator);
+        var latents = new double[latentShape.Length];
+        var beginIndex = 0;
+        if (initLatents is null)
+        {
+            for (var i = 0; i < latents.Length; i++)
+            {
+                latents[i] = noise[i] * scheduler.InitNoiseSigma;
+            }
+        }
+        else
+        {
+            // diffusers img2img get_timesteps: skip the first N - int(N·strength) steps (but always denoise at least one),
+            // then noise the image to where the loop starts.
+            beginIndex = ImageToImage.StartIndexForAtLeastOneStep(image.Steps, image.Strength, scheduler.Order);
+            scheduler.SetBeginIndex(beginIndex);
+            scheduler.AddNoise(initLatents, noise, beginIndex, latents);
+        }
+        return new BatchImage(image, generator, scheduler, beginIndex, latents);
+    }
+
+    /// <summary>
+    /// 5. The denoising loop over a batch, from its schedulers' begin index to the end, in place on each image's latents.
+    /// </summary>
+    /// <returns>Whether a skip ended it early.</returns>
+    private bool Denoise(List<BatchImage> batch, LatentShape latentShape, EncoderHiddenStates encoderHiddenStates, double guidanceScale,
+        StepCounter steps, UnetTally unet, SkipSignal? skip, CancellationToken cancellationToken)
+    {
+        var (timesteps, beginIndex) = (batch[0].Scheduler.Timesteps, batch[0].BeginIndex);
         for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (skip?.IsRequested == true)
+            {
+                return true;
+            }
 
             // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
-            scheduler.ScaleModelInput(latents, stepIndex, latentModelInput);
+            foreach (var image in batch)
+            {
+                image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
+            }
 
-            // 5b–c. UNet on [uncond, cond], then classifier-free guidance.
+            // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance.
             var clock = Stopwatch.GetTimestamp();
-            PredictGuidedNoise(latentModelInput, latentShape, timesteps[stepIndex], encoderHiddenStates, guidanceScale, noisePred, cancellationToken);
-            unetMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            PredictGuidedNoise(batch, latentShape, timesteps[stepIndex], encoderHiddenStates, guidanceScale, cancellationToken);
+            unet.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds, encoderHiddenStates.CallsPerStep);
 
-            // 5d. Scheduler step: x_t → x_{t−1}, with this image's generator for ancestral noise.
-            var predictedOriginal = scheduler.Step(noisePred, stepIndex, latents, generator);
+            // 5d. Scheduler step: x_t → x_{t−1}, each image with its own generator for ancestral noise.
+            foreach (var image in batch)
+            {
+                image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
+            }
 
-            // 5e. Report progress, with a preview of the predicted clean image.
-            steps.Report(step => Preview(predictedOriginal, step, latentShape, cancellationToken));
+            // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
+            steps.Report(step => Preview(batch[0].PredictedOriginal!, step, latentShape, cancellationToken));
         }
 
-        return (unetMs, timesteps.Count - beginIndex);
+        return false;
     }
 
     /// <summary>The image's initial noise (A1111's ImageRNG.first) for a latent of <paramref name="shape"/>.</summary>
@@ -167,32 +215,58 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         return ImageNoise.First(generator, shape, image.NoiseSource, image.Seed, image.VariationSeed, image.VariationStrength, resizeFrom);
     }
 
-    /// <summary>Counts one image's steps over both passes and reports each to <see cref="IProgress{T}"/>.</summary>
-    private sealed class StepCounter(int imageIndex, int imageCount, int totalSteps, long started, IProgress<StepProgress>? progress)
+    /// <summary>Counts one batch's steps over both passes and reports each to <see cref="IProgress{T}"/>.</summary>
+    private sealed class StepCounter(int firstImage, int imageCount, int batchSize, int totalSteps, long started, IProgress<StepProgress>? progress)
     {
-        private int step;
+        public int Done { get; private set; }
+
+        public int Total => totalSteps;
 
         /// <param name="preview">Makes the step's preview; called only when someone listens.</param>
         public void Report(Func<int, RgbImage?> preview)
         {
-            step++;
-            progress?.Report(new StepProgress(imageIndex, imageCount, step, totalSteps, Stopwatch.GetElapsedTime(started), preview(step)));
+            Done++;
+            progress?.Report(new StepProgress(firstImage, imageCount, Done, totalSteps, Stopwatch.GetElapsedTime(started), preview(Done), batchSize));
         }
     }
 
-    /// <summary>
-    /// The guided noise prediction of one step: the UNet on every prompt of <paramref name="encoderHiddenStates"/> (one batched
-    /// call, or one call per prompt when their lengths or the graph's batch axis say so), then
-    /// noise = uncond + g·(cond − uncond) when there is a negative half.
-    /// </summary>
-    private void PredictGuidedNoise(double[] latentModelInput, LatentShape latentShape, double timestep, EncoderHiddenStates encoderHiddenStates,
-        double guidanceScale, double[] noisePred, CancellationToken cancellationToken)
+    /// <summary>The UNet's milliseconds, denoising steps (a batch's step counts once) and ONNX calls over the run.</summary>
+    private sealed class UnetTally
     {
-        var prediction = model.Unet.Predict(latentModelInput, latentShape, timestep, encoderHiddenStates, cancellationToken);
+        public double Milliseconds { get; private set; }
+
+        public int Steps { get; private set; }
+
+        public int Calls { get; private set; }
+
+        public void Add(double milliseconds, int calls) => (Milliseconds, Steps, Calls) = (Milliseconds + milliseconds, Steps + 1, Calls + calls);
+    }
+
+    private static string SkippedWarning(int firstImage, int batchSize, int stepsDone, int totalSteps) => batchSize == 1
+        ? $"Image {firstImage + 1} was skipped after {stepsDone} of {totalSteps} steps."
+        : $"Images {firstImage + 1}–{firstImage + batchSize} were skipped after {stepsDone} of {totalSteps} steps.";
+
+    /// <summary>
+    /// The guided noise prediction of one step for every image of the batch: the UNet on every prompt of
+    /// <paramref name="encoderHiddenStates"/> and every latent (one batched call, or more when the prompts' lengths or the
+    /// graph's batch axis say so), then noise = uncond + g·(cond − uncond) when there is a negative half.
+    /// </summary>
+    private void PredictGuidedNoise(List<BatchImage> batch, LatentShape latentShape, double timestep, EncoderHiddenStates encoderHiddenStates,
+        double guidanceScale, CancellationToken cancellationToken)
+    {
+        var prediction = model.Unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timestep, encoderHiddenStates, cancellationToken);
         var guided = encoderHiddenStates.Prompts == 2;
-        for (var i = 0; i < noisePred.Length; i++)
+        var length = latentShape.Length;
+        for (var b = 0; b < batch.Count; b++)
         {
-            noisePred[i] = guided ? prediction[i] + guidanceScale * (prediction[noisePred.Length + i] - prediction[i]) : prediction[i];
+            // Prompt-major: [uncond: image 0…N−1, cond: image 0…N−1], or the prompt's alone.
+            var cond = prediction.AsSpan(((guided ? batch.Count : 0) + b) * length, length);
+            var uncond = guided ? prediction.AsSpan(b * length, length) : cond;
+            var noisePred = batch[b].NoisePrediction;
+            for (var i = 0; i < noisePred.Length; i++)
+            {
+                noisePred[i] = guided ? uncond[i] + guidanceScale * (cond[i] - uncond[i]) : cond[i];
+            }
         }
     }
 
@@ -258,6 +332,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         if (settings.BatchCount < 1)
         {
             throw new ArgumentException($"Batch count must be at least 1 (got {settings.BatchCount}).", nameof(settings));
+        }
+        if (settings.BatchSize < 1)
+        {
+            throw new ArgumentException($"Batch size must be at least 1 (got {settings.BatchSize}).", nameof(settings));
         }
         if (settings.SeedResizeFromWidth < 0 || settings.SeedResizeFromHeight < 0
             || (settings.SeedResizeFromWidth > 0 && settings.SeedResizeFromHeight > 0

@@ -30,7 +30,7 @@ public static class A1111Endpoints
         [Setting.VariationStrength] = "subseed_strength",
         [Setting.SeedResizeFromWidth] = "seed_resize_from_w", [Setting.SeedResizeFromHeight] = "seed_resize_from_h", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
-        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batch_size",
+        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchSize] = "batch_size", [Setting.BatchCount] = "n_iter",
         [Setting.EnableHires] = "enable_hr", [Setting.HiresScale] = "hr_scale", [Setting.HiresUpscaler] = "hr_upscaler",
         [Setting.HiresSteps] = "hr_second_pass_steps", [Setting.HiresDenoisingStrength] = "denoising_strength",
         [Setting.HiresResizeWidth] = "hr_resize_x", [Setting.HiresResizeHeight] = "hr_resize_y",
@@ -51,10 +51,15 @@ public static class A1111Endpoints
         }).WithSummary("Stop your own current job");
         api.MapPost("/skip", async (HttpContext context, IJobQueries queries, IJobClaims claims) =>
         {
-            // The studio runs a batch as one job, so there is no "next image" to skip to: skip stops the job.
-            await StopOwnJobAsync(context, queries, claims);
+            var ownerId = context.User.StudioUserId()!;
+            var active = await queries.ListActiveAsync(ownerId, context.RequestAborted);
+            if (active.FirstOrDefault(j => j.Status == JobStatus.Running) is { } running)
+            {
+                await claims.SkipAsync(ownerId, running.Id, context.RequestAborted);
+            }
+
             return TypedResults.Json<JsonNode?>(null);
-        }).WithSummary("As interrupt: the studio runs a batch as one job");
+        }).WithSummary("End your running job's current batch early and go on with its next (A1111's Skip)");
         api.MapGet("/samplers", Samplers);
         api.MapGet("/schedulers", Schedulers);
         api.MapGet("/sd-models", (ApiModelCatalog models) => TypedResults.Json(new JsonArray([.. models.Available.Select(ModelJson)])));
@@ -188,8 +193,9 @@ public static class A1111Endpoints
         }
 
         var update = feed.Latest(running.Id);
+        // A1111 counts batches: job_count is n_iter, job_no the batch being made.
         var jobCount = Math.Max(1, running.BatchCount);
-        var jobNo = update?.ImageIndex ?? 0;
+        var jobNo = (update?.ImageIndex ?? 0) / Math.Max(1, running.BatchSize);
         var step = update?.Step ?? 0;
         var steps = Math.Max(1, update?.TotalSteps ?? running.TotalSteps());
         // modules/progress.py: 0.01 + job_no/job_count + (1/job_count)·(sampling_step/sampling_steps), capped at 1.

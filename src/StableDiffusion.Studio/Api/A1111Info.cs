@@ -18,7 +18,7 @@ public static class A1111Info
     {
         var settings = JobRecords.Settings(job);
         var images = job.Images.OrderBy(i => i.Index).ToList();
-        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, settings.BatchCount).Select(i => settings.ForImage(i).Seed).ToList();
+        var seeds = images.Count > 0 ? images.Select(i => i.Seed).ToList() : Enumerable.Range(0, settings.ImageCount).Select(i => settings.ForImage(i).Seed).ToList();
         var sampler = SamplerCatalog.All.FirstOrDefault(s => s.Id == settings.Scheduler);
         var info = new JsonObject
         {

@@ -115,9 +115,20 @@ public static class A1111RequestReader
         }
 
         var total = (long)batchSize * iterations;
-        if (total > GenerationLimits.MaxBatchCount)
+        if (total > GenerationLimits.MaxImagesPerJob)
         {
-            errors["batch_size"] = $"n_iter × batch_size is {total}; the studio makes at most {GenerationLimits.MaxBatchCount} images per request.";
+            errors["batch_size"] = $"n_iter × batch_size is {total}; the studio makes at most {GenerationLimits.MaxImagesPerJob} images per request.";
+        }
+
+        // A batch runs its images in one UNet call, which costs memory; past the studio's largest batch the same images
+        // (seeds count over the whole job either way) are made in more, smaller batches. Clients such as Open WebUI ask
+        // for n images as batch_size n.
+        var (runBatchSize, runBatchCount) = (batchSize, iterations);
+        if (batchSize > GenerationLimits.MaxBatchSize && total <= GenerationLimits.MaxImagesPerJob)
+        {
+            runBatchSize = Enumerable.Range(1, GenerationLimits.MaxBatchSize).Last(size => total % size == 0);
+            runBatchCount = (int)(total / runBatchSize);
+            notes.Add($"batch_size {batchSize}: made as {runBatchCount} batches of {runBatchSize} (the studio batches at most {GenerationLimits.MaxBatchSize} images); the images are the same");
         }
 
         // Hires fix (txt2img only): A1111's hr_upscaler None means its default latent mode, "Latent".
@@ -189,7 +200,8 @@ public static class A1111RequestReader
             NoiseSource = NoiseSources.FromA1111(randnSource) ?? NoiseSource.Torch,
             Width = width.Value,
             Height = height.Value,
-            BatchCount = (int)Math.Clamp(total, 0, int.MaxValue),
+            BatchSize = runBatchSize,
+            BatchCount = runBatchCount,
             EnableHires = hires,
             HiresScale = hiresScale,
             HiresUpscaler = hiresUpscaler,

@@ -4,7 +4,9 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="EmphasisMode">How <c>(word:1.2)</c> weights act: "Original" (default), "No norm" or "None" (brackets are plain text).</param>
 /// <param name="PadPrompts">Pad the shorter of prompt and negative prompt to the other's number of 77-token chunks (A1111's
 /// "Pad prompt/negative prompt"; false by default).</param>
-/// <param name="Seed">-1 or absent for a random seed; image i of the batch uses seed + i.</param>
+/// <param name="Seed">-1 or absent for a random seed; image i of the job uses seed + i.</param>
+/// <param name="BatchSize">Images made together, in one UNet call per step (1 to 8; 1 when absent): faster per image, the same images.</param>
+/// <param name="BatchCount">Batches made one after another (1 when absent); the job makes batchSize × batchCount images, at most 16.</param>
 /// <param name="VariationSeed">A1111's variation seed ("subseed"); -1 or absent for a random one.</param>
 /// <param name="VariationStrength">0 (default, off) to 1: how far the initial noise moves toward the variation seed's.</param>
 /// <param name="SeedResizeFromWidth">A1111's "Resize seed from" width: with the height, the noise is made at that size and
@@ -34,6 +36,7 @@ public sealed record CreateGenerationRequest(
     string? Sampler = null,
     int? Width = null,
     int? Height = null,
+    int? BatchSize = null,
     int? BatchCount = null,
     bool? EnableHires = null,
     double? HiresScale = null,

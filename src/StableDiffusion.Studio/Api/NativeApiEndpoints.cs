@@ -34,7 +34,7 @@ public static class NativeApiEndpoints
         [Setting.VariationStrength] = "variationStrength",
         [Setting.SeedResizeFromWidth] = "seedResizeFromWidth", [Setting.SeedResizeFromHeight] = "seedResizeFromHeight", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfgScale", [Setting.Scheduler] = "sampler", [Setting.NoiseSource] = "noiseSource",
-        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchCount] = "batchCount",
+        [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchSize] = "batchSize", [Setting.BatchCount] = "batchCount",
         [Setting.EnableHires] = "enableHires", [Setting.HiresScale] = "hiresScale", [Setting.HiresUpscaler] = "hiresUpscaler",
         [Setting.HiresSteps] = "hiresSteps", [Setting.HiresDenoisingStrength] = "hiresDenoisingStrength",
         [Setting.HiresResizeWidth] = "hiresResizeWidth", [Setting.HiresResizeHeight] = "hiresResizeHeight", [Setting.Model] = "model",
@@ -52,6 +52,9 @@ public static class NativeApiEndpoints
         api.MapGet("/generations", ListAsync).WithSummary("Your jobs, newest first");
         api.MapGet("/generations/{id:guid}", GetAsync).WithSummary("A job's status, progress, settings and images");
         api.MapDelete("/generations/{id:guid}", CancelAsync).WithSummary("Cancel a waiting or running job");
+        api.MapPost("/generations/{id:guid}/skip", SkipAsync)
+            .WithSummary("End a running job's current batch early")
+            .WithDescription("As A1111's Skip: the batch's images are decoded from where they are and the job goes on with its next batch. 409 unless the job is running.");
         api.MapPost("/generations/{id:guid}/retry", RetryAsync)
             .WithSummary("Queue a failed or cancelled job again").WithDescription("Same settings, seed and init image, as a new job: 202 like a new generation.");
         api.MapGet("/images/{id:guid}", GetImageAsync).Produces(StatusCodes.Status200OK, contentType: "image/png")
@@ -137,6 +140,7 @@ public static class NativeApiEndpoints
             NoiseSource = noiseSource.Value,
             Width = body.Width ?? defaults.Width,
             Height = body.Height ?? defaults.Height,
+            BatchSize = body.BatchSize ?? defaults.BatchSize,
             BatchCount = body.BatchCount ?? defaults.BatchCount,
             EnableHires = body.EnableHires ?? defaults.EnableHires,
             HiresScale = body.HiresScale ?? defaults.HiresScale,
@@ -257,6 +261,25 @@ public static class NativeApiEndpoints
             JobStatus.Cancelled => "The generation has already been cancelled.",
             _ => "The generation is finishing and can no longer be cancelled.",
         });
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SkipAsync(Guid id, HttpContext context, IJobQueries queue, IJobClaims claims)
+    {
+        var ownerId = context.User.StudioUserId()!;
+        var job = await queue.GetAsync(ownerId, id, context.RequestAborted);
+        if (job is null)
+        {
+            return ApiProblems.NotFound("generation");
+        }
+
+        if (await claims.SkipAsync(ownerId, id, context.RequestAborted))
+        {
+            return TypedResults.NoContent();
+        }
+
+        return ApiProblems.Conflict(job.Status == JobStatus.Queued
+            ? "The generation is still waiting in the queue: only a running generation can skip its batch."
+            : "The generation is no longer running.");
     }
 
     private static async Task<IResult> GetImageAsync(Guid id, HttpContext context, ImageLibrary library)

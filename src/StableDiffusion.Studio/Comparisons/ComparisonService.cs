@@ -42,7 +42,7 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
         {
             foreach (var seed in request.Seeds)
             {
-                var cell = request.Settings with { Seed = seed, BatchCount = 1 };
+                var cell = request.Settings with { Seed = seed, BatchSize = 1, BatchCount = 1 };
                 if (!Apply(cell, request.Kind, row))
                 {
                     return (null, new SubmitOutcome.Invalid(AxisSetting(request.Kind), $"\"{row}\" is not a valid value for this axis."));

@@ -11,7 +11,11 @@ public static class GenerationLimits
     public const int MinSize = 64;
     public const int MaxSize = 2048;
     public const int SizeMultiple = 8;
+    /// <summary>A1111's UI slider stops at 8; more latents in one UNet call mostly cost memory.</summary>
+    public const int MaxBatchSize = 8;
     public const int MaxBatchCount = 16;
+    /// <summary>Batch size × batch count: what one job may make.</summary>
+    public const int MaxImagesPerJob = 16;
     public const double MaxHiresScale = 4;
     public const long MaxSeed = uint.MaxValue;
     public const int MinComparisonSeeds = 4;

@@ -40,6 +40,9 @@ public sealed class GenerationService(
 
     public async Task<bool> CancelAsync(Guid jobId) => await claims.CancelAsync(await user.GetIdAsync(), jobId);
 
+    /// <summary>Ends the running job's current batch early; false when it is not this user's or not running.</summary>
+    public async Task<bool> SkipAsync(Guid jobId) => await claims.SkipAsync(await user.GetIdAsync(), jobId);
+
     public async Task<JobRecord?> GetAsync(Guid jobId) => await queries.GetAsync(await user.GetIdAsync(), jobId);
 
     public async Task<IReadOnlyList<JobRecord>> ListActiveAsync() => await queries.ListActiveAsync(await user.GetIdAsync());

@@ -62,11 +62,12 @@ public sealed partial class GenerationWorker(
 
     private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
     {
-        using var cts = claims.BeginRun(job.Id, stoppingToken);
+        var skip = new SkipSignal();
+        using var cts = claims.BeginRun(job.Id, stoppingToken, skip);
         using var watchdog = new StepWatchdog(cts, TimeSpan.FromSeconds(options.Value.StepTimeoutSeconds));
         var clock = Stopwatch.StartNew();
         LogStarted(job.Id, job.Model, job.Steps);
-        Publish(job, JobStatus.Running, new StepProgress(0, job.BatchCount, 0, job.TotalSteps(), TimeSpan.Zero, null), null, clock.Elapsed);
+        Publish(job, JobStatus.Running, new StepProgress(0, job.ImageCount, 0, job.TotalSteps(), TimeSpan.Zero, null, job.BatchSize), null, clock.Elapsed);
         try
         {
             var init = job.InitImagePath is null ? null : await files.ReadAsync(job.InitImagePath, cts.Token);
@@ -87,7 +88,7 @@ public sealed partial class GenerationWorker(
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
             watchdog.Restart();
-            var generation = Task.Run(() => generator.Generate(settings, progress, cts.Token), cts.Token);
+            var generation = Task.Run(() => generator.Generate(settings, progress, cts.Token, skip), cts.Token);
             var result = await WaitOrGiveUpAsync(generation, watchdog);
             // Saving is not a step: a slow disk is the disk-full check's business, not the hang watchdog's.
             watchdog.Stop();
@@ -186,7 +187,7 @@ public sealed partial class GenerationWorker(
                 var now = DateTime.UtcNow;
                 var path = ImageFileStore.ImagePath(id, now);
                 // The file carries A1111's infotext of the settings it was made with, in its "parameters" chunk.
-                var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash));
+                var parameters = Infotext.Write(InfotextMapping.ToInfotext(image.Settings, job.Model, modelHash, image.BatchPosition));
                 // Not cancellable: once the pipeline has finished, its images are kept.
                 await files.WriteAtomicAsync(path, GeneratedPng.Encode(image.Image, parameters), CancellationToken.None);
                 images.Add(new ImageRecord
@@ -282,12 +283,12 @@ public sealed partial class GenerationWorker(
 
     /// <summary>The job's last update: every step of the last image done, and how it ended.</summary>
     private void PublishEnd(JobRecord job, JobStatus status, string? error, IReadOnlyList<Guid> imageIds) =>
-        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.TotalSteps(), job.TotalSteps(), Math.Max(0, job.BatchCount - 1), job.BatchCount, null, null,
-            error, imageIds));
+        feed.Publish(new JobUpdate(job.Id, job.OwnerId, status, job.TotalSteps(), job.TotalSteps(), Math.Max(0, job.ImageCount - job.BatchSize), job.ImageCount, null, null,
+            error, imageIds, job.BatchSize));
 
     private void Publish(JobRecord job, JobStatus status, StepProgress step, byte[]? previewPng, TimeSpan elapsed)
     {
-        var update = new JobUpdate(job.Id, job.OwnerId, status, step.Step, step.TotalSteps, step.ImageIndex, step.ImageCount, null, previewPng, null, []);
+        var update = new JobUpdate(job.Id, job.OwnerId, status, step.Step, step.TotalSteps, step.ImageIndex, step.ImageCount, null, previewPng, null, [], step.BatchSize);
         var fraction = update.Fraction;
         feed.Publish(fraction > 0 ? update with { Eta = elapsed * ((1 - fraction) / fraction) } : update);
     }

@@ -25,7 +25,8 @@ public interface IImageGenerator
     int? CountTokens(string model, string text, EmphasisMode emphasis);
 
     /// <summary>Runs <paramref name="settings"/> on the model it names.</summary>
-    GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken);
+    /// <param name="skip">Ends the current batch early and goes on with the next (A1111's Skip).</param>
+    GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken, SkipSignal? skip = null);
 
     /// <summary>
     /// Drops <paramref name="model"/>'s sessions so that its next job loads it afresh. The worker calls it after the

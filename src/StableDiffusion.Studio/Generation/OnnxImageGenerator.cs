@@ -78,7 +78,7 @@ public sealed partial class OnnxImageGenerator(
         }
     }
 
-    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken, SkipSignal? skip = null)
     {
         while (true)
         {
@@ -89,7 +89,7 @@ public sealed partial class OnnxImageGenerator(
                 // Reset may have disposed this model while the job waited for it; the loop loads it again.
                 if (loaded.TryGetValue(settings.Model, out var current) && ReferenceEquals(current, sd))
                 {
-                    return new StableDiffusionPipeline(sd).Generate(settings, progress, cancellationToken);
+                    return new StableDiffusionPipeline(sd).Generate(settings, progress, cancellationToken, skip);
                 }
             }
         }

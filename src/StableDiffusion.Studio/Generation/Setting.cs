@@ -21,6 +21,7 @@ public enum Setting
     NoiseSource,
     Width,
     Height,
+    BatchSize,
     BatchCount,
     EnableHires,
     HiresScale,

@@ -77,9 +77,18 @@ public static class SettingsValidator
         CheckSize(errors, Setting.Width, "Width", settings.Width);
         CheckSize(errors, Setting.Height, "Height", settings.Height);
 
+        if (settings.BatchSize is < 1 or > GenerationLimits.MaxBatchSize)
+        {
+            errors[Setting.BatchSize] = $"Batch size must be between 1 and {GenerationLimits.MaxBatchSize}.";
+        }
+
         if (settings.BatchCount is < 1 or > GenerationLimits.MaxBatchCount)
         {
             errors[Setting.BatchCount] = $"Batch count must be between 1 and {GenerationLimits.MaxBatchCount}.";
+        }
+        else if (settings.BatchSize >= 1 && (long)settings.BatchSize * settings.BatchCount > GenerationLimits.MaxImagesPerJob)
+        {
+            errors[Setting.BatchCount] = $"Batch size × batch count is {(long)settings.BatchSize * settings.BatchCount}; a job makes at most {GenerationLimits.MaxImagesPerJob} images.";
         }
 
         if (settings.EnableHires)

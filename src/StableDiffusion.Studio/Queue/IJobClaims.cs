@@ -1,3 +1,4 @@
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 
 namespace StableDiffusion.Studio.Queue;
@@ -19,8 +20,11 @@ public interface IJobClaims
 
     void Wake();
 
-    /// <summary>The token a running job's pipeline watches; cancelled by <see cref="CancelAsync"/> or the worker stopping.</summary>
-    CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping);
+    /// <summary>
+    /// The token a running job's pipeline watches; cancelled by <see cref="CancelAsync"/> or the worker stopping.
+    /// <paramref name="skip"/>, when given, is what <see cref="SkipAsync"/> requests.
+    /// </summary>
+    CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping, SkipSignal? skip = null);
 
     void EndRun(Guid jobId);
 
@@ -32,4 +36,10 @@ public interface IJobClaims
 
     /// <summary>Cancels a waiting job at once, or a running one within one step. False when the job is not the owner's or already over.</summary>
     Task<bool> CancelAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends the running job's current batch early; the job goes on with its next batch (A1111's Skip). False when the
+    /// job is not the owner's or is not running.
+    /// </summary>
+    Task<bool> SkipAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Persistence;
@@ -20,6 +21,7 @@ public sealed partial class JobClaims(
     ILogger<JobClaims> logger) : IJobClaims
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
+    private readonly ConcurrentDictionary<Guid, SkipSignal> skips = new();
     private readonly Dictionary<string, long> lastServed = [];
     private readonly SemaphoreSlim wake = new(0);
     private long serveTick;
@@ -70,15 +72,20 @@ public sealed partial class JobClaims(
 
     public void Wake() => wake.Release();
 
-    public CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping)
+    public CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping, SkipSignal? skip = null)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         running[jobId] = cts;
+        if (skip is not null)
+        {
+            skips[jobId] = skip;
+        }
         return cts;
     }
 
     public void EndRun(Guid jobId)
     {
+        skips.TryRemove(jobId, out _);
         if (running.TryRemove(jobId, out var cts))
         {
             cts.Dispose();
@@ -125,6 +132,19 @@ public sealed partial class JobClaims(
         return false;
     }
 
+    public async Task<bool> SkipAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        // Only a running job has a signal; check ownership before touching it, as for a cancel.
+        if (skips.TryGetValue(jobId, out var skip) && await IsOwnersAsync(ownerId, jobId, cancellationToken))
+        {
+            LogSkipped(jobId);
+            skip.Request();
+            return true;
+        }
+
+        return false;
+    }
+
     private async Task<bool> IsOwnersAsync(string ownerId, Guid jobId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -145,4 +165,7 @@ public sealed partial class JobClaims(
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Job {JobId} cancellation requested")]
     private partial void LogCancelled(Guid jobId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Job {JobId} skip requested")]
+    private partial void LogSkipped(Guid jobId);
 }

@@ -45,4 +45,28 @@ public sealed class BenchCommandTests
         Assert.Contains("--runs", stdout.ToString());
         Assert.Contains("--warmup", stdout.ToString());
     }
+
+    [Fact]
+    public void BenchWithABatchSizeComparesPerImageTimesOfSingleAndBatchedRuns()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--runs", "2", "--warmup", "0",
+            "--steps", "2", "--width", "16", "--height", "16", "--batch-size", "3", "--provider", "cpu"], stdout, stderr);
+
+        Assert.True(exitCode == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var batch = json.RootElement.GetProperty("batch");
+        Assert.Equal(3, batch.GetProperty("images").GetInt32());
+        Assert.Equal((3 * 2, 2), (batch.GetProperty("unet_calls").GetProperty("batch_1").GetInt32(), batch.GetProperty("unet_calls").GetProperty("batch_3").GetInt32()));
+        Assert.True(batch.GetProperty("per_image_ms").GetProperty("batch_1").GetDouble() > 0);
+        Assert.True(batch.GetProperty("per_image_ms").GetProperty("batch_3").GetDouble() > 0);
+        Assert.True(batch.GetProperty("speedup_median").GetDouble() > 0);
+        Assert.Contains("per image: batch 1", stderr.ToString());
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(3, json.RootElement.GetProperty("load_average").GetProperty("before").GetArrayLength());
+        }
+    }
 }

@@ -38,6 +38,23 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
     }
 
     [Fact]
+    public void GenerateWithABatchSizeMakesBatchSizeTimesBatchCountImagesInOneUnetCallPerStepPerBatch()
+    {
+        var file = Path.Combine(output.FullName, "batched.png");
+
+        var (exitCode, stdout, stderr) = Run("generate", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch),
+            "--prompt", "a red circle", "--seed", "10", "--steps", "2", "--width", "16", "--height", "16", "--batch-size", "2", "--batch-count", "2",
+            "--provider", "cpu", "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal([10L, 11L, 12L, 13L], json.RootElement.GetProperty("seeds").EnumerateArray().Select(s => s.GetInt64()));
+        Assert.Equal(2 * 2, json.RootElement.GetProperty("unet_calls").GetInt32());
+        var last = Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(Path.Combine(output.FullName, "batched-3.png")))!);
+        Assert.Equal((13L, "2", "1"), (last.Seed, last.Extra["Batch size"], last.Extra["Batch pos"]));
+    }
+
+    [Fact]
     public void GenerateTakesTheEmphasisModeAndPaddingAndRecordsThemAsA1111Does()
     {
         var file = Path.Combine(output.FullName, "weighted.png");

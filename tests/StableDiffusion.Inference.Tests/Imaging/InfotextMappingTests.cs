@@ -112,4 +112,19 @@ public sealed class InfotextMappingTests
         Assert.Equal((0.35, (byte[]?)null, "sd15", 1), (read.Strength, read.InitImage, read.Model, read.BatchCount));
         Assert.Equal(0.75, InfotextMapping.FromInfotext(info with { DenoisingStrength = null }).Strength);
     }
+
+    [Fact]
+    public void ABatchOfTwoOrMoreRecordsBatchSizeAndPositionAsA1111AndReadsTheSizeBack()
+    {
+        var settings = Settings with { BatchSize = 4, BatchCount = 1, Seed = 7, Model = "tiny-shapes" };
+
+        var text = Infotext.Write(InfotextMapping.ToInfotext(settings, "tiny-shapes", null, batchPosition: 2));
+        var single = Infotext.Write(InfotextMapping.ToInfotext(settings with { BatchSize = 1 }, "tiny-shapes", null));
+        var read = InfotextMapping.FromInfotext(Infotext.Parse(text));
+
+        Assert.Contains("Seed: 7, Size: 48x32, Model: tiny-shapes, Batch size: 4, Batch pos: 2, RNG: CPU", text);
+        Assert.DoesNotContain("Batch", single);
+        Assert.Equal(settings, read);
+        Assert.Equal(1, InfotextMapping.FromInfotext(Infotext.Parse(single)).BatchSize);
+    }
 }

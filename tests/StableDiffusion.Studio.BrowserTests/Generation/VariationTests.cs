@@ -35,7 +35,8 @@ public sealed class VariationTests(StudioFixture studio, ITestOutputHelper outpu
         await user.Page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Make variations" }).ClickAsync();
         await user.WaitUntilInteractiveAsync();
         await Expect(user.Page.GetByLabel("Seed", new() { Exact = true })).ToHaveValueAsync("7");
-        await Expect(user.Page.GetByLabel("Batch count", new() { Exact = true })).ToHaveValueAsync("4");
+        await Expect(user.Page.GetByLabel("Batch size", new() { Exact = true })).ToHaveValueAsync("4");
+        await Expect(user.Page.GetByLabel("Batch count", new() { Exact = true })).ToHaveValueAsync("1");
         await Expect(user.Page.GetByLabel("Variation seed", new() { Exact = true })).ToHaveValueAsync("-1");
         await Expect(user.Page.GetByLabel("Variation strength", new() { Exact = true })).ToHaveValueAsync("0.3");
         await user.ScreenshotAsync("variations form");

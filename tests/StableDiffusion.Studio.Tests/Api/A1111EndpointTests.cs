@@ -104,7 +104,7 @@ public sealed class A1111EndpointTests(ApiStudio studio) : IClassFixture<ApiStud
         var problem = await ProblemAsync(response);
         var message = problem.GetProperty("errors").GetProperty("batch_size")[0].GetString();
         Assert.Contains("20", message);
-        Assert.Contains(GenerationLimits.MaxBatchCount.ToString(), message);
+        Assert.Contains(GenerationLimits.MaxImagesPerJob.ToString(), message);
         Assert.Equal(before, await studio.CountJobsAsync());
     }
 

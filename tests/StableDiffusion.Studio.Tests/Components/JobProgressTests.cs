@@ -33,6 +33,33 @@ public sealed class JobProgressTests : ComponentTestContext
     }
 
     [Fact]
+    public void ABatchOfSeveralImagesNamesThemAllAndCountsTheirStepsTogether()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Running, 5, 10, 4, 8, null, null, null, [], BatchSize: 4);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update));
+
+        Assert.Equal("Images 5–8/8, step 5/10", view.Find("[data-testid=step-text]").TextContent);
+        Assert.Equal(0.75, update.Fraction);
+    }
+
+    [Fact]
+    public void ARunningBatchJobOffersSkipNextToCancelAndASingleImageDoesNot()
+    {
+        var skipped = false;
+        var batch = new JobUpdate(JobId, "alice", JobStatus.Running, 3, 10, 0, 3, null, null, null, []);
+        var single = batch with { ImageCount = 1 };
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, batch).Add(c => c.OnSkip, () => skipped = true));
+        var alone = Render<JobProgress>(p => p.Add(c => c.Update, single).Add(c => c.OnSkip, () => skipped = true));
+        view.FindAll("button").Single(b => b.TextContent.Trim() == "Skip").Click();
+
+        Assert.True(skipped);
+        Assert.Contains(view.FindAll("button"), b => b.TextContent.Trim() == "Cancel");
+        Assert.DoesNotContain(alone.FindAll("button"), b => b.TextContent.Trim() == "Skip");
+    }
+
+    [Fact]
     public void AWaitingJobShowsItsQueuePositionAndCancelCallsBack()
     {
         var cancelled = false;

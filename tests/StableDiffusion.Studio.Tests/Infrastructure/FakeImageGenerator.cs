@@ -10,8 +10,8 @@ namespace StableDiffusion.Studio.Tests.Infrastructure;
 
 /// <summary>
 /// A pipeline stand-in the tests steer: it records which prompts started in which order, can hold every job at
-/// its start until released, reports one progress per step, honours cancellation between steps, and fails any
-/// prompt containing "explode"; a cancelled prompt containing "terminate" stops the way ONNX Runtime does.
+/// its start until released, reports one progress per step of each batch, honours cancellation and skip between steps,
+/// and fails any prompt containing "explode"; a cancelled prompt containing "terminate" stops the way ONNX Runtime does.
 /// </summary>
 public sealed class FakeImageGenerator : IImageGenerator
 {
@@ -51,16 +51,28 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public int? CountTokens(string model, string text, EmphasisMode emphasis) => Models.Any(m => m.Name == model && m.IsAvailable) ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
 
-    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken, SkipSignal? skip = null)
     {
         Started.Enqueue(request.Prompt);
         Requests.Enqueue(request);
         release.Wait(cancellationToken);
         var images = new List<GeneratedImage>();
-        for (var image = 0; image < request.BatchCount; image++)
+        var warnings = new List<string>();
+        for (var image = 0; image < request.ImageCount; image += request.BatchSize)
         {
+            // The pipeline's rule: a skip counts for the batch it arrives in.
+            if (image > 0)
+            {
+                skip?.Clear();
+            }
             for (var step = 1; step <= request.Steps; step++)
             {
+                if (skip?.IsRequested == true)
+                {
+                    warnings.Add($"Image {image + 1} was skipped after {step - 1} of {request.Steps} steps.");
+                    break;
+                }
+
                 if (cancellationToken.IsCancellationRequested && request.Prompt.Contains("terminate", StringComparison.Ordinal))
                 {
                     // What an ONNX call stopped by RunOptions.Terminate throws when nothing translates it.
@@ -69,7 +81,8 @@ public sealed class FakeImageGenerator : IImageGenerator
 
                 cancellationToken.ThrowIfCancellationRequested();
                 Thread.Sleep(StepDelay);
-                progress?.Report(new StepProgress(image, request.BatchCount, step, request.Steps, TimeSpan.Zero, step == request.Steps ? TinyImage() : null));
+                progress?.Report(new StepProgress(image, request.ImageCount, step, request.Steps, TimeSpan.Zero, step == request.Steps ? TinyImage() : null,
+                    request.BatchSize));
             }
 
             if (request.Prompt.Contains("explode", StringComparison.Ordinal))
@@ -77,10 +90,13 @@ public sealed class FakeImageGenerator : IImageGenerator
                 throw new InvalidOperationException("the fake pipeline exploded");
             }
 
-            images.Add(new GeneratedImage(request.ForImage(image), TinyImage()));
+            for (var position = 0; position < request.BatchSize; position++)
+            {
+                images.Add(new GeneratedImage(request.ForImage(image + position), TinyImage()) { BatchPosition = position });
+            }
         }
 
-        return new GenerationResult(images, new GenerationTimings(0, 0, 0, 0, 0, 1), []);
+        return new GenerationResult(images, new GenerationTimings(0, 0, 0, 0, 0, 1), warnings);
     }
 
     private static RgbImage TinyImage() => new(8, 8, new Rgb24[64]);

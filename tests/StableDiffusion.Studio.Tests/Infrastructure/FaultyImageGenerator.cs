@@ -48,7 +48,7 @@ public sealed class FaultyImageGenerator : IImageGenerator
 
     public void Reset(string model) => Resets.Enqueue(model);
 
-    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken, SkipSignal? skip = null)
     {
         var fault = Faults.GetValueOrDefault(request.Prompt);
         for (var step = 1; step <= request.Steps; step++)

@@ -22,6 +22,7 @@ public static class SettingLabels
         [Setting.NoiseSource] = "Noise source",
         [Setting.Width] = "Width",
         [Setting.Height] = "Height",
+        [Setting.BatchSize] = "Batch size",
         [Setting.BatchCount] = "Batch count",
         [Setting.EnableHires] = "Hires. fix",
         [Setting.HiresScale] = "Upscale by",

@@ -62,7 +62,7 @@ public sealed partial class Create : IDisposable
                 // The image's seed keeps its composition; four random variation seeds vary its details (A1111's
                 // "same composition, small variations" grid), a little unless the image already was a variation.
                 var strength = settings.VariationStrength == 0 ? 0.1 : settings.VariationStrength;
-                settings = settings with { VariationSeed = -1, VariationStrength = strength, BatchCount = 4 };
+                settings = settings with { VariationSeed = -1, VariationStrength = strength, BatchSize = 4, BatchCount = 1 };
             }
         }
 
@@ -101,13 +101,13 @@ public sealed partial class Create : IDisposable
         });
 
     /// <summary>
-    /// Fills the form from an image's job or a dropped PNG's parameters. The batch count, init image and strength
+    /// Fills the form from an image's job or a dropped PNG's parameters. The batch size and count, init image and strength
     /// stay as they are, and so does the model when the image's model is not available here.
     /// </summary>
     internal void ApplySettings(GenerationSettings source)
     {
         var model = Generation.Models.Any(m => m.Name == source.Model && m.IsAvailable) ? source.Model : settings.Model;
-        settings = source with { Model = model, BatchCount = settings.BatchCount, InitImage = settings.InitImage, Strength = settings.Strength };
+        settings = source with { Model = model, BatchSize = settings.BatchSize, BatchCount = settings.BatchCount, InitImage = settings.InitImage, Strength = settings.Strength };
         feedback = SubmitFeedback.None;
         StateHasChanged();
     }
@@ -171,6 +171,14 @@ public sealed partial class Create : IDisposable
         }
 
         await RefreshAsync();
+    }
+
+    private async Task SkipAsync(Guid jobId)
+    {
+        if (!await Generation.SkipAsync(jobId))
+        {
+            Snackbar.Add("That job is no longer running.", Severity.Info);
+        }
     }
 
     private async Task RefreshAsync()
