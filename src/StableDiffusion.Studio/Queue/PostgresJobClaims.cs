@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.ScaleOut;
@@ -21,6 +22,7 @@ public sealed partial class PostgresJobClaims : IJobClaims
     private static readonly TimeSpan PollWithRedis = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
+    private readonly ConcurrentDictionary<Guid, SkipSignal> skips = new();
     private readonly SemaphoreSlim wake = new(0);
     private readonly IDbContextFactory<StudioDbContext> contexts;
     private readonly JobProgressFeed feed;
@@ -103,15 +105,39 @@ public sealed partial class PostgresJobClaims : IJobClaims
         bus.Wake();
     }
 
-    public CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping)
+    public CancellationTokenSource BeginRun(Guid jobId, CancellationToken stopping, SkipSignal? skip = null)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         running[jobId] = cts;
+        if (skip is not null)
+        {
+            skips[jobId] = skip;
+        }
+
         return cts;
+    }
+
+    /// <summary>Skips a batch of a job running in this process; a skip does not cross to other workers yet.</summary>
+    public async Task<bool> SkipAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        if (!skips.TryGetValue(jobId, out var skip))
+        {
+            return false;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await db.Jobs.AnyAsync(j => j.Id == jobId && j.OwnerId == ownerId, cancellationToken))
+        {
+            return false;
+        }
+
+        skip.Request();
+        return true;
     }
 
     public void EndRun(Guid jobId)
     {
+        skips.TryRemove(jobId, out _);
         if (running.TryRemove(jobId, out var cts))
         {
             cts.Dispose();
