@@ -57,7 +57,7 @@ public sealed partial class ClusterProgressTests(ClusterFixture cluster, ITestOu
         await create.OpenAsync();
         const string prompt = "a blue circle through a Redis restart";
         await create.Prompt.FillAsync(prompt);
-        await create.Steps.FillAsync("40");
+        await create.Steps.FillAsync("150");
         await create.Generate.ClickAsync();
         await Expect(create.StepText).ToBeVisibleAsync();
 
@@ -66,6 +66,7 @@ public sealed partial class ClusterProgressTests(ClusterFixture cluster, ITestOu
         try
         {
             var id = (await cluster.JobIdsWithPromptAsync(prompt)).Single();
+            Assert.Equal("Running", (await cluster.JobsAsync([id]))[0].Status);
             await cluster.WaitForJobsAsync([id], rows => rows[0].Status == "Succeeded", TimeSpan.FromSeconds(90));
             await Expect(create.Results).ToHaveCountAsync(0);
         }
