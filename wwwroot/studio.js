@@ -24,9 +24,27 @@ window.studio = {
     },
     save(dark) {
       document.cookie = `studio-theme=${dark ? 'dark' : 'light'}; path=/; max-age=31536000; samesite=lax`;
+    },
+    // Static pages (share links, 404) run no circuit: the server picks their theme from cookies only. Tell it the
+    // system's preference, and reload once if the page was rendered in the other theme.
+    followSystem() {
+      if (/(?:^|;\s*)studio-theme=/.test(document.cookie)) {
+        return;
+      }
+      const system = window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+      document.cookie = `studio-system-theme=${system}; path=/; max-age=31536000; samesite=lax`;
+      const state = document.getElementById('studio-state');
+      const stored = new RegExp(`(?:^|;\\s*)studio-system-theme=${system}`).test(document.cookie);
+      if (state && state.dataset.static === 'true' && state.dataset.dark !== String(system === 'dark') && stored
+          && sessionStorage.getItem('studio-theme-reloaded') !== system) {
+        sessionStorage.setItem('studio-theme-reloaded', system);
+        location.reload();
+      }
     }
   },
   copy(text) {
     return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve();
   }
 };
+
+window.studio.theme.followSystem();

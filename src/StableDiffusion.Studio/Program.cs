@@ -44,4 +44,4 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecur
 
 // Migrations, interrupted-job recovery and the temp-file sweep happen before the first request.
 await app.PrepareStudioAsync();
-app.Run();
+await app.RunStudioAsync();

@@ -9,6 +9,11 @@ public sealed class StudioPaths(IOptions<StudioOptions> options, IHostEnvironmen
 
     public string DatabaseFile => Path.Combine(DataDirectory, "studio.db");
 
+    /// <summary>The data-protection keys that sign identity cookies: lose them and every browser gets a new identity.</summary>
+    public string KeysDirectory => KeysDirectoryOf(DataDirectory);
+
+    public static string KeysDirectoryOf(string dataDirectory) => Path.Combine(dataDirectory, "keys");
+
     /// <summary>Resolves a stored relative path, refusing anything that would leave the data directory.</summary>
     public string Resolve(string relativePath)
     {

@@ -52,6 +52,8 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<JobRetry>();
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
+        services.AddSingleton<QueueEstimates>();
+        services.AddSingleton<IUserDefaults, UserDefaultsStore>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();
         services.AddSingleton<ShareLinkService>();
@@ -66,13 +68,25 @@ public static class StudioServiceCollectionExtensions
         return builder;
     }
 
+    private static DirectoryInfo KeysDirectory(string dataDirectory)
+    {
+        var keys = StudioPaths.KeysDirectoryOf(dataDirectory);
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(keys)
+            : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     private static void AddIdentity(WebApplicationBuilder builder)
     {
         // Read before the container exists: data protection needs its key folder at registration.
         var dataDirectory = Path.GetFullPath(builder.Configuration["Studio:DataDirectory"] ?? "data", builder.Environment.ContentRootPath);
         builder.Services.AddDataProtection()
             .SetApplicationName("StableDiffusion.Studio")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            .PersistKeysToFileSystem(KeysDirectory(dataDirectory));
+        // Linux has no machine key store to encrypt keys at rest with (DPAPI is Windows-only), so ASP.NET Core warns
+        // "No XML encryptor configured" on every start. The folder is readable by the studio's user only instead,
+        // and the ready message names it; the warning would give a newcomer nothing to act on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.Cookie.Name = StudioIdentity.CookieName;

@@ -9,14 +9,42 @@ namespace StableDiffusion.Studio.Library;
 public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, DatabaseWriter writer, ImageFileStore files)
 {
     /// <summary>Newest first; <paramref name="search"/> matches prompt text (SQLite LIKE: case-insensitive for ASCII).</summary>
-    public async Task<ImagePage> ListAsync(string ownerId, string? search, int page, int pageSize, CancellationToken cancellationToken = default)
+    public Task<ImagePage> ListAsync(string ownerId, string? search, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        SearchAsync(ownerId, new GalleryFilter(search), page, pageSize, cancellationToken);
+
+    /// <summary>Newest first, narrowed by <paramref name="filter"/>.</summary>
+    public async Task<ImagePage> SearchAsync(string ownerId, GalleryFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Images.AsNoTracking().Include(i => i.Job).Where(i => i.OwnerId == ownerId);
-        if (!string.IsNullOrWhiteSpace(search))
+        if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            query = query.Where(i => EF.Functions.Like(i.Job!.Prompt, pattern, "\\"));
+            var search = filter.Search.Trim();
+            var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            // A number is a seed as well as prompt text ("42 dalmatians").
+            query = long.TryParse(search, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seed)
+                ? query.Where(i => i.Seed == seed || EF.Functions.Like(i.Job!.Prompt, pattern, "\\"))
+                : query.Where(i => EF.Functions.Like(i.Job!.Prompt, pattern, "\\"));
+        }
+
+        if (!string.IsNullOrEmpty(filter.Model))
+        {
+            query = query.Where(i => i.Job!.Model == filter.Model);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Sampler))
+        {
+            query = query.Where(i => i.Job!.Scheduler == filter.Sampler);
+        }
+
+        if (ParseSize(filter.Size) is var (width, height))
+        {
+            query = query.Where(i => i.Width == width && i.Height == height);
+        }
+
+        if (filter.Since is { } since)
+        {
+            query = query.Where(i => i.CreatedAt >= since);
         }
 
         var total = await query.CountAsync(cancellationToken);
@@ -27,6 +55,33 @@ public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, Da
             .ToListAsync(cancellationToken);
         return new ImagePage(items, total);
     }
+
+    /// <summary>The models, samplers and sizes the owner's images have, for the gallery's filters.</summary>
+    public async Task<GalleryChoices> ChoicesAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var kinds = await db.Images.AsNoTracking().Where(i => i.OwnerId == ownerId)
+            .Select(i => new { i.Job!.Model, i.Job.Scheduler, i.Width, i.Height })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        return new GalleryChoices(
+            [.. kinds.Select(k => k.Model).Distinct().Order(StringComparer.Ordinal)],
+            [.. kinds.Select(k => k.Scheduler).Distinct().Order(StringComparer.Ordinal)],
+            [.. kinds.OrderBy(k => k.Width * k.Height).Select(k => GalleryFilter.SizeOf(k.Width, k.Height)).Distinct()]);
+    }
+
+    /// <summary>The owner's images among <paramref name="imageIds"/> with their jobs; others' are left out.</summary>
+    public async Task<IReadOnlyList<ImageRecord>> GetManyAsync(string ownerId, IReadOnlyCollection<Guid> imageIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Images.AsNoTracking().Include(i => i.Job)
+            .Where(i => i.OwnerId == ownerId && imageIds.Contains(i.Id))
+            .OrderByDescending(i => i.CreatedAt)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The file of a stored relative path, or null when it is gone.</summary>
+    public string? FileOf(ImageRecord image) => files.Find(image.FilePath);
 
     /// <summary>The image with its job and its share links.</summary>
     public async Task<ImageRecord?> GetAsync(string ownerId, Guid imageId, CancellationToken cancellationToken = default)
@@ -43,6 +98,9 @@ public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, Da
         var path = await db.Images.Where(i => i.Id == imageId && i.OwnerId == ownerId).Select(i => i.FilePath).FirstOrDefaultAsync(cancellationToken);
         return path is null ? null : files.Find(path);
     }
+
+    private static (int Width, int Height)? ParseSize(string? size) =>
+        size?.Split('×') is [var w, var h] && int.TryParse(w, out var width) && int.TryParse(h, out var height) ? (width, height) : null;
 
     /// <summary>Deletes the row first, then the file: a crash in between leaves an orphan file, never a row without one.</summary>
     public async Task<bool> DeleteAsync(string ownerId, Guid imageId, CancellationToken cancellationToken = default)

@@ -22,7 +22,7 @@ public static class ScaleOutServiceCollectionExtensions
         var services = builder.Services;
         services.AddSingleton(roles);
         services.AddSingleton<WorkerIdentity>();
-        services.AddSingleton<QueueOverview>();
+        services.AddSingleton<ClusterOverview>();
 
         if (studio.Database.IsPostgres)
         {
@@ -32,14 +32,16 @@ public static class ScaleOutServiceCollectionExtensions
             }
 
             services.AddDbContextFactory<StudioDbContext>(options => options.UseNpgsql(studio.Database.ConnectionString,
-                npgsql => npgsql.MigrationsAssembly("StableDiffusion.Studio.Migrations.Postgres")));
+                npgsql => npgsql.MigrationsAssembly("StableDiffusion.Studio.Migrations.Postgres").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
             services.AddSingleton<IJobClaims, PostgresJobClaims>();
         }
         else
         {
             services.AddDbContextFactory<StudioDbContext>((provider, options) => options.UseSqlite(
                 $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",
-                sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations")));
+                // Split queries: a page that loads a comparison's jobs and their images reads them in one query per
+                // collection, not a cartesian product (and EF Core stops warning about it at runtime).
+                sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
             services.AddSingleton<IJobClaims, JobClaims>();
         }
 

@@ -28,11 +28,11 @@ public sealed class ThemeTests(StudioFixture studio, ITestOutputHelper output)
         await Expect(user.Page.Locator("body")).ToHaveCSSAsync("background-color", Dark);
         await user.ScreenshotAsync("dark theme remembered");
 
-        // The static 404 page has no circuit: the saved theme and real links, but no toggle that could not work.
+        // A share page has no circuit: the saved theme, but no toggle that could not work.
         var missing = await user.Page.GotoAsync("/s/AAAAAAAAAAAAAAAAAAAAAA");
         Assert.Equal(404, missing?.Status);
         await Expect(user.Page.Locator("body")).ToHaveCSSAsync("background-color", Dark);
-        await Expect(user.Page.GetByRole(AriaRole.Link, new() { Name = "Gallery" })).ToBeVisibleAsync();
+        await Expect(user.Page.GetByTestId("share-gone")).ToBeVisibleAsync();
         await Expect(toggle).ToHaveCountAsync(0);
         await user.ScreenshotAsync("static not found page");
         user.AssertNoPageProblems();

@@ -50,7 +50,8 @@ public sealed class ShareLinkTests(StudioFixture studio, ITestOutputHelper outpu
 
         var revoked = await visitor.Page.GotoAsync(link);
         Assert.Equal(404, revoked?.Status);
-        await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        await Expect(visitor.Page.GetByRole(AriaRole.Heading, new() { Name = "This link was revoked or never existed" })).ToBeVisibleAsync();
+        await Expect(visitor.Page.GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
         await Expect(visitor.Page.GetByRole(AriaRole.Img, new() { Name = prompt })).ToHaveCountAsync(0);
         await visitor.ScreenshotAsync("revoked link");
         Assert.Equal(404, (await visitor.FetchAsync(sharedSrc)).Status);

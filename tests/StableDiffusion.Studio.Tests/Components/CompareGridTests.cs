@@ -49,6 +49,35 @@ public sealed class CompareGridTests : ComponentTestContext
     }
 
     [Fact]
+    public void ACellWhoseImageWasDeletedShowsAPlaceholderNotItsJobStatus()
+    {
+        var comparison = new ComparisonRecord { Id = Guid.NewGuid(), OwnerId = "alice", Title = "seeds", Kind = ComparisonKind.Seeds, Seeds = "5,6,7,8" };
+        comparison.Jobs.Add(new JobRecord { Id = Guid.NewGuid(), OwnerId = "alice", Prompt = "p", Scheduler = "euler", Model = "m", Status = JobStatus.Succeeded });
+
+        var grid = Render<CompareGrid>(p => p.Add(g => g.Comparison, comparison).Add(g => g.ImageUrl, _ => ""));
+
+        Assert.Equal("Image deleted", grid.Find("[data-testid=deleted-cell]").GetAttribute("aria-label"));
+        Assert.DoesNotContain("Succeeded", grid.Markup);
+    }
+
+    [Fact]
+    public void SmallCellImagesArePixelScaledAndLargeOnesAreNot()
+    {
+        var comparison = new ComparisonRecord { Id = Guid.NewGuid(), OwnerId = "alice", Title = "seeds", Kind = ComparisonKind.Seeds, Seeds = "5,6,7,8" };
+        foreach (var (column, width) in new[] { (0, 64), (1, 512) })
+        {
+            var job = new JobRecord { Id = Guid.NewGuid(), OwnerId = "alice", Prompt = "p", Scheduler = "euler", Model = "m", Status = JobStatus.Succeeded, CellColumn = column };
+            job.Images.Add(new ImageRecord { Id = Guid.NewGuid(), OwnerId = "alice", FilePath = "x.png", Parameters = "", Seed = column, Width = width, Height = width });
+            comparison.Jobs.Add(job);
+        }
+
+        var grid = Render<CompareGrid>(p => p.Add(g => g.Comparison, comparison).Add(g => g.ImageUrl, i => $"/img/{i.Seed}"));
+
+        Assert.Contains("studio-pixelated", grid.Find("img[src='/img/0']").ClassName);
+        Assert.DoesNotContain("studio-pixelated", grid.Find("img[src='/img/1']").ClassName);
+    }
+
+    [Fact]
     public void ASeedGridHasNoRowHeader()
     {
         var comparison = new ComparisonRecord { Id = Guid.NewGuid(), OwnerId = "alice", Title = "seeds", Kind = ComparisonKind.Seeds, Seeds = "5,6,7,8" };

@@ -68,8 +68,40 @@ public sealed class JobProgressTests : ComponentTestContext
         var view = Render<JobProgress>(p => p.Add(c => c.Update, update).Add(c => c.QueuePosition, 3).Add(c => c.OnCancel, () => cancelled = true));
         view.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
 
-        Assert.Equal("Waiting in queue: position 3", view.Find("[data-testid=queue-position]").TextContent);
+        Assert.Equal("Waiting: 2 jobs ahead of yours", view.Find("[data-testid=queue-position]").TextContent);
         Assert.True(cancelled);
+    }
+
+    [Fact]
+    public void AJobTheQueueNoLongerListsNeverShowsPositionZero()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Queued, 0, 20, 0, 1, null, null, null, []);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update).Add(c => c.QueuePosition, 0));
+
+        Assert.Equal("Waiting in queue", view.Find("[data-testid=queue-position]").TextContent);
+    }
+
+    [Fact]
+    public void AWaitingJobSaysHowManyJobsAreAheadAndWhenItShouldBeDone()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Queued, 0, 20, 0, 1, null, null, null, []);
+
+        var next = Render<JobProgress>(p => p.Add(c => c.Update, update).Add(c => c.JobsAhead, 0));
+        var later = Render<JobProgress>(p => p.Add(c => c.Update, update).Add(c => c.JobsAhead, 3).Add(c => c.Remaining, TimeSpan.FromSeconds(95)));
+
+        Assert.Equal("Waiting: yours runs next", next.Find("[data-testid=queue-position]").TextContent);
+        Assert.Equal("Waiting: 3 jobs ahead of yours, done in about 1m 35s", later.Find("[data-testid=queue-position]").TextContent);
+    }
+
+    [Fact]
+    public void ACancelledJobSaysSo()
+    {
+        var update = new JobUpdate(JobId, "alice", JobStatus.Cancelled, 0, 20, 0, 1, null, null, null, []);
+
+        var view = Render<JobProgress>(p => p.Add(c => c.Update, update));
+
+        Assert.Equal("Cancelled", view.Find("[data-testid=job-status]").TextContent);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class NoiseSourceTests
         Assert.Equal(NoiseSource.Philox, studio.Fake.Requests.Single(r => r.Prompt == "philox noise").NoiseSource);
         Assert.Equal(NoiseSource.Torch, studio.Fake.Requests.Single(r => r.Prompt == "torch noise").NoiseSource);
         Assert.Contains(Setting.NoiseSource, refused.Errors().Keys);
-        Assert.Contains("Noise source", page);
+        Assert.Contains("Noise source (seed noise as a CPU or an NVIDIA GPU makes it)", page);
         Assert.Contains("NV (Philox", page);
     }
 }

@@ -46,7 +46,7 @@ public sealed class QueueOverviewRenderTests
         bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         bunit.Services.AddMudServices();
         bunit.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<GenerationService>());
-        bunit.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<QueueOverview>());
+        bunit.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<ClusterOverview>());
         bunit.Services.AddSingleton(new ReconnectNotifier());
         bunit.SetRendererInfo(new RendererInfo("Server", true));
         return await Task.FromResult(bunit.Render<QueuePage>());

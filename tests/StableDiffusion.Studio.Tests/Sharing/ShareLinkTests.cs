@@ -37,7 +37,7 @@ public sealed class ShareLinkTests : IClassFixture<StudioFactory>
         Assert.Contains("a shared sunrise", html);
         Assert.Contains("property=\"og:title\"", html);
         Assert.Contains("property=\"og:description\"", html);
-        Assert.Contains($"property=\"og:image\" content=\"http://localhost/s/{token}/image\"", html);
+        Assert.Contains($"property=\"og:image\" content=\"http://localhost/s/{token}/preview.png\"", html);
         Assert.Contains("name=\"robots\" content=\"noindex", html);
         Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
         Assert.True(page.Headers.CacheControl is { NoStore: true, NoCache: true }, $"Cache-Control: {page.Headers.CacheControl}");

@@ -19,7 +19,7 @@ public static class SettingLabels
         [Setting.Steps] = "Steps",
         [Setting.GuidanceScale] = "CFG scale",
         [Setting.Scheduler] = "Sampler",
-        [Setting.NoiseSource] = "Noise source",
+        [Setting.NoiseSource] = "Noise source (seed noise as a CPU or an NVIDIA GPU makes it)",
         [Setting.Width] = "Width",
         [Setting.Height] = "Height",
         [Setting.BatchSize] = "Batch size",

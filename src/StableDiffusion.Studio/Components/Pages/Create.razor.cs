@@ -53,7 +53,7 @@ public sealed partial class Create : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        settings = Generation.NewSettings();
+        settings = await Generation.NewSettingsAsync();
         if (From is { } imageId && await Library.GetAsync(await User.GetIdAsync(), imageId) is { Job: { } job } image)
         {
             ApplySettings(JobRecords.Settings(job).ForImage(image.Index));

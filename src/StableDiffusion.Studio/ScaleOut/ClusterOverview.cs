@@ -8,7 +8,7 @@ namespace StableDiffusion.Studio.ScaleOut;
 /// The queue as an administrator sees it (<see cref="StudioOptions.Administrators"/>): every running job, whose it
 /// is and which worker holds it until when, and every worker the database knows.
 /// </summary>
-public sealed class QueueOverview(IDbContextFactory<StudioDbContext> contexts, IOptions<StudioOptions> options)
+public sealed class ClusterOverview(IDbContextFactory<StudioDbContext> contexts, IOptions<StudioOptions> options)
 {
     public sealed record RunningJob(Guid Id, string OwnerId, string Prompt, string? WorkerId, DateTime? StartedAt, DateTime? LeaseExpiresAt);
 

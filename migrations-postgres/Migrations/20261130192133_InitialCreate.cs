@@ -60,6 +60,23 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "UserDefaults",
+                columns: table => new
+                {
+                    OwnerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Steps = table.Column<int>(type: "integer", nullable: false),
+                    GuidanceScale = table.Column<double>(type: "double precision", nullable: false),
+                    Scheduler = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Width = table.Column<int>(type: "integer", nullable: false),
+                    Height = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserDefaults", x => x.OwnerId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Workers",
                 columns: table => new
                 {
@@ -258,6 +275,9 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ShareLinks");
+
+            migrationBuilder.DropTable(
+                name: "UserDefaults");
 
             migrationBuilder.DropTable(
                 name: "Workers");

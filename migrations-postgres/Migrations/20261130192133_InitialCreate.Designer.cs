@@ -12,7 +12,7 @@ using StableDiffusion.Studio.Data;
 namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261130191044_InitialCreate")]
+    [Migration("20261130192133_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -381,6 +381,37 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("ShareLinks", (string)null);
+                });
+
+            modelBuilder.Entity("StableDiffusion.Studio.Data.UserDefaultsRecord", b =>
+                {
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double>("GuidanceScale")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Scheduler")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Steps")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("OwnerId");
+
+                    b.ToTable("UserDefaults", (string)null);
                 });
 
             modelBuilder.Entity("StableDiffusion.Studio.Data.WorkerRecord", b =>

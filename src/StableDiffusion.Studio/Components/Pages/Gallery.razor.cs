@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using StableDiffusion.Studio.Identity;
+using StableDiffusion.Studio.Library;
+using StableDiffusion.Studio.Storage;
+
+namespace StableDiffusion.Studio.Components.Pages;
+
+/// <summary>
+/// The user's images. Page, search and filters live in the URL, so a reload, the back button and a bookmark keep
+/// them; the page only navigates, and loads when its query parameters change.
+/// </summary>
+public sealed partial class Gallery
+{
+    public const int PageSize = 24;
+
+    /// <summary>About the widest a card's image is drawn (two columns on a phone, six on a wide screen).</summary>
+    private const int GalleryThumbnailWidth = 240;
+
+    [Inject] private ImageLibrary Library { get; set; } = default!;
+    [Inject] private MissingImageFiles Missing { get; set; } = default!;
+    [Inject] private CurrentUser User { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "page")] public int? Page { get; set; }
+    [SupplyParameterFromQuery(Name = "q")] public string? Search { get; set; }
+    [SupplyParameterFromQuery(Name = "model")] public string? Model { get; set; }
+    [SupplyParameterFromQuery(Name = "sampler")] public string? Sampler { get; set; }
+    [SupplyParameterFromQuery(Name = "size")] public string? SizeFilter { get; set; }
+    [SupplyParameterFromQuery(Name = "days")] public int? Days { get; set; }
+
+    private ImagePage? page;
+    private GalleryChoices choices = GalleryChoices.None;
+    private readonly HashSet<Guid> selected = [];
+
+    private int PageNumber => Math.Max(1, Page ?? 1);
+
+    private int PageCount => page is null ? 0 : (page.Total + PageSize - 1) / PageSize;
+
+    private bool Filtered => !string.IsNullOrWhiteSpace(Search) || Model is not null || Sampler is not null || SizeFilter is not null || Days > 0;
+
+    private string CountText => page is null ? "" : page.Total switch
+    {
+        1 => "1 image",
+        var n when PageCount > 1 => $"{n} images · page {PageNumber} of {PageCount}",
+        var n => $"{n} images",
+    };
+
+    private GalleryFilter Filter => new(Search, Model, Sampler, SizeFilter, Days > 0 ? DateTime.UtcNow.Date.AddDays(1 - Days.Value) : null);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var ownerId = await User.GetIdAsync();
+        choices = await Library.ChoicesAsync(ownerId);
+        page = await Library.SearchAsync(ownerId, Filter, PageNumber, PageSize);
+        if (page.Items.Count == 0 && PageNumber > 1 && page.Total > 0)
+        {
+            // Past the last page (images deleted, or an old link): show the last one that exists.
+            page = await Library.SearchAsync(ownerId, Filter, PageCount, PageSize);
+        }
+    }
+
+    /// <summary>The URL with one part changed; any change but the page number starts again at page 1.</summary>
+    private void Go(string key, object? value)
+    {
+        var parameters = new Dictionary<string, object?>
+        {
+            ["page"] = null, ["q"] = Search, ["model"] = Model, ["sampler"] = Sampler, ["size"] = SizeFilter, ["days"] = Days,
+        };
+        var empty = value is null or "" or 0 || (key == "page" && value is 1);
+        parameters[key] = empty ? null : value;
+        // Typing a search replaces the history entry: Back should not step through every prefix of a word.
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters), replace: key == "q");
+    }
+
+    private void Select(Guid imageId, bool on)
+    {
+        if (on)
+        {
+            selected.Add(imageId);
+        }
+        else
+        {
+            selected.Remove(imageId);
+        }
+    }
+
+    private void SelectPage() => selected.UnionWith(page?.Items.Select(i => i.Id) ?? []);
+
+    private async Task DeleteAsync(Guid imageId)
+    {
+        if (await Library.DeleteAsync(await User.GetIdAsync(), imageId))
+        {
+            selected.Remove(imageId);
+            Snackbar.Add("Image deleted.", Severity.Success);
+        }
+
+        await OnParametersSetAsync();
+    }
+
+    private async Task DeleteSelectedAsync()
+    {
+        var count = selected.Count;
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete images",
+            count == 1 ? "Delete the selected image? This cannot be undone." : $"Delete the {count} selected images? This cannot be undone.",
+            yesText: "Delete", cancelText: "Keep them");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        var ownerId = await User.GetIdAsync();
+        var deleted = 0;
+        foreach (var id in selected.ToList())
+        {
+            deleted += await Library.DeleteAsync(ownerId, id) ? 1 : 0;
+        }
+
+        selected.Clear();
+        Snackbar.Add(deleted == 1 ? "1 image deleted." : $"{deleted} images deleted.", Severity.Success);
+        await OnParametersSetAsync();
+    }
+}
