@@ -14,6 +14,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props StableDiffusion.Studio.sln ./
 COPY src/ src/
 COPY migrations/ migrations/
+COPY migrations-postgres/ migrations-postgres/
 RUN dotnet restore src/StableDiffusion.Studio/StableDiffusion.Studio.csproj
 COPY wwwroot/ wwwroot/
 COPY appsettings.json ./

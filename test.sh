@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs what the tests need when it is missing
-# (Debian's chromium for the browser tests, python3-torch for the training smoke test),
-# then prints one closing line: "N passed, N failed".
+# (Debian's chromium for the browser tests, python3-torch for the training smoke test, postgresql and
+# redis-server for the scale-out tests, which start private instances of them on loopback ports in temporary
+# folders and stop them at the end; no system-wide service is started), then prints one closing line:
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +11,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need+=(python3-torch libopenblas0-openmp)
 /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || need+=(python3-onnx)
+# Debian keeps the server binaries out of PATH, under /usr/lib/postgresql/<version>/bin.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

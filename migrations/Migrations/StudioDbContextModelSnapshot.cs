@@ -175,6 +175,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("BatchCount")
                         .HasColumnType("INTEGER");
 
@@ -249,6 +252,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
 
                     b.Property<bool>("InvertMask")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("MaskBlur")
                         .HasColumnType("INTEGER");
@@ -333,6 +339,10 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ComparisonId");
@@ -413,6 +423,36 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.HasKey("OwnerId");
 
                     b.ToTable("UserDefaults", (string)null);
+                });
+
+            modelBuilder.Entity("StableDiffusion.Studio.Data.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExecutionProvider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("StableDiffusion.Studio.Data.ImageRecord", b =>

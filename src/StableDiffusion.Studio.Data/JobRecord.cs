@@ -110,6 +110,18 @@ public sealed class JobRecord
 
     public DateTime? FinishedAt { get; set; }
 
+    /// <summary>The worker that claimed the job last; kept after it ends, so the queue can say who ran it.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>
+    /// Until when <see cref="WorkerId"/> holds the job: its worker renews it every few seconds while it runs, and a
+    /// running job whose lease has passed is taken back (multi-node mode; a single process settles its jobs at start).
+    /// </summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>How many times a worker has claimed the job: a second lost lease fails it instead of requeueing it again.</summary>
+    public int Attempts { get; set; }
+
     /// <summary>Milliseconds the pipeline took in total and per UNet step.</summary>
     public double? TotalMilliseconds { get; set; }
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace StableDiffusion.Studio.Data;
 
 /// <summary>
-/// The studio's SQLite database. Seeds are <c>long</c> and times <c>DateTime</c> UTC because SQLite cannot order
+/// The studio's database: SQLite by default, PostgreSQL for several nodes (each with its own migrations). Seeds are <c>long</c> and times <c>DateTime</c> UTC because SQLite cannot order
 /// <c>ulong</c> or <c>DateTimeOffset</c> server-side.
 /// </summary>
 public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : DbContext(options)
@@ -15,6 +15,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public DbSet<ShareLinkRecord> ShareLinks => Set<ShareLinkRecord>();
 
     public DbSet<ComparisonRecord> Comparisons => Set<ComparisonRecord>();
+
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);

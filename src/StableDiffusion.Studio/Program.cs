@@ -1,8 +1,10 @@
 using StableDiffusion.Studio;
 using StableDiffusion.Studio.Api;
 using StableDiffusion.Studio.Components;
+using StableDiffusion.Studio.Health;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.ScaleOut;
 using StableDiffusion.Studio.Security;
 
 // appsettings.json and wwwroot live at the repository root (or next to the published app).
@@ -11,6 +13,15 @@ builder.AddStudioServices();
 builder.AddStudioApi();
 
 var app = builder.Build();
+if (!app.Services.GetRequiredService<StudioRoles>().Web)
+{
+    // A worker serves nothing public: only its health, for the orchestrator.
+    app.MapHealth();
+    await app.PrepareStudioAsync();
+    app.Run();
+    return;
+}
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);

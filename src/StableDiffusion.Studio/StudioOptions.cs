@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StableDiffusion.Studio.ScaleOut;
 
 namespace StableDiffusion.Studio;
 
@@ -53,6 +54,35 @@ public sealed class StudioOptions
     /// <summary>Requests one client address may make to share links (/s/…) per minute before getting 429.</summary>
     [Range(1, 100_000)]
     public int ShareRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>What this process does: <c>web</c> (pages and APIs), <c>worker</c> (runs jobs), or both, the default.</summary>
+    [RegularExpression(@"(?i)^\s*(web|worker)\s*(,\s*(web|worker)\s*)?$", ErrorMessage = "Studio:Roles is web, worker, or web,worker.")]
+    public string Roles { get; set; } = "web,worker";
+
+    /// <summary>The database: SQLite in the data directory by default, PostgreSQL for several nodes.</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>
+    /// A StackExchange.Redis configuration string (<c>redis:6379</c>) that carries progress, wake-ups and cancels
+    /// between nodes, and the SignalR backplane; empty for one process.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>
+    /// How long a worker's claim on a running job lasts without renewal (PostgreSQL). The worker renews it every
+    /// third of this; a job whose lease passes is requeued once, then failed.
+    /// </summary>
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// User ids (as the Settings page shows them) whose Queue page also lists every running job with the worker that
+    /// runs it, and the workers with their leases.
+    /// </summary>
+    public string[] Administrators { get; set; } = [];
+
+    /// <summary>The name a worker shows in the queue and /healthz; the host name and process id when empty.</summary>
+    public string? WorkerName { get; set; }
 
     /// <summary>Origin used for absolute links in share pages (Open Graph); the request's own origin when empty.</summary>
     [Url]

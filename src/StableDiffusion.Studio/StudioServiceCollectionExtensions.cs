@@ -14,6 +14,7 @@ using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Persistence;
 using StableDiffusion.Studio.Queue;
+using StableDiffusion.Studio.ScaleOut;
 using StableDiffusion.Studio.Sharing;
 using StableDiffusion.Studio.Storage;
 
@@ -39,11 +40,7 @@ public static class StudioServiceCollectionExtensions
         AddIdentity(builder);
         services.AddShareRateLimit(builder.Configuration.GetValue("Studio:ShareRequestsPerMinute", new StudioOptions().ShareRequestsPerMinute));
 
-        services.AddDbContextFactory<StudioDbContext>((provider, options) => options.UseSqlite(
-            $"Data Source={provider.GetRequiredService<StudioPaths>().DatabaseFile}",
-            // Split queries: a page that loads a comparison's jobs and their images reads them in one query per
-            // collection, not a cartesian product (and EF Core stops warning about it at runtime).
-            sqlite => sqlite.MigrationsAssembly("StableDiffusion.Studio.Migrations").UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+        builder.AddStudioNode();
         services.AddSingleton<DatabaseWriter>();
         services.AddSingleton<IDataVolume, DataVolume>();
         services.AddSingleton<ImageFileStore>();
@@ -51,14 +48,12 @@ public static class StudioServiceCollectionExtensions
 
         services.AddSingleton<IImageGenerator, OnnxImageGenerator>();
         services.AddSingleton<JobProgressFeed>();
-        services.AddSingleton<IJobClaims, JobClaims>();
         services.AddSingleton<IJobSubmission, JobSubmission>();
         services.AddSingleton<JobRetry>();
         services.AddSingleton<SubmitRateLimit>();
         services.AddSingleton<IJobQueries, JobQueries>();
         services.AddSingleton<QueueEstimates>();
         services.AddSingleton<IUserDefaults, UserDefaultsStore>();
-        services.AddHostedService<GenerationWorker>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();
         services.AddSingleton<ShareLinkService>();

@@ -19,6 +19,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
         job.Property(j => j.Model).HasMaxLength(256);
         job.Property(j => j.InitImagePath).HasMaxLength(256);
         job.Property(j => j.MaskPath).HasMaxLength(256);
+        job.Property(j => j.WorkerId).HasMaxLength(128);
         // The queue's two questions: "what is waiting?" and "what is this user's?".
         job.HasIndex(j => new { j.Status, j.CreatedAt });
         job.HasIndex(j => new { j.OwnerId, j.CreatedAt });

@@ -5,6 +5,7 @@ using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Queue;
+using StableDiffusion.Studio.ScaleOut;
 using StableDiffusion.Studio.Sharing;
 
 namespace StableDiffusion.Studio.Generation;
@@ -24,8 +25,12 @@ public sealed class GenerationService(
     ShareLinkService shares,
     NavigationManager navigation,
     IImageGenerator generator,
+    ClusterOverview cluster,
     CurrentUser user)
 {
+    /// <summary>Whether this user may see every running job and the workers (<c>Studio:Administrators</c>).</summary>
+    public async Task<bool> IsAdministratorAsync() => cluster.IsAdministrator(await user.GetIdAsync());
+
     public IReadOnlyList<ModelInfo> Models => generator.Models;
 
     /// <summary>A new prompt's settings on the first available model, with that model's recommended values.</summary>

@@ -114,6 +114,13 @@ public sealed partial class GenerationWorker(
             // Usually OperationCanceledException; an ONNX call stopped by RunOptions.Terminate may surface as its own
             // exception, and either way someone asked for the stop: the user, or the host shutting down gracefully
             // (a crash instead leaves the row Running, and the start-up pass calls it interrupted).
+            if (stoppingToken.IsCancellationRequested && await claims.HandBackAsync(job))
+            {
+                // Several workers share the queue: another one runs it from the start.
+                LogHandedBack(job.Id);
+                return;
+            }
+
             await FinishAsync(job, JobStatus.Cancelled, stoppingToken.IsCancellationRequested ? StoppedError : null, null, []);
             LogCancelled(job.Id);
         }
@@ -218,14 +225,40 @@ public sealed partial class GenerationWorker(
         {
             try
             {
-                await writer.WriteAsync(async db =>
+                var held = await writer.WriteAsync(async db =>
                 {
                     // Each attempt waits for another process's lock as long as a submission does, not SQLite's 30 s.
                     SqliteBusy.LimitWait(db, options.Value.DatabaseBusyTimeoutSeconds);
-                    db.Entry(job).State = EntityState.Modified;
+                    await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                    // Only while this worker still holds the job: after a lost lease another worker may run it now.
+                    var changed = await db.Jobs
+                        .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.WorkerId == job.WorkerId)
+                        .ExecuteUpdateAsync(s => s
+                            .SetProperty(j => j.Status, job.Status)
+                            .SetProperty(j => j.Error, job.Error)
+                            .SetProperty(j => j.FinishedAt, job.FinishedAt)
+                            .SetProperty(j => j.TotalMilliseconds, job.TotalMilliseconds)
+                            .SetProperty(j => j.MillisecondsPerStep, job.MillisecondsPerStep)
+                            .SetProperty(j => j.Warnings, job.Warnings)
+                            .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), CancellationToken.None);
+                    if (changed == 0)
+                    {
+                        return false;
+                    }
+
                     db.Images.AddRange(images);
                     await db.SaveChangesAsync(CancellationToken.None);
+                    await transaction.CommitAsync(CancellationToken.None);
+                    return true;
                 }, CancellationToken.None);
+                if (!held)
+                {
+                    // Requeued after this worker's lease passed (it was cut off from the database, or paused):
+                    // the job is another run's now, so this one records and publishes nothing.
+                    LogLeaseLost(job.Id);
+                    return false;
+                }
+
                 break;
             }
             catch (Exception ex) when (attempt < FinishRetryDelays.Length)
@@ -293,6 +326,12 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Job {JobId}: recording its end failed (attempt {Attempt}); retrying")]
     private partial void LogFinishRetry(Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Job {JobId} handed back to the queue: this worker is stopping")]
+    private partial void LogHandedBack(Guid jobId);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Job {JobId}: this worker's lease on it had passed and it was requeued; its result is dropped")]
+    private partial void LogLeaseLost(Guid jobId);
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Job {JobId}: its end could not be recorded; published as failed, the next start settles its row")]
     private partial void LogFinishLost(Exception exception, Guid jobId);

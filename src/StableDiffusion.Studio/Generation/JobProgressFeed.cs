@@ -16,6 +16,15 @@ public sealed partial class JobProgressFeed(ILogger<JobProgressFeed> logger)
     /// <summary>Raised whenever a job enters or leaves the queue, so queue positions may have moved.</summary>
     public event Action? QueueChanged;
 
+    /// <summary>Raised for updates published in this process, not those delivered from another node: what a bus forwards.</summary>
+    public event Action<JobUpdate>? PublishedHere;
+
+    /// <summary>Raised when this process changed the queue, not when another node said it did.</summary>
+    public event Action? QueueChangedHere;
+
+    /// <summary>Jobs whose last update seen here was not their end: what a page may still show as running.</summary>
+    public IReadOnlyCollection<Guid> Unfinished => latest.Keys.ToList();
+
     public JobUpdate? Latest(Guid jobId) => latest.GetValueOrDefault(jobId);
 
     /// <summary>Every update of every job this owner has.</summary>
@@ -24,6 +33,13 @@ public sealed partial class JobProgressFeed(ILogger<JobProgressFeed> logger)
     public IDisposable SubscribeJob(Guid jobId, Action<JobUpdate> onUpdate) => Add(u => u.JobId == jobId, onUpdate);
 
     public void Publish(JobUpdate update)
+    {
+        Deliver(update);
+        PublishedHere?.Invoke(update);
+    }
+
+    /// <summary>Fans out an update that another node published; it does not travel on.</summary>
+    public void Deliver(JobUpdate update)
     {
         if (update.IsFinished)
         {
@@ -51,7 +67,13 @@ public sealed partial class JobProgressFeed(ILogger<JobProgressFeed> logger)
         }
     }
 
-    public void NotifyQueueChanged() => QueueChanged?.Invoke();
+    public void NotifyQueueChanged()
+    {
+        QueueChanged?.Invoke();
+        QueueChangedHere?.Invoke();
+    }
+
+    public void DeliverQueueChanged() => QueueChanged?.Invoke();
 
     private Subscription Add(Func<JobUpdate, bool> filter, Action<JobUpdate> onUpdate)
     {

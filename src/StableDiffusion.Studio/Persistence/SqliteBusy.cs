@@ -17,8 +17,12 @@ public static class SqliteBusy
     /// </summary>
     public static void LimitWait(StudioDbContext db, int seconds)
     {
-        db.Database.SetCommandTimeout(TimeSpan.FromSeconds(seconds));
-        ((SqliteConnection)db.Database.GetDbConnection()).DefaultTimeout = seconds;
+        // PostgreSQL has row locks and its own timeouts; only SQLite's one writer lock needs this.
+        if (db.Database.GetDbConnection() is SqliteConnection connection)
+        {
+            db.Database.SetCommandTimeout(TimeSpan.FromSeconds(seconds));
+            connection.DefaultTimeout = seconds;
+        }
     }
 
     public static bool Is(Exception? exception) => exception switch

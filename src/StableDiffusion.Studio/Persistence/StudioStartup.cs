@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
+using StableDiffusion.Studio.ScaleOut;
 using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Persistence;
@@ -25,11 +27,13 @@ public static partial class StudioStartup
 
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync())
         {
-            // Migrations live in migrations/; add one from the repository root with
+            // Migrations live in migrations/ (SQLite) and migrations-postgres/; add one from the repository root with
             //   dotnet tool restore && dotnet ef migrations add <Name> --project migrations --startup-project src/StableDiffusion.Studio
+            //   dotnet ef migrations add <Name> --project migrations-postgres --startup-project src/StableDiffusion.Studio -- --Studio:Database:Provider=Postgres
             await MigrationGate.WaitAsync();
             try
             {
+                // EF Core takes a database-wide lock while it migrates, so nodes starting together apply each migration once.
                 await db.Database.MigrateAsync();
             }
             finally
@@ -37,27 +41,46 @@ public static partial class StudioStartup
                 MigrationGate.Release();
             }
 
-            // EF only picks WAL when it creates the file itself (efcore#36369); ask every time, it is idempotent.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-            var interrupted = await db.Jobs
-                .Where(j => j.Status == JobStatus.Running)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Failed)
-                    .SetProperty(j => j.Error, InterruptedError)
-                    .SetProperty(j => j.FinishedAt, DateTime.UtcNow));
-            if (interrupted > 0)
+            var postgres = !db.Database.IsSqlite();
+            if (!postgres)
             {
-                LogInterrupted(logger, interrupted);
+                // EF only picks WAL when it creates the file itself (efcore#36369); ask every time, it is idempotent.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+                // One process owns every job: one still Running was cut off by this process's last stop. On PostgreSQL
+                // other nodes may be running theirs; a dead worker's jobs come back when their lease expires.
+                var interrupted = await db.Jobs
+                    .Where(j => j.Status == JobStatus.Running)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(j => j.Status, JobStatus.Failed)
+                        .SetProperty(j => j.Error, InterruptedError)
+                        .SetProperty(j => j.FinishedAt, DateTime.UtcNow));
+                if (interrupted > 0)
+                {
+                    LogInterrupted(logger, interrupted);
+                }
             }
 
             await MarkMissingFilesAsync(db, app.Services, logger);
-            await SweepOrphanFilesAsync(db, app.Services, logger);
+            if (!postgres)
+            {
+                // With several nodes another one may be between writing a file and its row right now.
+                await SweepOrphanFilesAsync(db, app.Services, logger);
+            }
+        }
+
+        if (!app.Services.GetRequiredService<StudioRoles>().Worker)
+        {
+            // A web node never loads a model.
+            return;
         }
 
         // The default model's ONNX sessions open now, so /healthz and the first page know the execution provider.
         await Task.Run(app.Services.GetRequiredService<IImageGenerator>().LoadDefaultModel);
 
-        var swept = app.Services.GetRequiredService<ImageFileStore>().SweepTemporaryFiles();
+        // Another node's half-written file on the shared volume is not half-written for good.
+        var swept = app.Services.GetRequiredService<IOptions<StudioOptions>>().Value.Database.IsPostgres
+            ? 0
+            : app.Services.GetRequiredService<ImageFileStore>().SweepTemporaryFiles();
         if (swept > 0)
         {
             LogSwept(logger, swept);

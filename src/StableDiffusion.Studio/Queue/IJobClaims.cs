@@ -28,6 +28,12 @@ public interface IJobClaims
 
     void EndRun(Guid jobId);
 
+    /// <summary>
+    /// Puts a job this worker runs back in the queue because the worker is stopping, where other workers can run it;
+    /// false where nobody else would (one process), and the job is then cancelled as stopped.
+    /// </summary>
+    Task<bool> HandBackAsync(JobRecord job);
+
     /// <summary>Cancels a waiting job at once, or a running one within one step. False when the job is not the owner's or already over.</summary>
     Task<bool> CancelAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default);
 

@@ -4,6 +4,7 @@ using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Persistence;
+using StableDiffusion.Studio.ScaleOut;
 
 namespace StableDiffusion.Studio.Queue;
 
@@ -16,6 +17,7 @@ public sealed partial class JobClaims(
     IDbContextFactory<StudioDbContext> contexts,
     DatabaseWriter writer,
     JobProgressFeed feed,
+    WorkerIdentity worker,
     ILogger<JobClaims> logger) : IJobClaims
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
@@ -38,7 +40,11 @@ public sealed partial class JobClaims(
             {
                 var changed = await db.Jobs
                     .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
-                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Running).SetProperty(j => j.StartedAt, DateTime.UtcNow),
+                    .ExecuteUpdateAsync(s => s
+                            .SetProperty(j => j.Status, JobStatus.Running)
+                            .SetProperty(j => j.StartedAt, DateTime.UtcNow)
+                            .SetProperty(j => j.WorkerId, worker.Id)
+                            .SetProperty(j => j.Attempts, j => j.Attempts + 1),
                         cancellationToken);
                 if (changed == 1)
                 {
@@ -85,6 +91,9 @@ public sealed partial class JobClaims(
             cts.Dispose();
         }
     }
+
+    /// <summary>No other worker shares this database: a stopping server's job ends as cancelled, as before.</summary>
+    public Task<bool> HandBackAsync(JobRecord job) => Task.FromResult(false);
 
     public async Task<bool> CancelAsync(string ownerId, Guid jobId, CancellationToken cancellationToken = default)
     {

@@ -31,7 +31,8 @@ public sealed class StudioServer : IAsyncDisposable
     /// <summary>Everything the server printed so far, stdout and stderr interleaved as they arrived.</summary>
     public string Log => string.Join(Environment.NewLine, log);
 
-    public static async Task<StudioServer> StartAsync()
+    /// <param name="environment">Settings on top of the defaults (a name already set replaces it), as <c>Studio__Roles</c>.</param>
+    public static async Task<StudioServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = RepositoryRoot.Path;
         var dll = Path.Combine(root, "src", "StableDiffusion.Studio", "bin", "Debug", "net10.0", "StableDiffusion.Studio.dll");
@@ -66,6 +67,11 @@ public sealed class StudioServer : IAsyncDisposable
             start.Environment["Inference__DefaultModel"] = FallbackModelName;
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = start };
         var server = new StudioServer(process, baseAddress, owned);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
@@ -85,6 +91,27 @@ public sealed class StudioServer : IAsyncDisposable
 
         return server;
     }
+
+    /// <summary>Ends the process at once with SIGKILL, as <c>kill -9</c>: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        process.Kill();
+        process.WaitForExit();
+    }
+
+    /// <summary>Asks the process to stop with SIGTERM, as an orchestrator does, and waits until it has.</summary>
+    public async Task TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(wait.Token);
+    }
+
+    public bool HasExited => process.HasExited;
 
     public async ValueTask DisposeAsync()
     {

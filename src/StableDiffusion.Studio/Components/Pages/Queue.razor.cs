@@ -12,6 +12,8 @@ public sealed partial class Queue
     private IReadOnlyList<JobRecord> cancelled = [];
     private QueueOverview overview = QueueOverview.Empty;
     private LiveJobs? live;
+    private bool administrator;
+    private int refreshes;
 
     // Jobs cancelled from this page stay on it, marked Cancelled, until the person leaves: a row that vanishes
     // looks like it never existed.
@@ -26,6 +28,7 @@ public sealed partial class Queue
 
     protected override async Task OnInitializedAsync()
     {
+        administrator = await Generation.IsAdministratorAsync();
         await RefreshAsync();
         if (RendererInfo.IsInteractive)
         {
@@ -49,6 +52,7 @@ public sealed partial class Queue
         }
 
         cancelled = ended;
+        refreshes++;
     }
 
     private async Task CancelAsync(Guid jobId)

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Studio.Data;
+
+namespace StableDiffusion.Studio.ScaleOut;
+
+/// <summary>
+/// The queue as an administrator sees it (<see cref="StudioOptions.Administrators"/>): every running job, whose it
+/// is and which worker holds it until when, and every worker the database knows.
+/// </summary>
+public sealed class ClusterOverview(IDbContextFactory<StudioDbContext> contexts, IOptions<StudioOptions> options)
+{
+    public sealed record RunningJob(Guid Id, string OwnerId, string Prompt, string? WorkerId, DateTime? StartedAt, DateTime? LeaseExpiresAt);
+
+    public bool IsAdministrator(string userId) => options.Value.Administrators.Contains(userId, StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<RunningJob>> RunningJobsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Running)
+            .OrderBy(j => j.StartedAt)
+            .Select(j => new RunningJob(j.Id, j.OwnerId, j.Prompt, j.WorkerId, j.StartedAt, j.LeaseExpiresAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WorkerRecord>> WorkersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Workers.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
+    }
+}
