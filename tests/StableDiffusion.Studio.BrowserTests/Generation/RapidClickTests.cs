@@ -31,7 +31,9 @@ public sealed class RapidClickTests(StudioFixture studio, ITestOutputHelper outp
         await create.Prompt.FillAsync("one job from an impatient user");
 
         // Real mouse events, spread over the time a submission takes and past it: forced, so Playwright does not
-        // wait for the button to be enabled again, as an impatient user would not.
+        // wait for the button to be enabled again, as an impatient user would not. The form is taller than the
+        // window, so the button is scrolled into view first, as a user would.
+        await create.Generate.ScrollIntoViewIfNeededAsync();
         var box = await create.Generate.BoundingBoxAsync() ?? throw new InvalidOperationException("The Generate button has no box.");
         for (var i = 0; i < 20; i++)
         {

@@ -18,15 +18,15 @@ public sealed class SkipTests(StudioFixture studio, ITestOutputHelper output)
         var before = await create.Results.CountAsync();
 
         await create.Prompt.FillAsync("a yellow triangle on a black background");
-        // Enough steps that the first image is still running when Skip is pressed.
-        await create.Steps.FillAsync("60");
+        // As many steps as allowed, so the first image is still running when Skip is pressed on a fast machine.
+        await create.Steps.FillAsync("150");
         await user.Page.GetByLabel("Batch count", new() { Exact = true }).FillAsync("2");
         await create.Generate.ClickAsync();
-        await Expect(create.StepText).ToHaveTextAsync(new Regex(@"^Image 1/2, step \d+/60$"));
+        await Expect(create.StepText).ToHaveTextAsync(new Regex(@"^Image 1/2, step \d+/150$"));
         await user.ScreenshotAsync("first image running");
         await user.Page.GetByRole(AriaRole.Button, new() { Name = "Skip", Exact = true }).ClickAsync();
 
-        await Expect(create.StepText).ToHaveTextAsync(new Regex(@"^Image 2/2, step \d+/60$"));
+        await Expect(create.StepText).ToHaveTextAsync(new Regex(@"^Image 2/2, step \d+/150$"));
         await Expect(create.Results).ToHaveCountAsync(before + 2, new() { Timeout = 120_000 });
         await create.Results.First.ClickAsync();
         await Expect(user.Page.GetByRole(AriaRole.Row, new() { Name = "Warnings" })).ToContainTextAsync("Image 1 was skipped after");

@@ -59,7 +59,7 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     public Task KilledWorkersJobIsRequeuedWhenItsLeaseExpiresAndCompletesOnTheOtherWorker() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
-        var id = await cluster.SubmitAsync("erin", "a job whose worker dies", 30);
+        var id = await cluster.SubmitAsync("erin", "a job whose worker dies", 150);
         var running = (await cluster.WaitForJobsAsync([id], rows => rows[0] is { Status: "Running", WorkerId: not null }, JobsTimeout))[0];
         var victim = running.WorkerId!;
         var survivor = ClusterFixture.WorkerNames.Single(n => n != victim);
@@ -89,7 +89,7 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     public Task StoppedWorkerHandsItsJobBackAndTheOtherWorkerRunsIt() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
-        var id = await cluster.SubmitAsync("grace", "a job whose worker is stopped", 30);
+        var id = await cluster.SubmitAsync("grace", "a job whose worker is stopped", 150);
         var running = (await cluster.WaitForJobsAsync([id], rows => rows[0] is { Status: "Running", WorkerId: not null }, JobsTimeout))[0];
         var stopping = running.WorkerId!;
         try
