@@ -33,8 +33,8 @@ public sealed partial class GenerateTests(StudioFixture studio, ITestOutputHelpe
 
         const string prompt = "a red circle on a blue square";
         await create.Prompt.FillAsync(prompt);
-        // More steps than the model's default, so the job runs long enough to show several progress updates.
-        await create.Steps.FillAsync("40");
+        // The most steps allowed, so the job runs long enough to show several progress updates on a fast machine.
+        await create.Steps.FillAsync("150");
         await user.Page.EvaluateAsync(RecordProgress);
         await create.Generate.ClickAsync();
         await user.Page.WaitForFunctionAsync("() => window.studioStepsSeen.length > 0");
@@ -63,6 +63,6 @@ public sealed partial class GenerateTests(StudioFixture studio, ITestOutputHelpe
         user.AssertNoPageProblems();
     });
 
-    [GeneratedRegex(@"^Step (\d+)/40$")]
+    [GeneratedRegex(@"^Step (\d+)/150$")]
     private static partial Regex StepText();
 }
