@@ -32,7 +32,8 @@ public sealed partial class ClusterProgressTests(ClusterFixture cluster, ITestOu
         await create.OpenAsync();
         const string prompt = "a green triangle seen from the web node";
         await create.Prompt.FillAsync(prompt);
-        await create.Steps.FillAsync("40");
+        // The most steps allowed, so a fast worker still sends several progress updates.
+        await create.Steps.FillAsync("150");
         await user.Page.EvaluateAsync(RecordProgress);
         await create.Generate.ClickAsync();
 
