@@ -16,10 +16,11 @@ public sealed record ProgressMessage(
     TimeSpan? Eta,
     byte[]? Preview,
     string? Error,
-    Guid[] ImageIds)
+    Guid[] ImageIds,
+    int BatchSize = 1)
 {
     public static ProgressMessage From(string node, JobUpdate u) =>
-        new(node, u.JobId, u.OwnerId, u.Status, u.Step, u.TotalSteps, u.ImageIndex, u.ImageCount, u.Eta, u.Preview, u.Error, [.. u.ImageIds]);
+        new(node, u.JobId, u.OwnerId, u.Status, u.Step, u.TotalSteps, u.ImageIndex, u.ImageCount, u.Eta, u.Preview, u.Error, [.. u.ImageIds], u.BatchSize);
 
-    public JobUpdate ToUpdate() => new(JobId, OwnerId, Status, Step, TotalSteps, ImageIndex, ImageCount, Eta, Preview, Error, ImageIds);
+    public JobUpdate ToUpdate() => new(JobId, OwnerId, Status, Step, TotalSteps, ImageIndex, ImageCount, Eta, Preview, Error, ImageIds, BatchSize);
 }
