@@ -1,10 +1,14 @@
 namespace StableDiffusion.Studio.Data;
 
-/// <summary>A seed grid (same settings, several seeds) or an X/Y grid of seeds × one other setting.</summary>
+/// <summary>
+/// Any two or three axes (<see cref="Axes"/>); the other kinds are comparisons saved before axes existed: a seed grid
+/// (same settings, several seeds) or seeds × one other setting.
+/// </summary>
 public enum ComparisonKind
 {
     Seeds,
     SeedsByGuidance,
     SeedsBySteps,
     SeedsBySampler,
+    Axes,
 }

@@ -1,8 +1,9 @@
 namespace StableDiffusion.Studio.Data;
 
 /// <summary>
-/// A grid of jobs sharing one base setting: columns are seeds; rows are the values of <see cref="Kind"/>'s axis
-/// (one row for a plain seed grid). Each cell is a job with <see cref="JobRecord.ComparisonId"/> set.
+/// A grid of jobs sharing one base setting. Each cell is a job with <see cref="JobRecord.ComparisonId"/> set. A
+/// comparison of <see cref="ComparisonKind.Axes"/> keeps its X, Y and Z axes in <see cref="Axes"/>; older ones have
+/// seeds as columns and the values of <see cref="Kind"/>'s axis as rows.
 /// </summary>
 public sealed class ComparisonRecord
 {
@@ -19,6 +20,9 @@ public sealed class ComparisonRecord
 
     /// <summary>Row values as the user typed them (CFG scales, step counts or scheduler ids), comma separated; empty for a seed grid.</summary>
     public string AxisValues { get; set; } = "";
+
+    /// <summary>The X, Y and optional Z axes as JSON, for a comparison of <see cref="ComparisonKind.Axes"/>; null before axes existed.</summary>
+    public string? Axes { get; set; }
 
     public DateTime CreatedAt { get; set; }
 

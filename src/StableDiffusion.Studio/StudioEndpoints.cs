@@ -1,3 +1,4 @@
+using StableDiffusion.Studio.Comparisons;
 using StableDiffusion.Studio.Health;
 using StableDiffusion.Studio.Hubs;
 using StableDiffusion.Studio.Sharing;
@@ -7,10 +8,11 @@ namespace StableDiffusion.Studio;
 
 public static class StudioEndpoints
 {
-    /// <summary>Everything outside the Blazor pages: image files, shared images, /healthz and the progress hub.</summary>
+    /// <summary>Everything outside the Blazor pages: image files, comparison grids, shared images, /healthz and the progress hub.</summary>
     public static IEndpointRouteBuilder MapStudioEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapImageFiles();
+        endpoints.MapComparisonFiles();
         endpoints.MapShareImages();
         endpoints.MapHealth();
         endpoints.MapHub<GenerationHub>(GenerationHub.Path);

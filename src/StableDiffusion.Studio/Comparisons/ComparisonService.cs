@@ -1,57 +1,32 @@
-using StableDiffusion.Inference.Scheduling;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using StableDiffusion.Studio.Data;
-using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Queue;
 
 namespace StableDiffusion.Studio.Comparisons;
 
 /// <summary>
-/// The same settings over several seeds, or seeds × one other setting (A1111's X/Y plot), as one saved grid whose
-/// cells are ordinary jobs filled in as they finish.
+/// The same settings over up to three axes (A1111's X/Y/Z plot) as one saved grid whose cells are ordinary jobs,
+/// filled in as they finish.
 /// </summary>
 public sealed class ComparisonService(IDbContextFactory<StudioDbContext> contexts, IJobSubmission submission)
 {
     /// <summary>
-    /// Queues every cell, or none. A wrong seed list is an error of <see cref="Setting.Seed"/>, a wrong axis value one
-    /// of the setting the axis varies (<see cref="AxisSetting"/>).
+    /// Queues every cell, or none. An axis's error is one of the setting it varies (<see cref="ComparisonAxis.Setting"/>),
+    /// so the form shows it under that axis; a grid of too many cells is an error of X.
     /// </summary>
     public async Task<(ComparisonRecord? Comparison, SubmitOutcome Outcome)> CreateAsync(string ownerId, ComparisonRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.Seeds.Count is < GenerationLimits.MinComparisonSeeds or > GenerationLimits.MaxComparisonSeeds)
+        if (Plan(request) is not { } axes)
         {
-            return (null, new SubmitOutcome.Invalid(Setting.Seed, $"Give between {GenerationLimits.MinComparisonSeeds} and {GenerationLimits.MaxComparisonSeeds} seeds."));
+            return (null, new SubmitOutcome.Invalid(Errors(request)));
         }
 
-        if (request.Seeds.Any(s => s is < 0 or > GenerationLimits.MaxSeed))
+        // Without a seed axis every cell shares one seed, also when the form asked for a random one.
+        var settings = request.Settings with { };
+        if (settings.Seed == -1 && axes.All.All(axis => axis.Kind != AxisKind.Seed))
         {
-            return (null, new SubmitOutcome.Invalid(Setting.Seed, $"Seeds must be between 0 and {GenerationLimits.MaxSeed}."));
-        }
-
-        var rows = request.Kind == ComparisonKind.Seeds ? [""] : request.AxisValues;
-        if (rows.Count is < 1 or > GenerationLimits.MaxComparisonRows)
-        {
-            return (null, new SubmitOutcome.Invalid(AxisSetting(request.Kind), $"Give between 1 and {GenerationLimits.MaxComparisonRows} values."));
-        }
-
-        var cells = new List<GenerationSettings>();
-        var normalized = new List<string>();
-        foreach (var row in rows)
-        {
-            foreach (var seed in request.Seeds)
-            {
-                var cell = request.Settings with { Seed = seed, BatchSize = 1, BatchCount = 1 };
-                if (!Apply(cell, request.Kind, row))
-                {
-                    return (null, new SubmitOutcome.Invalid(AxisSetting(request.Kind), $"\"{row}\" is not a valid value for this axis."));
-                }
-
-                cells.Add(cell);
-            }
-
-            normalized.Add(Normalize(request.Kind, row));
+            settings.Seed = Random.Shared.NextInt64(0, GenerationLimits.MaxSeed);
         }
 
         var comparison = new ComparisonRecord
@@ -59,12 +34,51 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
             Id = Guid.CreateVersion7(),
             OwnerId = ownerId,
             Title = string.IsNullOrWhiteSpace(request.Title) ? Shorten(request.Settings.Prompt) : request.Title.Trim(),
-            Kind = request.Kind,
-            Seeds = string.Join(",", request.Seeds),
-            AxisValues = request.Kind == ComparisonKind.Seeds ? "" : string.Join(",", normalized),
+            Kind = ComparisonKind.Axes,
+            Seeds = "",
+            Axes = axes.ToJson(),
         };
-        var outcome = await submission.SubmitComparisonAsync(ownerId, cells, comparison, cancellationToken);
+        var outcome = await submission.SubmitComparisonAsync(ownerId, axes.CellSettings(settings), comparison, cancellationToken);
         return (outcome is SubmitOutcome.Queued ? comparison : null, outcome);
+    }
+
+    /// <summary>The request's axes, parsed; null when <see cref="Errors"/> has something to say.</summary>
+    public static ComparisonAxes? Plan(ComparisonRequest request) => Errors(request).Count == 0 ? Parse(request) : null;
+
+    /// <summary>What is wrong with the request's axes, keyed by the setting of the axis it concerns.</summary>
+    public static IReadOnlyDictionary<Setting, string> Errors(ComparisonRequest request)
+    {
+        var errors = new Dictionary<Setting, string>();
+        var seen = new HashSet<AxisKind>();
+        foreach (var (role, input) in new[] { ("X", request.X), ("Y", request.Y), ("Z", request.Z) })
+        {
+            if (input is null)
+            {
+                continue;
+            }
+
+            var setting = ComparisonAxis.SettingOf(input.Kind);
+            if (!seen.Add(input.Kind))
+            {
+                errors.TryAdd(setting, $"Two axes vary {ComparisonAxis.NameOf(input.Kind)}: choose another setting for {role}.");
+            }
+            else if (!AxisValueParser.TryParse(input.Kind, input.Values, out var values, out var error))
+            {
+                errors.TryAdd(setting, $"{role}: {error}");
+            }
+            else if (input.Kind == AxisKind.PromptReplace && !Found(values[0], request))
+            {
+                errors.TryAdd(setting, $"{role}: \"{values[0]}\" is not in the prompt or the negative prompt; the first value is the text each value replaces.");
+            }
+        }
+
+        if (errors.Count == 0 && Parse(request).CellCount is var count and > GenerationLimits.MaxComparisonCells)
+        {
+            errors[ComparisonAxis.SettingOf(request.X.Kind)] =
+                $"That makes {count} cells; a comparison holds 1 to {GenerationLimits.MaxComparisonCells}. Use fewer values.";
+        }
+
+        return errors;
     }
 
     /// <summary>An owned comparison with its cells and their images.</summary>
@@ -81,46 +95,13 @@ public sealed class ComparisonService(IDbContextFactory<StudioDbContext> context
         return await db.Comparisons.AsNoTracking().Where(c => c.OwnerId == ownerId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Row labels of a comparison: "" for a seed grid, else the axis values.</summary>
-    public static IReadOnlyList<string> Rows(ComparisonRecord comparison) =>
-        comparison.Kind == ComparisonKind.Seeds ? [""] : comparison.AxisValues.Split(',');
+    private static ComparisonAxes Parse(ComparisonRequest request) => new(Axis(request.X)!, Axis(request.Y), Axis(request.Z));
 
-    public static IReadOnlyList<long> Columns(ComparisonRecord comparison) =>
-        comparison.Seeds.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
+    private static ComparisonAxis? Axis(AxisInput? input) =>
+        input is not null && AxisValueParser.TryParse(input.Kind, input.Values, out var values, out _) ? new ComparisonAxis(input.Kind, values) : null;
 
-    /// <summary>The setting a comparison's rows vary; a seed grid varies only the seed.</summary>
-    public static Setting AxisSetting(ComparisonKind kind) => kind switch
-    {
-        ComparisonKind.SeedsByGuidance => Setting.GuidanceScale,
-        ComparisonKind.SeedsBySteps => Setting.Steps,
-        ComparisonKind.SeedsBySampler => Setting.Scheduler,
-        _ => Setting.Seed,
-    };
-
-    private static bool Apply(GenerationSettings cell, ComparisonKind kind, string value)
-    {
-        var v = value.Trim();
-        switch (kind)
-        {
-            case ComparisonKind.Seeds:
-                return true;
-            case ComparisonKind.SeedsByGuidance when double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var cfg):
-                cell.GuidanceScale = cfg;
-                return true;
-            case ComparisonKind.SeedsBySteps when int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var steps):
-                cell.Steps = steps;
-                return true;
-            case ComparisonKind.SeedsBySampler when SamplerCatalog.IdOf(v) is { } id:
-                cell.Scheduler = id;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    // Sampler rows are stored as scheduler ids, whatever name the user typed.
-    private static string Normalize(ComparisonKind kind, string value) =>
-        kind == ComparisonKind.SeedsBySampler ? SamplerCatalog.IdOf(value) ?? value.Trim() : value.Trim();
+    private static bool Found(string text, ComparisonRequest request) =>
+        request.Settings.Prompt.Contains(text, StringComparison.Ordinal) || request.Settings.NegativePrompt.Contains(text, StringComparison.Ordinal);
 
     private static string Shorten(string prompt) => prompt.Length <= 80 ? prompt : prompt[..77] + "...";
 }

@@ -18,7 +18,6 @@ public static class GenerationLimits
     public const int MaxImagesPerJob = 16;
     public const double MaxHiresScale = 4;
     public const long MaxSeed = uint.MaxValue;
-    public const int MinComparisonSeeds = 4;
-    public const int MaxComparisonSeeds = 16;
-    public const int MaxComparisonRows = 8;
+    /// <summary>Cells of one comparison, all its grids together: an 8 × 8 grid.</summary>
+    public const int MaxComparisonCells = 64;
 }

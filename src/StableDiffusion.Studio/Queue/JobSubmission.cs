@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Comparisons;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.Persistence;
@@ -125,8 +126,8 @@ public sealed partial class JobSubmission(
                 var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id, maskPath)).ToList();
                 if (comparison is not null)
                 {
-                    // Cells arrive row-major: one column per seed.
-                    var columns = comparison.Seeds.Split(',').Length;
+                    // Cells arrive grid by grid, row-major: one column per value of X.
+                    var columns = ComparisonAxes.Of(comparison).Columns;
                     for (var i = 0; i < records.Count; i++)
                     {
                         (records[i].CellRow, records[i].CellColumn) = (i / columns, i % columns);

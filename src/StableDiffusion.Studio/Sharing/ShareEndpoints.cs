@@ -1,3 +1,4 @@
+using StableDiffusion.Studio.Comparisons;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Storage;
@@ -49,10 +50,10 @@ public static class ShareEndpoints
                 return Serve(context, files, image.FilePath, DownloadName.For(image.Job?.Prompt, image.Seed));
             }
 
-            // A comparison downloads as its grid, at the size the page shows its cells.
-            var grid = link?.Comparison is { } comparison ? SharePreview.Render(comparison, files) : null;
-            return grid is null ? Serve(context, files, null)
-                : ServeBytes(context, grid, DownloadName.For(link!.Comparison!.Title, link.Comparison.Jobs.FirstOrDefault()?.Seed ?? 0));
+            // A comparison downloads as its grid with axis labels.
+            return link?.Comparison is { } comparison
+                ? ServeBytes(context, ComparisonGridImage.Render(comparison, files), ComparisonFileEndpoints.DownloadNameOf(comparison))
+                : Serve(context, files, null);
         });
         return endpoints;
     }

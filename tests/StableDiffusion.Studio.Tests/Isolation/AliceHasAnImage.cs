@@ -22,7 +22,7 @@ public sealed class AliceHasAnImage : IAsyncLifetime
         Job = await Studio.GenerateAsync("alice", "alice's secret lighthouse");
         var comparisons = Studio.Services.GetRequiredService<ComparisonService>();
         var (comparison, result) = await comparisons.CreateAsync("alice",
-            new ComparisonRequest(Settings.Valid("alice's grid"), [1, 2, 3, 4], ComparisonKind.Seeds, []));
+            new ComparisonRequest(Settings.Valid("alice's grid"), new AxisInput(AxisKind.Seed, "1, 2, 3, 4")));
         Assert.IsType<SubmitOutcome.Queued>(result);
         Comparison = comparison!;
     }

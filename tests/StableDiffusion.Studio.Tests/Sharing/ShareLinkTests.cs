@@ -91,7 +91,7 @@ public sealed class ShareLinkTests : IClassFixture<StudioFactory>
     {
         var comparisons = studio.Services.GetRequiredService<ComparisonService>();
         var (comparison, result) = await comparisons.CreateAsync("alice",
-            new ComparisonRequest(Settings.Valid("shared grid"), [1, 2, 3, 4], ComparisonKind.SeedsByGuidance, ["3", "9"]));
+            new ComparisonRequest(Settings.Valid("shared grid"), new AxisInput(AxisKind.Seed, "1-4"), new AxisInput(AxisKind.GuidanceScale, "3, 9")));
         foreach (var job in Assert.IsType<SubmitOutcome.Queued>(result).Jobs)
         {
             await studio.WaitForFinishAsync("alice", job.Id);

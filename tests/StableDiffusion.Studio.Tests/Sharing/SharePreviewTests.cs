@@ -49,7 +49,7 @@ public sealed class SharePreviewTests : IClassFixture<StudioFactory>
     {
         var comparisons = studio.Services.GetRequiredService<ComparisonService>();
         var (comparison, result) = await comparisons.CreateAsync("alice",
-            new ComparisonRequest(Settings.Valid("grid preview"), [1, 2, 3, 4], ComparisonKind.SeedsByGuidance, ["3", "9"]));
+            new ComparisonRequest(Settings.Valid("grid preview"), new AxisInput(AxisKind.Seed, "1-4"), new AxisInput(AxisKind.GuidanceScale, "3, 9")));
         foreach (var job in Assert.IsType<SubmitOutcome.Queued>(result).Jobs)
         {
             await studio.WaitForFinishAsync("alice", job.Id);
