@@ -87,6 +87,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Axes")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AxisValues")
                         .IsRequired()
                         .HasMaxLength(400)

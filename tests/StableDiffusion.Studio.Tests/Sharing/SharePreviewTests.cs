@@ -62,8 +62,13 @@ public sealed class SharePreviewTests : IClassFixture<StudioFactory>
         using var download = await stranger.GetAsync(ShareEndpoints.DownloadUrl(token));
         var html = await stranger.GetStringAsync($"/s/{token}");
 
-        // 4 columns × 2 rows of 64-px cells, scaled ×2 with 4-px gaps.
-        Assert.Equal((4 * 128 + 3 * 4, 2 * 128 + 4), (preview.Width, preview.Height));
+        // The grid with its labels: 4 columns × 2 rows of 64-px cells scaled ×2 with 4-px gaps, a 120-px band of row
+        // labels, a 48-px band of column labels and an 8-px margin.
+        Assert.Equal((8 + 120 + (4 * 128) + (3 * 4) + 8, 8 + 48 + (2 * 128) + 4 + 8), (preview.Width, preview.Height));
+        Assert.Contains($"property=\"og:image:width\" content=\"{preview.Width}\"", html);
+        Assert.Contains("Common settings", html);
+        Assert.Contains("X: Seed", html);
+        Assert.Contains("Y: CFG scale", html);
         Assert.Equal("image/png", download.Content.Headers.ContentType?.MediaType);
         Assert.EndsWith(".png", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         Assert.Contains($"href=\"/?share={token}\"", html);
