@@ -30,8 +30,8 @@ public static class ComparisonGridImage
     private static readonly SKColor Text = new(32, 32, 32);
     private static readonly SKColor EmptyCell = new(216, 216, 222);
     private static readonly SKColor EmptyText = new(80, 80, 88);
-    private const float FontSize = 14;
-    private const float TitleSize = 17;
+    private const float FontSize = 16;
+    private const float TitleSize = 18;
     private static readonly Lazy<SKTypeface> Typeface = new(LoadTypeface);
 
     /// <summary>Where everything goes, from the comparison's axes and cell size alone (no file is read).</summary>
