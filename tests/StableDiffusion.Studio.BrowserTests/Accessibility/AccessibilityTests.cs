@@ -118,7 +118,7 @@ public sealed class AccessibilityTests(StudioFixture studio, ITestOutputHelper o
     {
         await user.OpenInteractiveAsync("/compare");
         await user.Page.GetByLabel("Prompt", new() { Exact = true }).FillAsync("an accessible grid");
-        await user.Page.GetByLabel("Seeds", new() { Exact = true }).FillAsync("1, 2, 3, 4");
+        await user.Page.GetByLabel("X values", new() { Exact = true }).FillAsync("1, 2, 3, 4");
         await user.Page.GetByLabel("Steps", new() { Exact = true }).FillAsync("4");
         await user.Page.GetByRole(AriaRole.Button, new() { Name = "Generate grid" }).ClickAsync();
         await Expect(user.Page).ToHaveURLAsync(new Regex("/compare/[0-9a-f-]{36}$"));
