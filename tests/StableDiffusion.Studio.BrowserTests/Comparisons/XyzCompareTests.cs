@@ -48,6 +48,7 @@ public sealed class XyzCompareTests(StudioFixture studio, ITestOutputHelper outp
         var gridUrl = await page.GetByRole(AriaRole.Link, new() { Name = "Download grid as PNG" }).GetAttributeAsync("href");
         var (status, png) = await owner.FetchAsync(gridUrl!);
         Assert.Equal(200, status);
+        await File.WriteAllBytesAsync(Path.Combine(Screenshots.Directory, "xyz-owner-grid-export.png"), png);
         var (width, height) = PngSize(png);
         Assert.True(width >= 512 && height > 2 * 64, $"The grid PNG is {width}×{height}.");
 
@@ -141,10 +142,18 @@ public sealed class XyzCompareTests(StudioFixture studio, ITestOutputHelper outp
         user.AssertNoPageProblems();
     });
 
+    /// <summary>Part of the hint under each setting's values: it shows once the page has put in the setting's example values.</summary>
+    private static readonly Dictionary<string, string> Hints = new()
+    {
+        ["Seed"] = "-1 is a random seed", ["CFG scale"] = "3-12 (+3)", ["Steps"] = "10-40 (+10)",
+    };
+
     private static async Task ChooseAxisAsync(IPage page, string role, string setting, string values)
     {
         await page.GetByTestId($"{role}-axis").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = setting, Exact = true }).ClickAsync();
+        // Typing before the example arrives would have the example overwrite it on the screen.
+        await Expect(page.GetByText(Hints[setting], new() { Exact = false })).ToBeVisibleAsync();
         var field = page.GetByLabel($"{role.ToUpperInvariant()} values", new() { Exact = true });
         await field.FillAsync(values);
         await field.BlurAsync();

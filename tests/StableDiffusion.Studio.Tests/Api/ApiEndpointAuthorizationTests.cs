@@ -50,7 +50,7 @@ public sealed class ApiEndpointAuthorizationTests(ApiStudio studio) : IClassFixt
         [
             "/healthz", "/openapi/{documentName}.json", "/api/docs/{documentName?}", "/api/docs/scalar.js", "/api/docs/scalar.aspnetcore.js",
             "/api/docs/favicon.svg", "/s/{token}/image", "/s/{token}/images/{imageId:guid}", "/s/{token}/preview.png", "/s/{token}/download",
-            "/files/images/{imageId:guid}", "/files/images.zip",
+            "/files/images/{imageId:guid}", "/files/images.zip", "/files/comparisons/{comparisonId:guid}/grid.png",
             "/hubs/generation", "/hubs/generation/negotiate", "/{**path:file}",
         ];
         Assert.Equal(documented.Order(), open.Order());

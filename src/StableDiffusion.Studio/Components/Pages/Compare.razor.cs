@@ -76,8 +76,14 @@ public sealed partial class Compare
     private static string RandomSeeds() =>
         string.Join(", ", Enumerable.Range(0, 4).Select(_ => Random.Shared.NextInt64(0, GenerationLimits.MaxSeed)));
 
+    /// <summary>A new setting for an axis starts from an example of its values; choosing the same one keeps what was typed.</summary>
     private void Choose(AxisChoice choice, AxisKind? kind)
     {
+        if (choice.Kind == kind)
+        {
+            return;
+        }
+
         choice.Kind = kind;
         choice.Values = kind is { } chosen ? ExampleFor(chosen) : "";
     }
