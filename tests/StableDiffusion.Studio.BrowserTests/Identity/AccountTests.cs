@@ -69,11 +69,16 @@ public sealed class AccountTests(StudioFixture studio, ITestOutputHelper output)
         await SignUpAsync(bob, bobEmail);
         var create = new CreatePage(bob);
         await create.OpenAsync();
+        // The most steps and batches allowed, so the first job still runs while the second waits behind it.
         await create.Steps.FillAsync("150");
+        await bob.Page.GetByLabel("Batch count", new() { Exact = true }).FillAsync("16");
         await create.Prompt.FillAsync("bob's first long job");
         await create.Generate.ClickAsync();
+        await Expect(create.StepText).ToBeVisibleAsync();
         await create.Prompt.FillAsync("bob's waiting job");
+        await Expect(create.Generate).ToBeEnabledAsync();
         await create.Generate.ClickAsync();
+        await Expect(bob.Page.GetByTestId("queue-position")).ToBeVisibleAsync();
 
         await using var admin = await studio.OpenBrowserAsync("account-admin");
         await SignUpOrSignInAsync(admin, StudioServer.AdministratorEmail);
