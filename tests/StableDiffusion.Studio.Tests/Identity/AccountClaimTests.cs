@@ -22,7 +22,7 @@ public sealed class AccountClaimTests : IDisposable
         var anonymousId = await browser.UserIdAsync();
         var done = await studio.GenerateAsync(anonymousId, "anonymous lighthouse");
         var (comparison, _) = await studio.Services.GetRequiredService<ComparisonService>().CreateAsync(anonymousId,
-            new ComparisonRequest(Settings.Valid("anonymous grid"), [1, 2, 3, 4], ComparisonKind.Seeds, []));
+            new ComparisonRequest(Settings.Valid("anonymous grid"), new AxisInput(AxisKind.Seed, "1, 2, 3, 4")));
         var key = await studio.Services.GetRequiredService<ApiKeyService>().CreateAsync(anonymousId, "laptop");
         var defaults = studio.Services.GetRequiredService<IUserDefaults>();
         Assert.Empty(await defaults.SaveAsync(anonymousId, await defaults.GetAsync(anonymousId) with { Steps = 33 }));
