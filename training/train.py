@@ -52,6 +52,11 @@ class TrainingConfig:
     unet_steps: int
     unet_batch: int
     eval_prompts: int
+    unet_lr: float = 6e-4
+    # How often the UNet sees each count (1, 2, 3) and shape (circle, square, triangle), relative to a uniform draw
+    # of the pre-encoded latents: more of the scenes it gets wrong (two or three shapes, squares).
+    count_weights: tuple = (1.0, 1.0, 1.0)
+    shape_weights: tuple = (1.0, 1.0, 1.0)
 
 
 # Step counts when run by steps (and, raised 10x, the caps under a time budget). On a busy, shared machine run with
@@ -315,21 +320,35 @@ def text_states(text_encoder, tokenizer):
     return states, row_of_key
 
 
+def mix_weights(cfg, keys):
+    """Sampling weight of each latent from its caption's count and shape; None for a uniform draw."""
+    if cfg.count_weights == (1.0, 1.0, 1.0) and cfg.shape_weights == (1.0, 1.0, 1.0):
+        return None
+    per_count = len(shapes.SHAPES) * len(shapes.COLOURS) ** 2  # caption_index's layout
+    count = keys // per_count
+    shape = (keys // len(shapes.COLOURS) ** 2) % len(shapes.SHAPES)
+    return torch.tensor(cfg.count_weights)[count] * torch.tensor(cfg.shape_weights)[shape]
+
+
 def train_unet(cfg, latents, keys, states, row_of_key, seconds, initial=None, seed=3):
     torch.manual_seed(seed)
     unet = nets.UNet(context_dim=TEXT_WIDTH)
     if initial is not None:
         unet.load_state_dict(initial)
     ema = copy.deepcopy(unet)
-    optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
-    schedule = Schedule(optimizer, 6e-4, cfg.unet_steps, seconds, warmup=100)
+    optimizer = torch.optim.AdamW(unet.parameters(), lr=cfg.unet_lr, weight_decay=0.0)
+    schedule = Schedule(optimizer, cfg.unet_lr, cfg.unet_steps, seconds, warmup=100)
     ac = sampling.alphas_cumprod().float()
     snr = ac / (1 - ac)
     generator = torch.Generator().manual_seed(seed + 1)
+    mix = mix_weights(cfg, keys)
     step = -1
     while schedule.running():
         step += 1
-        pick = torch.randint(0, len(latents), (cfg.unet_batch,), generator=generator)
+        if mix is None:
+            pick = torch.randint(0, len(latents), (cfg.unet_batch,), generator=generator)
+        else:
+            pick = torch.multinomial(mix, cfg.unet_batch, replacement=True, generator=generator)
         x0 = latents[pick]
         # Random flips keep the scene's words true and double the data.
         flip = torch.rand(len(pick), generator=generator) < 0.5
@@ -436,6 +455,10 @@ def parse_args():
                         help="keep the VAE and text encoder of a --checkpoint and train its UNet further "
                              "(with --minutes, first the decoder alone for --decoder-share of the time)")
     parser.add_argument("--decoder-share", type=float, default=0.0)
+    parser.add_argument("--unet-lr", type=float, help="the UNet's peak learning rate (default 6e-4)")
+    parser.add_argument("--latents", type=int, help="images encoded once for the UNet stage (default 20000)")
+    parser.add_argument("--hard-mix", action="store_true",
+                        help="the UNet sees scenes of two and three shapes, and squares, 1.5x as often")
     parser.add_argument("--checkpoint", type=Path, help="also save the PyTorch weights here (for evaluate.py --torch)")
     args = parser.parse_args()
     if args.minutes is None and not (args.smoke or args.ae_steps or args.clip_steps or args.unet_steps):
@@ -455,6 +478,12 @@ def training_config(args):
         cfg = replace(cfg, clip_min_steps=args.clip_steps, clip_max_steps=args.clip_steps)
     if args.unet_steps:
         cfg = replace(cfg, unet_steps=args.unet_steps)
+    if args.unet_lr:
+        cfg = replace(cfg, unet_lr=args.unet_lr)
+    if args.latents:
+        cfg = replace(cfg, latents=args.latents)
+    if args.hard_mix:
+        cfg = replace(cfg, count_weights=(1.0, 1.5, 1.5), shape_weights=(1.0, 1.5, 1.0))
     return cfg
 
 
