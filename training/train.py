@@ -146,19 +146,20 @@ def reconstruction_loss(out, images):
     return F.mse_loss(out, images) + 0.5 * F.l1_loss(out, images) + 1.0 * edge_l1(out, images)
 
 
-def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32):
+def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32, loss_of=None, max_steps=10 ** 6):
     """Decoder alone on the frozen encoder's latents: sharper colours and edges without moving the latent space
-    the UNet was trained in."""
+    the UNet was trained in. `loss_of(out, images)` defaults to reconstruction_loss."""
+    loss_of = loss_of or reconstruction_loss
     decoder.train()
     optimizer = torch.optim.AdamW(decoder.parameters(), lr=5e-4, weight_decay=0.0)
-    schedule = Schedule(optimizer, 5e-4, 10 ** 6, seconds, warmup=20)
+    schedule = Schedule(optimizer, 5e-4, max_steps, seconds, warmup=20)
     step = -1
     while schedule.running():
         step += 1
         _, images = shapes.batch(batch, rng)
         with torch.no_grad():
             _, _, z = sample_posterior(encoder(images))
-        loss = reconstruction_loss(decoder(z), images)
+        loss = loss_of(decoder(z), images)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(decoder.parameters(), 1.0)
@@ -405,6 +406,24 @@ class EncoderMean(torch.nn.Module):
         return self.encoder(sample)[:, :4]
 
 
+def export_vae(out, encoder, decoder, scaling_factor):
+    """vae_decoder/ and vae_encoder/: graphs and config.json (also a standalone VAE component folder)."""
+    for part in ("vae_decoder", "vae_encoder"):
+        if (out / part).exists():
+            shutil.rmtree(out / part)
+    export_onnx(decoder, (torch.zeros(1, 4, 16, 16),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
+                {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                 "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
+    export_onnx(EncoderMean(encoder), (torch.zeros(1, 3, 64, 64),), out / "vae_encoder" / "model.onnx", ["sample"],
+                ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
+                                    "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+    # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
+    vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
+                  "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
+    write_json(out / "vae_decoder" / "config.json", vae_config)
+    write_json(out / "vae_encoder" / "config.json", vae_config)
+
+
 def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors):
     for part in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
         if (out / part).exists():
@@ -416,19 +435,9 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
                 out / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                 {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
                  "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
-    export_onnx(decoder, (torch.zeros(1, 4, 16, 16),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
-                {"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                 "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
-    export_onnx(EncoderMean(encoder), (torch.zeros(1, 3, 64, 64),), out / "vae_encoder" / "model.onnx", ["sample"],
-                ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
-                                    "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+    export_vae(out, encoder, decoder, scaling_factor)
 
     write_pipeline_files(out)
-    # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
-    vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
-                  "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
-    write_json(out / "vae_decoder" / "config.json", vae_config)
-    write_json(out / "vae_encoder" / "config.json", vae_config)
     write_json(out / "unet" / "config.json", {"in_channels": 4, "out_channels": 4, "sample_size": 16,
                                              "cross_attention_dim": TEXT_WIDTH})
     write_json(out / "text_encoder" / "config.json", {"hidden_size": TEXT_WIDTH, "max_position_embeddings": 77,
