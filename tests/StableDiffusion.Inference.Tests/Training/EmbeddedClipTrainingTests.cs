@@ -29,7 +29,8 @@ public sealed class EmbeddedClipTrainingTests : IDisposable
             "text_model.onnx", "vision_model.onnx", "preprocessor_config.json", "config.json", "clip_metrics.json",
             "tokenizer/vocab.json", "tokenizer/merges.txt",
         ];
-        Assert.Empty(expected.Where(file => !File.Exists(Path.Combine(clip, file))));
+        var missing = expected.Where(file => !File.Exists(Path.Combine(clip, file))).ToList();
+        Assert.Empty(missing);
     }
 
     private static async Task<string> RunAsync(params string[] arguments)
