@@ -50,7 +50,7 @@ public sealed partial class GenerationWorker(
                 var companions = await ClaimCompanionsAsync(job, stoppingToken);
                 if (companions.Count == 0)
                 {
-                    await RunJobAsync(job, Alone, null, stoppingToken);
+                    await RunJobAsync(job, Alone, stoppingToken);
                 }
                 else
                 {
@@ -97,7 +97,26 @@ public sealed partial class GenerationWorker(
     {
         LogSharedBatch(jobs.Count, jobs.Sum(j => j.BatchSize), jobs[0].Model);
         var shared = new SharedRun(generator, jobs.Count);
-        await Task.WhenAll(jobs.Select(job => RunJobAsync(job, shared.Join, shared.Leave, stoppingToken)));
+        await Task.WhenAll(jobs.Select(async job =>
+        {
+            var joined = 0;
+            try
+            {
+                await RunJobAsync(job, (settings, progress, cancellationToken, skip) =>
+                {
+                    Interlocked.Exchange(ref joined, 1);
+                    return shared.Join(settings, progress, cancellationToken, skip);
+                }, stoppingToken);
+            }
+            finally
+            {
+                // A job that ended before its run started (whatever threw) must not hold the others back.
+                if (Volatile.Read(ref joined) == 0)
+                {
+                    shared.Leave();
+                }
+            }
+        }));
     }
 
     private Task<GenerationResult> Alone(GenerationSettings settings, IProgress<StepProgress> progress, CancellationToken cancellationToken, SkipSignal skip) =>
@@ -107,10 +126,8 @@ public sealed partial class GenerationWorker(
     private delegate Task<GenerationResult> StartGeneration(GenerationSettings settings, IProgress<StepProgress> progress, CancellationToken cancellationToken,
         SkipSignal skip);
 
-    /// <param name="leave">Said when the job ends before it started its run, so a shared batch does not wait for it.</param>
-    private async Task RunJobAsync(JobRecord job, StartGeneration start, Action? leave, CancellationToken stoppingToken)
+    private async Task RunJobAsync(JobRecord job, StartGeneration start, CancellationToken stoppingToken)
     {
-        var started = false;
         var skip = new SkipSignal();
         using var cts = claims.BeginRun(job.Id, stoppingToken, skip);
         using var watchdog = new StepWatchdog(cts, TimeSpan.FromSeconds(options.Value.StepTimeoutSeconds));
@@ -138,7 +155,6 @@ public sealed partial class GenerationWorker(
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
             watchdog.Restart();
-            started = true;
             var generation = start(settings, progress, cts.Token, skip);
             var result = await WaitOrGiveUpAsync(generation, watchdog);
             // Saving is not a step: a slow disk is the disk-full check's business, not the hang watchdog's.
@@ -187,10 +203,6 @@ public sealed partial class GenerationWorker(
         finally
         {
             claims.EndRun(job.Id);
-            if (!started)
-            {
-                leave?.Invoke();
-            }
         }
     }
 
