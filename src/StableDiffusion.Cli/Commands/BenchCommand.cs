@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Cli.Commands;
@@ -41,17 +42,43 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1,
         };
         batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
+        var users = new Option<int>("--users")
+        {
+            Description = "Run the studio's queue and worker in-process with N users submitting --jobs jobs each; compare shared batches off and on (images per second)",
+        };
+        users.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 0) result.AddError("--users must not be negative."); });
+        var jobs = new Option<int>("--jobs") { Description = "Jobs each of the --users submits at once", DefaultValueFactory = _ => 5 };
+        jobs.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--jobs must be at least 1."); });
+        var maxBatch = new Option<int>("--max-batch") { Description = "With --users: Studio:Worker:MaxBatch of the shared-batch side", DefaultValueFactory = _ => 4 };
+        maxBatch.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 2) result.AddError("--max-batch must be at least 2."); });
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(users).Append(jobs).Append(maxBatch)
+                     .Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
+            if (parsed.GetValue(users) > 0)
+            {
+                var queue = new QueueComparison(parsed.GetValue(users), parsed.GetValue(jobs), parsed.GetValue(maxBatch), parsed.GetValue(runs), parsed.GetValue(warmup));
+                var directory = ModelOptions.Resolve(parsed.GetValue(models.Model));
+                var inference = new InferenceOptions
+                {
+                    ExecutionProvider = parsed.GetValue(models.Provider)!,
+                    IntraOpThreads = parsed.GetValue(models.Threads),
+                    AllowSpinning = parsed.GetValue(models.Spinning),
+                };
+                var defaults = sampling.Resolve(parsed, ModelFolder.Describe(directory).Defaults);
+                var line = queue.RunAsync(directory, defaults, inference, parsed.InvocationConfiguration.Error, LoadAverage, cancellationToken).GetAwaiter().GetResult();
+                parsed.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(line));
+                return 0;
+            }
+
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var pipeline = new StableDiffusionPipeline(sd);
@@ -144,7 +171,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The 1, 5 and 15 minute load averages, where the system tells them (Linux); null elsewhere.</summary>
-    private static double[]? LoadAverage()
+    internal static double[]? LoadAverage()
     {
         try
         {

@@ -69,4 +69,31 @@ public sealed class BenchCommandTests
             Assert.Equal(3, json.RootElement.GetProperty("load_average").GetProperty("before").GetArrayLength());
         }
     }
+
+    [Fact]
+    public void BenchWithUsersRunsTheStudiosQueueWithSharedBatchesOffAndOnAlternately()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--users", "3", "--jobs", "2", "--runs", "2",
+            "--warmup", "0", "--steps", "2", "--width", "64", "--height", "64", "--provider", "cpu"], stdout, stderr);
+
+        Assert.True(exitCode == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var root = json.RootElement;
+        Assert.Equal((3, 2, 4), (root.GetProperty("users").GetInt32(), root.GetProperty("jobs_per_user").GetInt32(), root.GetProperty("max_batch").GetInt32()));
+        var runs = root.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count);
+        // Alternated: off first, then on first.
+        Assert.Equal(["off", "on", "ratio", "cpu_ratio"], runs[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["on", "off", "ratio", "cpu_ratio"], runs[1].EnumerateObject().Select(p => p.Name));
+        foreach (var side in runs.SelectMany(run => new[] { run.GetProperty("off"), run.GetProperty("on") }))
+        {
+            Assert.Equal(3 * 2, side.GetProperty("images").GetInt32());
+            Assert.True(side.GetProperty("images_per_second").GetDouble() > 0);
+        }
+        Assert.True(root.GetProperty("speedup_median").GetDouble() > 0);
+        Assert.Contains("per CPU second", stderr.ToString());
+    }
 }
