@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.StepCaching;
 
 namespace StableDiffusion.Cli.Commands;
 
@@ -41,12 +42,13 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1,
         };
         batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
+        var cache = new StepCacheBenchOptions();
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Concat(cache.All).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }
@@ -54,6 +56,11 @@ internal static class BenchCommand
         {
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
+            if (cache.IsRequested(parsed))
+            {
+                parsed.InvocationConfiguration.Output.WriteLine(cache.Run(parsed, sd, settings, cancellationToken));
+                return 0;
+            }
             var pipeline = new StableDiffusionPipeline(sd);
             var size = parsed.GetValue(batchSize);
             GenerationSettings Request(long seed, int batch) =>
@@ -144,7 +151,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The 1, 5 and 15 minute load averages, where the system tells them (Linux); null elsewhere.</summary>
-    private static double[]? LoadAverage()
+    internal static double[]? LoadAverage()
     {
         try
         {
