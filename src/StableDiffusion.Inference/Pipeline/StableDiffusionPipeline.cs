@@ -71,6 +71,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var images = new List<GeneratedImage>();
         var unet = new UnetTally();
         var cache = settings.Speed == Speed.Fast ? FastOptions : StepCacheOptions.Off;
+        if (SamplerCatalog.Get(settings.Scheduler).AddsNoiseEachStep)
+        {
+            cache = cache with { SkipThreshold = 0 };
+        }
         double vaeMs = 0;
         for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
         {

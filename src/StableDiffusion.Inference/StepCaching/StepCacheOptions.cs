@@ -33,7 +33,7 @@ public sealed record StepCacheOptions
     public static StepCacheOptions Off { get; } = new();
 
     /// <summary>The defaults of "Speed: Fast", chosen by measurement on the embedded model (docs/performance.md, "Step caching").</summary>
-    public static StepCacheOptions Fast { get; } = new() { SkipThreshold = 0.05, MaxConsecutiveSkips = 2, WarmupSteps = 4, GuidanceCutoff = 0.6 };
+    public static StepCacheOptions Fast { get; } = new() { SkipThreshold = 0.2, MaxConsecutiveSkips = 2, WarmupSteps = 4, GuidanceCutoff = 0.8 };
 
     /// <summary>Whether loop iteration <paramref name="stepIndex"/> of a loop over [<paramref name="beginIndex"/>, <paramref name="count"/>) runs the prompt alone.</summary>
     public bool DropsUnconditional(int stepIndex, int beginIndex, int count) =>
