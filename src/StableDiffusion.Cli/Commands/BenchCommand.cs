@@ -10,6 +10,8 @@ namespace StableDiffusion.Cli.Commands;
 /// With <c>--batch-size N</c> each timed run is a pair, alternated in this one process so both see the same machine: N
 /// images one at a time, then the same N images as one batch; it adds the per-image times of each and the median of the
 /// pairs' speed-ups, with the load average before and after (other work on the machine skews a benchmark).
+/// With <c>--floor</c> each timed run is paired with <see cref="OnnxFloor"/>, the bare ONNX calls of the same generation on the
+/// same sessions, in alternating order; the median of the pairs' ratios says how far the pipeline is above that floor.
 /// </summary>
 internal static class BenchCommand
 {
@@ -41,12 +43,16 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1,
         };
         batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
+        var floor = new Option<bool>("--floor")
+        {
+            Description = "Alternate each run with the bare ONNX calls it makes (same sessions, shapes and count) and report pipeline ÷ floor",
+        };
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(floor).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }
@@ -59,6 +65,7 @@ internal static class BenchCommand
             GenerationSettings Request(long seed, int batch) =>
                 GenerationSettings.ForModel(sd.Name, settings) with { Prompt = parsed.GetValue(prompt)!, Seed = seed, BatchSize = batch, BatchCount = size / batch };
 
+            using var floorCalls = parsed.GetValue(floor) ? OnnxFloor.Prepare(sd, Request(0, size)) : null;
             var loadBefore = LoadAverage();
             for (var i = 0; i < parsed.GetValue(warmup); i++)
             {
@@ -67,10 +74,12 @@ internal static class BenchCommand
                 {
                     pipeline.Generate(Request(i, 1), null, cancellationToken);
                 }
+                floorCalls?.Run(cancellationToken);
             }
             // Alternated: a one-at-a-time run, then the batched run of the same seeds.
             var timings = new List<GenerationTimings>();
             var single = new List<GenerationTimings>();
+            var floors = new List<(FloorTimings Floor, double[]? Load)>();
             for (var run = 0; run < parsed.GetValue(runs); run++)
             {
                 var seed = (long)run * size;
@@ -78,7 +87,16 @@ internal static class BenchCommand
                 {
                     single.Add(pipeline.Generate(Request(seed, 1), null, cancellationToken).Timings);
                 }
+                // The floor goes first on odd runs, so a drift in the machine's load does not favour either side.
+                if (floorCalls is not null && run % 2 == 1)
+                {
+                    floors.Add((floorCalls.Run(cancellationToken), LoadAverage()));
+                }
                 timings.Add(pipeline.Generate(Request(seed, size), null, cancellationToken).Timings);
+                if (floorCalls is not null && run % 2 == 0)
+                {
+                    floors.Add((floorCalls.Run(cancellationToken), LoadAverage()));
+                }
             }
             var loadAfter = LoadAverage();
 
@@ -107,6 +125,10 @@ internal static class BenchCommand
             if (size > 1)
             {
                 summary["batch"] = BatchComparison(error, size, single, timings);
+            }
+            if (floorCalls is not null)
+            {
+                AddFloor(summary, error, timings, floors);
             }
             if (loadBefore is not null && loadAfter is not null)
             {
@@ -141,6 +163,38 @@ internal static class BenchCommand
             ["unet_speedup_median"] = Math.Round(unetSpeedUp, 3),
         };
         return comparison;
+    }
+
+    /// <summary>
+    /// The floor's median milliseconds per component and <c>floor_ratio</c>, the median of the pairs' pipeline ÷ floor totals;
+    /// each pair is printed with the load average it ran at.
+    /// </summary>
+    private static void AddFloor(Dictionary<string, object> summary, TextWriter error, List<GenerationTimings> timings, List<(FloorTimings Floor, double[]? Load)> floors)
+    {
+        var ratios = timings.Zip(floors, (pipeline, floor) => pipeline.Total / floor.Floor.Total).ToArray();
+        for (var pair = 0; pair < ratios.Length; pair++)
+        {
+            var load = floors[pair].Load is { } average ? string.Join(" ", average) : "unknown";
+            error.WriteLine($"pair {pair + 1}: pipeline {timings[pair].Total:F2} ms, floor {floors[pair].Floor.Total:F2} ms, ratio {ratios[pair]:F3} (load average {load})");
+        }
+        var ratio = Median([.. ratios]);
+        summary["floor"] = new Dictionary<string, object>
+        {
+            ["total"] = Round(Median([.. floors.Select(f => f.Floor.Total)])),
+            ["text_encoder"] = Round(Median([.. floors.Select(f => f.Floor.TextEncoder)])),
+            ["unet_total"] = Round(Median([.. floors.Select(f => f.Floor.Unet)])),
+            ["vae_decode"] = Round(Median([.. floors.Select(f => f.Floor.VaeDecode)])),
+            ["unet_calls"] = floors[0].Floor.UnetCalls,
+        };
+        summary["floor_ratio"] = Math.Round(ratio, 3);
+        summary["floor_pairs"] = ratios.Select((r, pair) => new Dictionary<string, object?>
+        {
+            ["pipeline"] = Round(timings[pair].Total),
+            ["floor"] = Round(floors[pair].Floor.Total),
+            ["ratio"] = Math.Round(r, 3),
+            ["load_average"] = floors[pair].Load,
+        }).ToArray();
+        error.WriteLine($"floor: median {Median([.. floors.Select(f => f.Floor.Total)]):F2} ms; pipeline ÷ floor median {ratio:F3}");
     }
 
     /// <summary>The 1, 5 and 15 minute load averages, where the system tells them (Linux); null elsewhere.</summary>
