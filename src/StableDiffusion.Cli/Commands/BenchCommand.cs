@@ -79,7 +79,7 @@ internal static class BenchCommand
             // Alternated: a one-at-a-time run, then the batched run of the same seeds.
             var timings = new List<GenerationTimings>();
             var single = new List<GenerationTimings>();
-            var floors = new List<(FloorTimings Floor, double[]? Load)>();
+            var pairs = new List<FloorPair>();
             for (var run = 0; run < parsed.GetValue(runs); run++)
             {
                 var seed = (long)run * size;
@@ -87,16 +87,23 @@ internal static class BenchCommand
                 {
                     single.Add(pipeline.Generate(Request(seed, 1), null, cancellationToken).Timings);
                 }
-                // The floor goes first on odd runs, so a drift in the machine's load does not favour either side.
-                if (floorCalls is not null && run % 2 == 1)
+                if (floorCalls is null)
                 {
-                    floors.Add((floorCalls.Run(cancellationToken), LoadAverage()));
+                    timings.Add(pipeline.Generate(Request(seed, size), null, cancellationToken).Timings);
+                    continue;
                 }
-                timings.Add(pipeline.Generate(Request(seed, size), null, cancellationToken).Timings);
-                if (floorCalls is not null && run % 2 == 0)
-                {
-                    floors.Add((floorCalls.Run(cancellationToken), LoadAverage()));
-                }
+                // The floor goes first on odd runs, so a drift in the machine's load favours neither side.
+                var (floorFirst, cpu) = (run % 2 == 1, CpuMilliseconds());
+                var floorRun = floorFirst ? floorCalls.Run(cancellationToken) : null;
+                var floorCpu = floorFirst ? CpuMilliseconds() - cpu : 0;
+                cpu = CpuMilliseconds();
+                var generated = pipeline.Generate(Request(seed, size), null, cancellationToken).Timings;
+                var pipelineCpu = CpuMilliseconds() - cpu;
+                cpu = CpuMilliseconds();
+                floorRun ??= floorCalls.Run(cancellationToken);
+                floorCpu = floorFirst ? floorCpu : CpuMilliseconds() - cpu;
+                timings.Add(generated);
+                pairs.Add(new FloorPair(generated, floorRun, pipelineCpu, floorCpu, LoadAverage()));
             }
             var loadAfter = LoadAverage();
 
@@ -128,7 +135,7 @@ internal static class BenchCommand
             }
             if (floorCalls is not null)
             {
-                AddFloor(summary, error, timings, floors);
+                AddFloor(summary, error, pairs);
             }
             if (loadBefore is not null && loadAfter is not null)
             {
@@ -167,35 +174,49 @@ internal static class BenchCommand
 
     /// <summary>
     /// The floor's median milliseconds per component and <c>floor_ratio</c>, the median of the pairs' pipeline ÷ floor totals;
-    /// each pair is printed with the load average it ran at.
+    /// each pair is printed with the load average it ran at. The same ratio over the process's CPU time
+    /// (<c>floor_ratio_cpu</c>) changes little when other work takes the cores, so it shows the pipeline's own overhead
+    /// on a busy machine.
     /// </summary>
-    private static void AddFloor(Dictionary<string, object> summary, TextWriter error, List<GenerationTimings> timings, List<(FloorTimings Floor, double[]? Load)> floors)
+    private static void AddFloor(Dictionary<string, object> summary, TextWriter error, List<FloorPair> pairs)
     {
-        var ratios = timings.Zip(floors, (pipeline, floor) => pipeline.Total / floor.Floor.Total).ToArray();
-        for (var pair = 0; pair < ratios.Length; pair++)
+        for (var pair = 0; pair < pairs.Count; pair++)
         {
-            var load = floors[pair].Load is { } average ? string.Join(" ", average) : "unknown";
-            error.WriteLine($"pair {pair + 1}: pipeline {timings[pair].Total:F2} ms, floor {floors[pair].Floor.Total:F2} ms, ratio {ratios[pair]:F3} (load average {load})");
+            var (pipeline, floor, load) = (pairs[pair].Pipeline.Total, pairs[pair].Floor.Total, pairs[pair].Load is { } average ? string.Join(" ", average) : "unknown");
+            error.WriteLine($"pair {pair + 1}: pipeline {pipeline:F2} ms, floor {floor:F2} ms, ratio {pairs[pair].Ratio:F3}, CPU ratio {pairs[pair].CpuRatio:F3} (load average {load})");
         }
-        var ratio = Median([.. ratios]);
+        var (ratio, cpuRatio) = (Median([.. pairs.Select(p => p.Ratio)]), Median([.. pairs.Select(p => p.CpuRatio)]));
+        double FloorMedian(Func<FloorTimings, double> of) => Round(Median([.. pairs.Select(p => of(p.Floor))]));
         summary["floor"] = new Dictionary<string, object>
         {
-            ["total"] = Round(Median([.. floors.Select(f => f.Floor.Total)])),
-            ["text_encoder"] = Round(Median([.. floors.Select(f => f.Floor.TextEncoder)])),
-            ["unet_total"] = Round(Median([.. floors.Select(f => f.Floor.Unet)])),
-            ["vae_decode"] = Round(Median([.. floors.Select(f => f.Floor.VaeDecode)])),
-            ["unet_calls"] = floors[0].Floor.UnetCalls,
+            ["total"] = FloorMedian(f => f.Total),
+            ["text_encoder"] = FloorMedian(f => f.TextEncoder),
+            ["unet_total"] = FloorMedian(f => f.Unet),
+            ["vae_decode"] = FloorMedian(f => f.VaeDecode),
+            ["unet_calls"] = pairs[0].Floor.UnetCalls,
         };
         summary["floor_ratio"] = Math.Round(ratio, 3);
-        summary["floor_pairs"] = ratios.Select((r, pair) => new Dictionary<string, object?>
+        summary["floor_ratio_cpu"] = Math.Round(cpuRatio, 3);
+        summary["floor_pairs"] = pairs.Select(p => new Dictionary<string, object?>
         {
-            ["pipeline"] = Round(timings[pair].Total),
-            ["floor"] = Round(floors[pair].Floor.Total),
-            ["ratio"] = Math.Round(r, 3),
-            ["load_average"] = floors[pair].Load,
+            ["pipeline"] = Round(p.Pipeline.Total),
+            ["floor"] = Round(p.Floor.Total),
+            ["ratio"] = Math.Round(p.Ratio, 3),
+            ["cpu_ratio"] = Math.Round(p.CpuRatio, 3),
+            ["load_average"] = p.Load,
         }).ToArray();
-        error.WriteLine($"floor: median {Median([.. floors.Select(f => f.Floor.Total)]):F2} ms; pipeline ÷ floor median {ratio:F3}");
+        error.WriteLine($"floor: median {FloorMedian(f => f.Total):F2} ms; pipeline ÷ floor median {ratio:F3} (CPU time {cpuRatio:F3})");
     }
+
+    /// <summary>One pipeline run and its floor, with the process's CPU milliseconds for each and the load average after them.</summary>
+    private sealed record FloorPair(GenerationTimings Pipeline, FloorTimings Floor, double PipelineCpu, double FloorCpu, double[]? Load)
+    {
+        public double Ratio => Pipeline.Total / Floor.Total;
+
+        public double CpuRatio => PipelineCpu / FloorCpu;
+    }
+
+    private static double CpuMilliseconds() => Environment.CpuUsage.TotalTime.TotalMilliseconds;
 
     /// <summary>The 1, 5 and 15 minute load averages, where the system tells them (Linux); null elsewhere.</summary>
     private static double[]? LoadAverage()
