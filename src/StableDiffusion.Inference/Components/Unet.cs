@@ -62,6 +62,9 @@ public sealed class Unet
 
     internal OnnxComponent Graph { get; }
 
+    /// <summary>Device buffers bound once (Inference:UseIoBinding, CUDA only); null runs each call on fresh host values.</summary>
+    internal UnetIoBinding? Binding { get; set; }
+
     internal TensorElementType SampleType { get; }
 
     internal TensorElementType EncoderHiddenStatesType { get; }
@@ -157,7 +160,7 @@ public sealed class Unet
             for (var firstImage = 0; firstImage < images; firstImage += perCall)
             {
                 Run(inputs, firstImage, perCall, prompts, inputShape, timestep, states, cancellationToken,
-                    prediction.AsSpan(), firstPrompt, images, shape.Length);
+                    prediction, firstPrompt, images, shape.Length);
             }
             firstPrompt += prompts;
         }
@@ -174,7 +177,7 @@ public sealed class Unet
     /// buffer and the output is read in place, so a step leaves no large arrays behind for the garbage collector.
     /// </remarks>
     private void Run(IReadOnlyList<double[]> samples, int firstImage, int images, int prompts, LatentShape shape, double timestep,
-        OrtValue encoderHiddenStates, CancellationToken cancellationToken, Span<float> prediction, int firstPrompt, int batchImages, int latentLength)
+        OrtValue encoderHiddenStates, CancellationToken cancellationToken, float[] prediction, int firstPrompt, int batchImages, int latentLength)
     {
         var batch = prompts * images;
         var rented = ArrayPool<float>.Shared.Rent(shape.Length * batch);
@@ -190,23 +193,34 @@ public sealed class Unet
             }
             using var sampleValue = OrtTensors.FromPooledFloats(SampleType, rented, batched.Length, [batch, shape.Channels, shape.Height, shape.Width]);
             using var timestepValue = Timestep.Create(timestep, batch);
-            var inputs = new Dictionary<string, OrtValue>
+            if (Binding is { } binding)
             {
-                ["sample"] = sampleValue,
-                ["timestep"] = timestepValue,
-                ["encoder_hidden_states"] = encoderHiddenStates,
-            };
-            using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
-            var output = OrtTensors.AsFloats(outputs[0]);
-            for (var p = 0; p < prompts; p++)
+                Place(OrtTensors.AsFloats(binding.Run(sampleValue, timestepValue, encoderHiddenStates, cancellationToken)));
+            }
+            else
             {
-                output.Slice(p * images * latentLength, images * latentLength)
-                    .CopyTo(prediction[(((firstPrompt + p) * batchImages + firstImage) * latentLength)..]);
+                var inputs = new Dictionary<string, OrtValue>
+                {
+                    ["sample"] = sampleValue,
+                    ["timestep"] = timestepValue,
+                    ["encoder_hidden_states"] = encoderHiddenStates,
+                };
+                using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
+                Place(OrtTensors.AsFloats(outputs[0]));
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
+        }
+
+        void Place(ReadOnlySpan<float> output)
+        {
+            for (var p = 0; p < prompts; p++)
+            {
+                output.Slice(p * images * latentLength, images * latentLength)
+                    .CopyTo(prediction.AsSpan(((firstPrompt + p) * batchImages + firstImage) * latentLength));
+            }
         }
     }
 

@@ -21,6 +21,25 @@ public sealed class InferenceOptions
     public long GpuMemoryLimitBytes { get; set; }
 
     /// <summary>
+    /// How the CUDA memory arena grows: kNextPowerOfTwo (ONNX Runtime's default: fewer, larger allocations) or
+    /// kSameAsRequested (only what is asked for: less memory held, for a GPU shared with other work).
+    /// </summary>
+    [RegularExpression("^(kNextPowerOfTwo|kSameAsRequested)$", ErrorMessage = "Inference:ArenaExtendStrategy must be kNextPowerOfTwo or kSameAsRequested.")]
+    public string ArenaExtendStrategy { get; set; } = "kNextPowerOfTwo";
+
+    /// <summary>
+    /// CUDA only: the UNet's inputs and output live in device buffers bound once per image size (IOBinding), and the text
+    /// embeddings are copied to the device once per generation instead of once per step. Off by default: unmeasured here.
+    /// </summary>
+    public bool UseIoBinding { get; set; }
+
+    /// <summary>
+    /// CUDA only: capture the UNet's kernel launches once per shape and replay them (enable_cuda_graph); implies
+    /// <see cref="UseIoBinding"/>, which gives the graph the fixed buffers it needs.
+    /// </summary>
+    public bool EnableCudaGraph { get; set; }
+
+    /// <summary>
     /// Threads ONNX Runtime uses inside one operator (intra-op); 0 = its default, one per physical core. One thread
     /// measured slower than the default on two cores.
     /// </summary>
