@@ -52,7 +52,8 @@ internal static class BenchCommand
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(floor).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(floor).Append(models.Provider).Append(models.Threads).Append(models.Spinning)
+            .Append(models.IoBinding).Append(models.CudaGraph))
         {
             command.Options.Add(option);
         }
