@@ -49,7 +49,8 @@ public sealed class InferenceOptions
     /// <summary>
     /// Whether ONNX Runtime's intra-op threads spin while waiting for work (its default). Off by default: the studio
     /// shares its CPU with the web server and other work, where spinning threads steal the cores they wait for
-    /// (measured 1.10× faster with spinning off at load ~3.5 and 1.84× at ~4.5 on two cores; docs/performance.md).
+    /// (on two cores at load 35–60, spinning off was 1.88× faster at 64² and 3.07× at 512², every one of 24 alternated
+    /// pairs in its favour; docs/performance.md).
     /// </summary>
     public bool AllowSpinning { get; set; }
 
