@@ -96,6 +96,13 @@ public sealed class SpeedTests
         Assert.InRange(batch.Timings.UnetEvaluationsPerImage, 1, 12.5);
     }
 
+    [Fact]
+    public void AFastJobRunsAloneRatherThanInASharedBatchAcrossJobs()
+    {
+        Assert.Null(SharedBatchKey.Of(Request(1, Speed.Fast)));
+        Assert.NotNull(SharedBatchKey.Of(Request(1, Speed.Exact)));
+    }
+
     public static TheoryData<string> Samplers => [.. SamplerCatalog.Ids];
 
     [Theory]
