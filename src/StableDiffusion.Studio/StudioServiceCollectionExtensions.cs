@@ -60,6 +60,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<ComparisonService>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<GenerationService>();
+        services.AddScoped<Components.Generation.FormStorage>();
         services.AddScoped<ReconnectNotifier>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
         services.AddSingleton<OpenCircuits>();
