@@ -33,6 +33,15 @@ public sealed partial class CreatePage(BrowserUser user)
         return ImageIdOf(await Results.First.GetAttributeAsync("href"));
     }
 
+    /// <summary>The newest result's image page, the way a person gets there: the thumbnail opens the viewer, its link the page.</summary>
+    public async Task OpenNewestResultPageAsync()
+    {
+        await Results.First.ClickAsync();
+        await user.Page.GetByTestId("lightbox-open-page").ClickAsync();
+        await user.Page.WaitForURLAsync(ImagePage());
+        await user.WaitUntilInteractiveAsync();
+    }
+
     public static Guid ImageIdOf(string? href) =>
         href is not null && ImageLink().Match(href) is { Success: true } match
             ? Guid.Parse(match.Groups[1].Value)
@@ -42,4 +51,7 @@ public sealed partial class CreatePage(BrowserUser user)
 
     [GeneratedRegex("/images/([0-9a-fA-F-]{36})$")]
     private static partial Regex ImageLink();
+
+    [GeneratedRegex("/images/[0-9a-fA-F-]{36}$")]
+    private static partial Regex ImagePage();
 }
