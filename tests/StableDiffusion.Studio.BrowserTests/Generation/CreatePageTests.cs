@@ -21,6 +21,7 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
 
         var chip = user.Page.GetByTestId("example-prompt").Nth(1);
         var example = (await chip.InnerTextAsync()).Trim();
+        await create.Prompt.FillAsync("words the model does not know");
         await chip.ClickAsync();
         await Expect(create.Prompt).ToHaveValueAsync(example);
         await Expect(user.Page.GetByTestId("size-warning")).ToHaveCountAsync(0);
@@ -63,12 +64,15 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         }
 
         await user.ScreenshotAsync("newest result large");
+        await Screenshots.ScreenAsync(user.Page, "create-desktop-light");
 
         // The thumbnails open the viewer; the arrow keys step through them and Esc closes it.
         await create.Results.Nth(1).ClickAsync();
         var lightbox = user.Page.GetByTestId("lightbox");
         var position = user.Page.GetByTestId("lightbox-position");
         await Expect(position).ToContainTextAsync("2 of 2");
+        // The viewer takes the focus as it opens, so the keys reach it.
+        await Expect(lightbox).ToBeFocusedAsync();
         await user.Page.Keyboard.PressAsync("ArrowLeft");
         await Expect(position).ToContainTextAsync("1 of 2");
         await Expect(user.Page.GetByTestId("lightbox-image")).ToHaveAttributeAsync("data-image-id", newest.ToString());
@@ -87,16 +91,20 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         // Clear empties the list here; the Gallery keeps the images, and its grid opens the same viewer.
         await user.Page.GetByTestId("clear-results").ClickAsync();
         await Expect(create.Results).ToHaveCountAsync(0);
-        await user.OpenInteractiveAsync("/");
+        await create.OpenAsync();
         await Expect(create.Results).ToHaveCountAsync(0);
         await user.OpenInteractiveAsync("/gallery");
         await user.Page.GetByTestId("gallery-open").First.ClickAsync();
         await Expect(position).ToContainTextAsync("1 of 2");
+        await Expect(lightbox).ToBeFocusedAsync();
         await user.Page.Keyboard.PressAsync("ArrowRight");
         await Expect(position).ToContainTextAsync("2 of 2");
         await user.ScreenshotAsync("gallery viewer");
         await user.Page.GetByTestId("lightbox-open-page").ClickAsync();
         await Expect(user.Page).ToHaveURLAsync(new Regex("/images/[0-9a-f-]{36}$"));
+        await user.WaitUntilInteractiveAsync();
+        await Expect(user.Page.GetByTestId("full-image")).Not.ToHaveJSPropertyAsync("naturalWidth", 0);
+        await Screenshots.ScreenAsync(user.Page, "image-page-desktop-light");
         user.AssertNoPageProblems();
     });
 
@@ -115,6 +123,7 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
 
         await user.Page.ReloadAsync();
         await user.WaitUntilInteractiveAsync();
+        await create.WaitUntilReadyAsync();
 
         await Expect(create.Prompt).ToHaveValueAsync(prompt);
         await Expect(create.Steps).ToHaveValueAsync("13");

@@ -19,7 +19,15 @@ public sealed partial class CreatePage(BrowserUser user)
     /// <summary>Links to finished images, newest first.</summary>
     public ILocator Results => user.Page.GetByTestId("result-image");
 
-    public Task OpenAsync() => user.OpenInteractiveAsync("/");
+    /// <summary>Opens Create and waits until the form is live and holds what this browser kept of it.</summary>
+    public async Task OpenAsync()
+    {
+        await user.OpenInteractiveAsync("/");
+        await WaitUntilReadyAsync();
+    }
+
+    public Task WaitUntilReadyAsync() =>
+        user.Page.Locator("[data-testid=generate-bar][data-ready=true]").WaitForAsync();
 
     /// <summary>Generates one image from <paramref name="prompt"/> and returns its id, read from the result's link.</summary>
     public async Task<Guid> GenerateAsync(string prompt)

@@ -25,12 +25,12 @@ public sealed class PhoneLayoutTests(StudioFixture studio, ITestOutputHelper out
         Assert.Equal(0, await user.Page.EvaluateAsync<int>("() => window.scrollY"));
         await Expect(user.Page.GetByTestId("shortcut-hint")).ToBeHiddenAsync();
         await Expect(user.Page.Locator("nav.studio-nav-wide")).ToBeHiddenAsync();
-        await user.ScreenshotAsync("create");
+        await Screenshots.ScreenAsync(user.Page, "phone-create-light");
 
         await user.Page.GetByTestId("menu-button").ClickAsync();
         var drawer = user.Page.GetByTestId("menu-drawer");
         await Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToBeVisibleAsync();
-        await user.ScreenshotAsync("menu open");
+        await Screenshots.ScreenAsync(user.Page, "phone-menu-light");
         await drawer.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
         await Expect(user.Page).ToHaveURLAsync(new Regex("/settings$"));
         await Expect(drawer).Not.ToHaveClassAsync(new Regex("mud-drawer--open"));

@@ -89,8 +89,21 @@ public sealed partial class SettingsForm
 
     private bool showExtra;
 
+    /// <summary>
+    /// Bumped when the prompts change from outside the text boxes (other settings put in, an example chosen): the boxes
+    /// are made anew, since a textarea the user has typed in can otherwise mix the old text into the new.
+    /// </summary>
+    private int textVersion;
+    private GenerationSettings? shownSettings;
+
     protected override void OnParametersSet()
     {
+        if (!ReferenceEquals(shownSettings, Settings))
+        {
+            shownSettings = Settings;
+            textVersion++;
+        }
+
         tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
         // Opened for a variation in use or a message about one; the user's own open/close is kept otherwise.
         showExtra |= Settings.VariationStrength != 0 || Has(Setting.VariationSeed) || Has(Setting.VariationStrength)
@@ -115,6 +128,7 @@ public sealed partial class SettingsForm
     private void UseExample(string example)
     {
         Settings.Prompt = example;
+        textVersion++;
         tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
     }
 

@@ -92,6 +92,12 @@ public sealed partial class Create : IDisposable
             }
         }
 
+        // In the circuit (not the prerender) the browser's storage can be read before the form first shows.
+        if (RendererInfo.IsInteractive)
+        {
+            await RestoreFromBrowserAsync();
+        }
+
         await RefreshAsync();
         loaded = true;
 
@@ -110,7 +116,6 @@ public sealed partial class Create : IDisposable
         {
             self = DotNetObjectReference.Create(this);
             shortcuts = await JS.InvokeAsync<IJSObjectReference>("studio.registerShortcuts", self);
-            await RestoreFromBrowserAsync();
         }
     }
 
@@ -127,13 +132,7 @@ public sealed partial class Create : IDisposable
             settings = SavedForm.Restore(saved, settings, Generation.Models);
         }
 
-        if (clearedAt is not null)
-        {
-            await RefreshAsync();
-        }
-
         persisting = true;
-        StateHasChanged();
     }
 
     [JSInvokable]
