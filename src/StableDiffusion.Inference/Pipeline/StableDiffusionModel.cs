@@ -107,6 +107,7 @@ public sealed class StableDiffusionModel : IDisposable
 
     public void Dispose()
     {
+        Unet?.Binding?.Dispose();
         foreach (var graph in Graphs)
         {
             graph.Dispose();
@@ -122,6 +123,10 @@ public sealed class StableDiffusionModel : IDisposable
 
         TextEncoder = OpenComponent("text_encoder", graph => new TextEncoder(graph));
         Unet = OpenComponent("unet", graph => new Unet(graph));
+        if ((Options.UseIoBinding || Options.EnableCudaGraph) && ExecutionProvider == "CUDA")
+        {
+            Unet.Binding = new UnetIoBinding(Unet.Graph, UnetIoBinding.CudaMemory(Options.CudaDeviceId), Options.EnableCudaGraph);
+        }
         VaeDecoder = OpenComponent("vae_decoder", graph => new VaeDecoder(graph, scalingFactor, ReadVaeScaleFactor()));
         if (Description.SupportsImageToImage)
         {
