@@ -2,6 +2,10 @@
 window.studio = {
   registerShortcuts(page) {
     const onKey = (e) => {
+      // The image viewer has its own keys (Esc closes it, not the running job).
+      if (e.target && e.target.closest && e.target.closest('[data-lightbox]')) {
+        return;
+      }
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         // Let a text field's pending value reach the server before generating.
@@ -48,3 +52,21 @@ window.studio = {
 };
 
 window.studio.theme.followSystem();
+
+// The reconnect box (ReconnectBox.razor): Blazor sets its classes while it reconnects. A server that restarted no longer
+// knows this page's circuit ("rejected"): reload, and the form comes back from this browser's storage.
+(() => {
+  const box = document.getElementById('components-reconnect-modal');
+  if (!box) {
+    return;
+  }
+  box.addEventListener('components-reconnect-state-changed', (e) => {
+    if (e.detail && e.detail.state === 'rejected') {
+      location.reload();
+    }
+  });
+  const reload = document.getElementById('studio-reconnect-reload');
+  if (reload) {
+    reload.addEventListener('click', () => location.reload());
+  }
+})();

@@ -300,6 +300,9 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FromApi")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("GuidanceScale")
                         .HasColumnType("REAL");
 

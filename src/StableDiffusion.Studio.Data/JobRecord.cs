@@ -130,6 +130,9 @@ public sealed class JobRecord
 
     public double? MillisecondsPerStep { get; set; }
 
+    /// <summary>Submitted through the native or A1111 API rather than from Create's form: Create lists only its own jobs.</summary>
+    public bool FromApi { get; set; }
+
     /// <summary>Set when the job is one cell of a comparison.</summary>
     public Guid? ComparisonId { get; set; }
 

@@ -67,6 +67,7 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<StudioAdministrators>();
         services.AddSingleton<AccountAdministration>();
         services.AddScoped<GenerationService>();
+        services.AddScoped<Components.Generation.FormStorage>();
         services.AddScoped<ReconnectNotifier>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
         services.AddSingleton<OpenCircuits>();

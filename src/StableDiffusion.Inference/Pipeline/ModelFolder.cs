@@ -36,14 +36,17 @@ public static class ModelFolder
     public static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 
     /// <summary>
-    /// Checks the folder as <see cref="Validate"/> does and reads what it offers: its recommended settings and whether it
-    /// can do img2img. Throws <see cref="ModelLoadException"/> naming what makes it unusable.
+    /// Checks the folder as <see cref="Validate"/> does and reads what it offers: its recommended settings, its card
+    /// (description and example prompts) and whether it can do img2img. Throws <see cref="ModelLoadException"/> naming what makes it unusable.
     /// </summary>
     public static ModelDescription Describe(string directory)
     {
         Validate(directory);
         var fullPath = Path.GetFullPath(directory);
-        return new ModelDescription(NameOf(fullPath), fullPath, ModelDefaultsFile.Read(fullPath), HasVaeEncoder(fullPath));
+        return new ModelDescription(NameOf(fullPath), fullPath, ModelDefaultsFile.Read(fullPath), HasVaeEncoder(fullPath))
+        {
+            Card = ModelDefaultsFile.ReadCard(fullPath),
+        };
     }
 
     /// <summary>

@@ -137,7 +137,7 @@ public static class A1111Endpoints
             }
         }
 
-        var outcome = await submission.SubmitAsync(ownerId, request.Settings, cancellationToken);
+        var outcome = await submission.SubmitFromApiAsync(ownerId, request.Settings, cancellationToken);
         if (outcome is not SubmitOutcome.Queued { Job: var queued })
         {
             return ApiProblems.Refused(outcome, FieldNames, context.Response);

@@ -180,7 +180,7 @@ public static class NativeApiEndpoints
             InpaintFullRes = body.OnlyMasked ?? defaults.InpaintFullRes,
             InpaintFullResPadding = body.OnlyMaskedPadding ?? defaults.InpaintFullResPadding,
         };
-        var outcome = await submission.SubmitAsync(ownerId, settings, cancellationToken);
+        var outcome = await submission.SubmitFromApiAsync(ownerId, settings, cancellationToken);
         if (outcome is not SubmitOutcome.Queued { Job: var job })
         {
             return ApiProblems.Refused(outcome, FieldNames, context.Response);
@@ -362,7 +362,7 @@ public static class NativeApiEndpoints
             var hash = hashes.GetValueOrDefault(m.Name);
             var d = m.Defaults;
             return new ModelResponse(m.Name, hash is null ? m.Name : $"{m.Name} [{hash}]", hash, m.IsAvailable, m.UnavailableReason,
-                m.SupportsImageToImage, d.Steps, d.GuidanceScale, d.Scheduler, d.Width, d.Height);
+                m.SupportsImageToImage, d.Steps, d.GuidanceScale, d.Scheduler, d.Width, d.Height, m.Card.Description, m.Card.Examples);
         }).ToList());
     }
 

@@ -99,7 +99,9 @@ public sealed class GenerationService(
 
     public async Task<IReadOnlyList<JobRecord>> ListActiveAsync() => await queries.ListActiveAsync(await user.GetIdAsync());
 
-    public async Task<IReadOnlyList<JobRecord>> ListRecentAsync(int count) => await queries.ListRecentAsync(await user.GetIdAsync(), count);
+    /// <summary>The newest jobs made from Create's form, none from before <paramref name="clearedAt"/>.</summary>
+    public async Task<IReadOnlyList<JobRecord>> ListRecentAsync(int count, DateTime? clearedAt = null) =>
+        await queries.ListRecentAsync(await user.GetIdAsync(), count, clearedAt);
 
     public async Task<IReadOnlyDictionary<Guid, int>> PositionsAsync() => await queries.PositionsAsync(await user.GetIdAsync());
 

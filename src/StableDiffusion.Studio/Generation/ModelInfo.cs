@@ -20,4 +20,7 @@ public sealed record ModelInfo(
 
     /// <summary>A 9-channel inpainting UNet, which runs only with an init image and a mask; known once the model is loaded.</summary>
     public bool IsInpainting { get; init; }
+
+    /// <summary>What the model draws and prompts that show it (its defaults.json), for the Create page and the model listing.</summary>
+    public ModelCard Card { get; init; } = ModelCard.None;
 }

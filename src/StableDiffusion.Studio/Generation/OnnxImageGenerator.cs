@@ -192,7 +192,7 @@ public sealed partial class OnnxImageGenerator(
             loaded[name] = sd;
             // The reason for a CPU fallback quotes the CUDA provider's error, which may name a library by its path.
             infos[name] = new ModelInfo(name, null, sd.Defaults, sd.SupportsImageToImage, sd.ExecutionProvider,
-                Redact(sd.ExecutionProviderReason), sd.Unet.FixedSequenceLength - 2) { IsInpainting = sd.IsInpainting };
+                Redact(sd.ExecutionProviderReason), sd.Unet.FixedSequenceLength - 2) { IsInpainting = sd.IsInpainting, Card = sd.Description.Card };
             LogModelLoaded(name, sd.ExecutionProvider, sd.ExecutionProviderReason);
             return sd;
         }
@@ -222,7 +222,10 @@ public sealed partial class OnnxImageGenerator(
         try
         {
             var description = ModelFolder.Describe(dir);
-            return new ModelInfo(name, null, description.Defaults, description.SupportsImageToImage, "not loaded", "loads on first use");
+            return new ModelInfo(name, null, description.Defaults, description.SupportsImageToImage, "not loaded", "loads on first use")
+            {
+                Card = description.Card,
+            };
         }
         catch (Exception ex)
         {

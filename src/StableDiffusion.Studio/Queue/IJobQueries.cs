@@ -11,8 +11,11 @@ public interface IJobQueries
     /// <summary>The owner's waiting and running jobs, oldest first.</summary>
     Task<IReadOnlyList<JobRecord>> ListActiveAsync(string ownerId, CancellationToken cancellationToken = default);
 
-    /// <summary>The owner's latest jobs outside any comparison, newest first, with their images.</summary>
-    Task<IReadOnlyList<JobRecord>> ListRecentAsync(string ownerId, int count, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The owner's latest jobs made from Create's form (not through the APIs, not comparison cells), newest first, with
+    /// their images; none from before <paramref name="clearedAt"/> (Create's Clear).
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> ListRecentAsync(string ownerId, int count, DateTime? clearedAt = null, CancellationToken cancellationToken = default);
 
     /// <summary>The owner's jobs, comparison cells included, newest first, with their images.</summary>
     Task<(IReadOnlyList<JobRecord> Jobs, int Total)> ListPageAsync(string ownerId, int page, int pageSize, CancellationToken cancellationToken = default);

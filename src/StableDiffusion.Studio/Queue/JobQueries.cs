@@ -22,11 +22,11 @@ public sealed class JobQueries(IDbContextFactory<StudioDbContext> contexts, IJob
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<JobRecord>> ListRecentAsync(string ownerId, int count, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JobRecord>> ListRecentAsync(string ownerId, int count, DateTime? clearedAt = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Jobs.AsNoTracking().Include(j => j.Images)
-            .Where(j => j.OwnerId == ownerId && j.ComparisonId == null)
+            .Where(j => j.OwnerId == ownerId && j.ComparisonId == null && !j.FromApi && (clearedAt == null || j.CreatedAt > clearedAt))
             .OrderByDescending(j => j.CreatedAt)
             .Take(count)
             .ToListAsync(cancellationToken);

@@ -36,6 +36,8 @@ public sealed class JobRetry(IJobSubmission submission, ImageFileStore files)
             settings = settings with { Mask = await files.ReadAsync(maskPath, cancellationToken) };
         }
 
-        return await submission.SubmitAsync(job.OwnerId, settings, cancellationToken);
+        return job.FromApi
+            ? await submission.SubmitFromApiAsync(job.OwnerId, settings, cancellationToken)
+            : await submission.SubmitAsync(job.OwnerId, settings, cancellationToken);
     }
 }

@@ -29,14 +29,17 @@ public sealed partial class JobSubmission(
     ILogger<JobSubmission> logger) : IJobSubmission
 {
     public Task<SubmitOutcome> SubmitAsync(string ownerId, GenerationSettings settings, CancellationToken cancellationToken = default) =>
-        AddAsync(ownerId, [settings], null, cancellationToken);
+        AddAsync(ownerId, [settings], null, fromApi: false, cancellationToken);
+
+    public Task<SubmitOutcome> SubmitFromApiAsync(string ownerId, GenerationSettings settings, CancellationToken cancellationToken = default) =>
+        AddAsync(ownerId, [settings], null, fromApi: true, cancellationToken);
 
     public Task<SubmitOutcome> SubmitComparisonAsync(
         string ownerId, IReadOnlyList<GenerationSettings> cells, ComparisonRecord comparison, CancellationToken cancellationToken = default) =>
-        AddAsync(ownerId, cells, comparison, cancellationToken);
+        AddAsync(ownerId, cells, comparison, fromApi: false, cancellationToken);
 
     private async Task<SubmitOutcome> AddAsync(
-        string ownerId, IReadOnlyList<GenerationSettings> cells, ComparisonRecord? comparison, CancellationToken cancellationToken)
+        string ownerId, IReadOnlyList<GenerationSettings> cells, ComparisonRecord? comparison, bool fromApi, CancellationToken cancellationToken)
     {
         if (await QueueFullAsync(ownerId, cancellationToken) is { } full)
         {
@@ -124,6 +127,11 @@ public sealed partial class JobSubmission(
 
                 // One tick apart keeps a comparison's cells in their grid order when the queue sorts by CreatedAt.
                 var records = cells.Select((cell, i) => JobRecords.Create(ownerId, cell, now.AddTicks(i), initPath, comparison?.Id, maskPath)).ToList();
+                foreach (var record in records)
+                {
+                    record.FromApi = fromApi;
+                }
+
                 if (comparison is not null)
                 {
                     // Cells arrive grid by grid, row-major: one column per value of X.

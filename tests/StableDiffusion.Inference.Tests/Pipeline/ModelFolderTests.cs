@@ -32,6 +32,41 @@ public sealed class ModelFolderTests : IDisposable
     }
 
     [Fact]
+    public void DescribeReadsTheDescriptionAndExamplePromptsAndNoneWhenTheyAreAbsent()
+    {
+        using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);
+        File.WriteAllText(copy.PathOf("defaults.json"), """
+            {"steps": 6, "description": "  Circles and squares. ", "examples": ["a red circle", " ", "two blue squares "]}
+            """);
+        var described = ModelFolder.Describe(copy.Directory).Card;
+        File.WriteAllText(copy.PathOf("defaults.json"), """{"steps": 6}""");
+        var silent = ModelFolder.Describe(copy.Directory).Card;
+        File.Delete(copy.PathOf("defaults.json"));
+        var noFile = ModelFolder.Describe(copy.Directory).Card;
+        File.WriteAllText(copy.PathOf("defaults.json"), """{"examples": "a red circle"}""");
+        var malformed = Assert.Throws<ModelLoadException>(() => ModelFolder.Describe(copy.Directory));
+
+        Assert.Equal("Circles and squares.", described.Description);
+        Assert.Equal(["a red circle", "two blue squares"], described.Examples);
+        Assert.Equal((null, 0), (silent.Description, silent.Examples.Count));
+        Assert.Equal((null, 0), (noFile.Description, noFile.Examples.Count));
+        Assert.Contains("defaults.json is malformed", malformed.Message);
+    }
+
+    [Fact]
+    public void TheEmbeddedModelsExamplesStayInsideTheGrammarItWasTrainedOn()
+    {
+        var card = ModelFolder.Describe(Path.Combine(ModelFixtures.RepositoryRoot, "models", "tiny-shapes")).Card;
+
+        Assert.Contains("64×64", card.Description);
+        Assert.True(card.Examples.Count >= 4, $"{card.Examples.Count} examples");
+        // training/shapes.py: "{count} {colour} {shape} on a {background} background", count a/two/three, shape plural past one.
+        Assert.All(card.Examples, e => Assert.Matches(
+            "^(a (red|green|blue|yellow|white|black|purple|orange) (circle|square|triangle)|(two|three) (red|green|blue|yellow|white|black|purple|orange) (circles|squares|triangles))"
+            + " on a (red|green|blue|yellow|white|black|purple|orange) background$", e));
+    }
+
+    [Fact]
     public void DescribeReadsDefaultsAndImageToImageWithoutOpeningAGraph()
     {
         using var copy = ModelFixtures.Copy(ModelFixtures.Fp32Int64FloatOne);

@@ -40,7 +40,7 @@ public sealed partial class HiresTests(StudioFixture studio, ITestOutputHelper o
         output.WriteLine("Progress seen: " + string.Join(" | ", seen.Distinct()));
         Assert.All(seen.Where(s => s.StartsWith("Step", StringComparison.Ordinal)), s => Assert.Matches(StepOfFive(), s));
 
-        await create.Results.First.ClickAsync();
+        await create.OpenNewestResultPageAsync();
         await Expect(user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Hires. fix" })).ToContainTextAsync("Latent, upscale by 2, 2 steps");
         await user.ScreenshotAsync("image page");
         user.AssertNoPageProblems();

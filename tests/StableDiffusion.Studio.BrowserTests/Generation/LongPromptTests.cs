@@ -27,7 +27,7 @@ public sealed class LongPromptTests(StudioFixture studio, ITestOutputHelper outp
 
         var result = create.Results.First;
         await Expect(result.Locator("img")).ToHaveAttributeAsync("alt", new System.Text.RegularExpressions.Regex("red circle"));
-        await result.ClickAsync();
+        await create.OpenNewestResultPageAsync();
         await Expect(user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Emphasis mode" })).ToContainTextAsync("No norm");
         await Expect(user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Warnings" })).ToHaveCountAsync(0);
         await user.ScreenshotAsync("image page");

@@ -25,7 +25,7 @@ public sealed class VariationTests(StudioFixture studio, ITestOutputHelper outpu
 
         var result = create.Results.First;
         await Expect(result.Locator("img")).ToHaveAttributeAsync("alt", new System.Text.RegularExpressions.Regex(prompt));
-        await result.ClickAsync();
+        await create.OpenNewestResultPageAsync();
         var seedRow = user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Variation seed" });
         await Expect(seedRow).ToContainTextAsync("500");
         await Expect(user.Page.GetByRole(Microsoft.Playwright.AriaRole.Row, new() { Name = "Variation strength" })).ToContainTextAsync("0.3");

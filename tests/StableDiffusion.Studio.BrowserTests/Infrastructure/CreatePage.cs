@@ -19,7 +19,15 @@ public sealed partial class CreatePage(BrowserUser user)
     /// <summary>Links to finished images, newest first.</summary>
     public ILocator Results => user.Page.GetByTestId("result-image");
 
-    public Task OpenAsync() => user.OpenInteractiveAsync("/");
+    /// <summary>Opens Create and waits until the form is live and holds what this browser kept of it.</summary>
+    public async Task OpenAsync()
+    {
+        await user.OpenInteractiveAsync("/");
+        await WaitUntilReadyAsync();
+    }
+
+    public Task WaitUntilReadyAsync() =>
+        user.Page.Locator("[data-testid=generate-bar][data-ready=true]").WaitForAsync();
 
     /// <summary>Generates one image from <paramref name="prompt"/> and returns its id, read from the result's link.</summary>
     public async Task<Guid> GenerateAsync(string prompt)
@@ -33,6 +41,15 @@ public sealed partial class CreatePage(BrowserUser user)
         return ImageIdOf(await Results.First.GetAttributeAsync("href"));
     }
 
+    /// <summary>The newest result's image page, the way a person gets there: the thumbnail opens the viewer, its link the page.</summary>
+    public async Task OpenNewestResultPageAsync()
+    {
+        await Results.First.ClickAsync();
+        await user.Page.GetByTestId("lightbox-open-page").ClickAsync();
+        await user.Page.WaitForURLAsync(ImagePage());
+        await user.WaitUntilInteractiveAsync();
+    }
+
     public static Guid ImageIdOf(string? href) =>
         href is not null && ImageLink().Match(href) is { Success: true } match
             ? Guid.Parse(match.Groups[1].Value)
@@ -42,4 +59,7 @@ public sealed partial class CreatePage(BrowserUser user)
 
     [GeneratedRegex("/images/([0-9a-fA-F-]{36})$")]
     private static partial Regex ImageLink();
+
+    [GeneratedRegex("/images/[0-9a-fA-F-]{36}$")]
+    private static partial Regex ImagePage();
 }

@@ -34,7 +34,12 @@ public sealed class StudioFixture : IAsyncLifetime
     }
 
     /// <summary>A new person: fresh profile, so no cookies, so a new anonymous identity on the first request.</summary>
-    public async Task<BrowserUser> OpenBrowserAsync(string name)
+    public Task<BrowserUser> OpenBrowserAsync(string name) => OpenAsync(name, phone: false);
+
+    /// <summary>A new person on a phone: 390×844, touch, no mouse to hover with.</summary>
+    public Task<BrowserUser> OpenPhoneAsync(string name) => OpenAsync(name, phone: true);
+
+    private async Task<BrowserUser> OpenAsync(string name, bool phone)
     {
         var profile = Directory.CreateTempSubdirectory("studio-browser-profile-").FullName;
         var context = await playwright!.Chromium.LaunchPersistentContextAsync(profile, new()
@@ -43,7 +48,9 @@ public sealed class StudioFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
             BaseURL = Server.BaseAddress.ToString(),
-            ViewportSize = new() { Width = 1280, Height = 900 },
+            ViewportSize = phone ? new() { Width = 390, Height = 844 } : new() { Width = 1280, Height = 900 },
+            IsMobile = phone,
+            HasTouch = phone,
         });
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();

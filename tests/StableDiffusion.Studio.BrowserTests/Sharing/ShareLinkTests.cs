@@ -16,7 +16,7 @@ public sealed class ShareLinkTests(StudioFixture studio, ITestOutputHelper outpu
         await using var owner = await studio.OpenBrowserAsync("share-owner");
         var imageId = await new CreatePage(owner).GenerateAsync(prompt);
 
-        await owner.Page.GetByTestId("result-image").First.ClickAsync();
+        await new CreatePage(owner).OpenNewestResultPageAsync();
         await Expect(owner.Page).ToHaveURLAsync(new Regex($"/images/{imageId}$"));
         await Expect(owner.Page.GetByRole(AriaRole.Heading, new() { Name = "Image", Exact = true })).ToBeVisibleAsync();
         await owner.WaitUntilInteractiveAsync();

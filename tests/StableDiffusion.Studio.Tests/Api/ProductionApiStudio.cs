@@ -29,7 +29,7 @@ public sealed class ProductionApiStudio() : ApiStudio(realModels: false, maxQueu
 
         public Task<IReadOnlyList<JobRecord>> ListActiveAsync(string ownerId, CancellationToken cancellationToken = default) => throw Failure();
 
-        public Task<IReadOnlyList<JobRecord>> ListRecentAsync(string ownerId, int count, CancellationToken cancellationToken = default) => throw Failure();
+        public Task<IReadOnlyList<JobRecord>> ListRecentAsync(string ownerId, int count, DateTime? clearedAt = null, CancellationToken cancellationToken = default) => throw Failure();
 
         public Task<(IReadOnlyList<JobRecord> Jobs, int Total)> ListPageAsync(string ownerId, int page, int pageSize, CancellationToken cancellationToken = default) =>
             throw Failure();

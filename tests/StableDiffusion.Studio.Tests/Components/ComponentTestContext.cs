@@ -17,6 +17,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton<IImageGenerator>(Fake);
         Services.AddSingleton(Options.Create(new StudioOptions()));
+        Services.AddScoped<StableDiffusion.Studio.Components.Generation.FormStorage>();
         SetRendererInfo(new RendererInfo("Server", true));
     }
 

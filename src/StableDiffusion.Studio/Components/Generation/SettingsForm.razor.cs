@@ -38,7 +38,33 @@ public sealed partial class SettingsForm
     [Parameter]
     public bool StartInpainting { get; set; }
 
+    /// <summary>What the model draws and its example prompts above the prompt box (Create).</summary>
+    [Parameter]
+    public bool ShowModelGuide { get; set; }
+
+    /// <summary>Where in the browser the unsent form is kept (<see cref="FormStorage"/>); null keeps nothing.</summary>
+    [Parameter]
+    public string? StorageKey { get; set; }
+
+    /// <summary>Whether to save now: the parent says so once it has restored what was saved before.</summary>
+    [Parameter]
+    public bool Persist { get; set; }
+
+    [Inject]
+    private FormStorage Storage { get; set; } = default!;
+
+    private string? lastSaved;
+
     private IReadOnlyList<ModelInfo> Models => Generator.Models;
+
+    private ModelInfo? CurrentModel => Models.FirstOrDefault(m => m.Name == Settings.Model);
+
+    /// <summary>The model's first example as a hint of the kind of prompt it understands.</summary>
+    private string PromptPlaceholder => CurrentModel?.Card.Examples.FirstOrDefault() is { } example
+        ? $"Describe the picture, e.g. {example}"
+        : "Describe the picture you want";
+
+    private string? SizeWarning => CurrentModel is { IsAvailable: true } model ? SizeAdvice.Warning(model.Defaults, Settings.Width, Settings.Height) : null;
 
     private int? tokenCount;
     private string? uploadError;
@@ -63,13 +89,47 @@ public sealed partial class SettingsForm
 
     private bool showExtra;
 
+    /// <summary>
+    /// Bumped when the prompts change from outside the text boxes (other settings put in, an example chosen): the boxes
+    /// are made anew, since a textarea the user has typed in can otherwise mix the old text into the new.
+    /// </summary>
+    private int textVersion;
+    private GenerationSettings? shownSettings;
+
     protected override void OnParametersSet()
     {
+        if (!ReferenceEquals(shownSettings, Settings))
+        {
+            shownSettings = Settings;
+            textVersion++;
+        }
+
         tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
         // Opened for a variation in use or a message about one; the user's own open/close is kept otherwise.
         showExtra |= Settings.VariationStrength != 0 || Has(Setting.VariationSeed) || Has(Setting.VariationStrength)
             || Settings.SeedResizeFromWidth != 0 || Settings.SeedResizeFromHeight != 0 || Has(Setting.SeedResizeFromWidth) || Has(Setting.SeedResizeFromHeight)
             || Settings.EmphasisMode != EmphasisMode.Original || Settings.PadPrompts;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // Every edit re-renders the form, so this sees each change; only a real change goes to the browser.
+        if (StorageKey is not null && Persist && RendererInfo.IsInteractive)
+        {
+            var json = SavedForm.Serialize(Settings);
+            if (json != lastSaved)
+            {
+                lastSaved = json;
+                await Storage.SaveAsync(StorageKey, Settings);
+            }
+        }
+    }
+
+    private void UseExample(string example)
+    {
+        Settings.Prompt = example;
+        textVersion++;
+        tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
     }
 
     private static string LabelOf(Setting setting) => SettingLabels.Of(setting);

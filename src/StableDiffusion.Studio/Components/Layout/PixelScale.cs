@@ -14,7 +14,10 @@ public static class PixelScale
     public static string ClassFor(int width, int shownWidth) => width > 0 && width < shownWidth ? "studio-pixelated" : "";
 
     /// <summary>A whole multiple of the image's width near <see cref="FullWidth"/> (never below its own width), so each pixel becomes an equal square.</summary>
-    public static int DisplayWidth(int width) => width <= 0 ? FullWidth : width * Math.Max(1, FullWidth / width);
+    public static int DisplayWidth(int width) => DisplayWidth(width, FullWidth);
+
+    /// <summary>A whole multiple of the image's width near <paramref name="target"/>, never below its own width.</summary>
+    public static int DisplayWidth(int width, int target) => width <= 0 ? target : width * Math.Max(1, target / width);
 
     /// <summary>Inline style for the full-size view; CSS still caps it at the column's width.</summary>
     public static string FullStyle(int width) => $"width: {DisplayWidth(width)}px";

@@ -3,6 +3,7 @@ using Microsoft.JSInterop;
 using MudBlazor;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Studio.Components.Gallery;
 using StableDiffusion.Studio.Components.Generation;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
@@ -15,7 +16,8 @@ namespace StableDiffusion.Studio.Components.Pages;
 
 /// <summary>
 /// The settings form, the user's running and waiting jobs with live progress, and the latest results. All state
-/// comes from the database on load (so a reconnect rebuilds it) and from the progress feed while the circuit lives.
+/// comes from the database on load (so a reconnect rebuilds it) and from the progress feed while the circuit lives;
+/// the unsent form and when the results were last cleared live in the browser (<see cref="FormStorage"/>).
 /// </summary>
 public sealed partial class Create : IDisposable
 {
@@ -26,6 +28,9 @@ public sealed partial class Create : IDisposable
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ReconnectNotifier Reconnects { get; set; } = default!;
     [Inject] private ImageFileStore Files { get; set; } = default!;
+    [Inject] private FormStorage Storage { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>
     /// How long after a queued job further Generate clicks count as the same click. A circuit runs its events one after
@@ -49,6 +54,14 @@ public sealed partial class Create : IDisposable
     private SubmitFeedback feedback = SubmitFeedback.None;
     private IReadOnlyList<JobRecord> active = [];
     private IReadOnlyList<JobRecord> recent = [];
+    private IReadOnlyList<ResultImage> images = [];
+    private IReadOnlyList<JobRecord> finished = [];
+    private IReadOnlyList<LightboxItem> lightboxItems = [];
+    private int? lightbox;
+    private DateTime? clearedAt;
+
+    /// <summary>Saving the form to the browser starts once what was saved before has been restored (or there was nothing).</summary>
+    private bool persisting;
     private IReadOnlyDictionary<Guid, int> positions = new Dictionary<Guid, int>();
     private long? lastSeed;
     private bool loaded;
@@ -79,6 +92,12 @@ public sealed partial class Create : IDisposable
             }
         }
 
+        // In the circuit (not the prerender) the browser's storage can be read before the form first shows.
+        if (RendererInfo.IsInteractive)
+        {
+            await RestoreFromBrowserAsync();
+        }
+
         await RefreshAsync();
         loaded = true;
 
@@ -98,6 +117,22 @@ public sealed partial class Create : IDisposable
             self = DotNetObjectReference.Create(this);
             shortcuts = await JS.InvokeAsync<IJSObjectReference>("studio.registerShortcuts", self);
         }
+    }
+
+    /// <summary>
+    /// The form as it was left in this browser (a reload, a server restart), unless the page was opened to use an
+    /// image's or a share link's settings; and the time the results were last cleared.
+    /// </summary>
+    private async Task RestoreFromBrowserAsync()
+    {
+        clearedAt = await Storage.LoadClearedAtAsync();
+        var opensSomethingElse = From is not null || Navigation.Uri.Contains("share=", StringComparison.Ordinal);
+        if (!opensSomethingElse && await Storage.LoadAsync(FormStorage.CreateKey) is { } saved)
+        {
+            settings = SavedForm.Restore(saved, settings, Generation.Models);
+        }
+
+        persisting = true;
     }
 
     [JSInvokable]
@@ -156,6 +191,35 @@ public sealed partial class Create : IDisposable
         {
             submitting = false;
         }
+    }
+
+    /// <summary>"Use settings" on a result: its settings (its own seed) in the form.</summary>
+    private void UseSettings(Guid imageId)
+    {
+        if (images.FirstOrDefault(r => r.Image.Id == imageId) is { } result)
+        {
+            ApplySettings(JobRecords.Settings(result.Job).ForImage(result.Image.Index));
+            Snackbar.Add($"Settings of seed {result.Image.Seed} are in the form.", Severity.Info);
+        }
+    }
+
+    private async Task DeleteAsync(Guid imageId)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete image", "Delete this image? Its share links stop working. This cannot be undone.",
+            yesText: "Delete", cancelText: "Keep it");
+        if (confirmed == true && await Library.DeleteAsync(await User.GetIdAsync(), imageId))
+        {
+            Snackbar.Add("Image deleted.", Severity.Success);
+            await RefreshAsync();
+        }
+    }
+
+    /// <summary>Empties the list here (the images stay in the Gallery); remembered in this browser.</summary>
+    private async Task ClearAsync()
+    {
+        clearedAt = DateTime.UtcNow;
+        await Storage.SaveClearedAtAsync(clearedAt.Value);
+        await RefreshAsync();
     }
 
     /// <summary>"Send to img2img" / "Send to inpaint" from a result: its settings, and the image itself as the init image.</summary>
@@ -226,7 +290,15 @@ public sealed partial class Create : IDisposable
     private async Task RefreshAsync()
     {
         active = await Generation.ListActiveAsync();
-        recent = await Generation.ListRecentAsync(12);
+        recent = await Generation.ListRecentAsync(ResultHistory.JobsToRead, clearedAt);
+        images = ResultHistory.Images(recent);
+        finished = ResultHistory.Finished(recent);
+        lightboxItems = [.. images.Select(r => new LightboxItem(r.Image.Id, r.Job.Prompt, r.Image.Seed, r.Image.Width, r.Image.Height))];
+        if (lightbox >= lightboxItems.Count)
+        {
+            lightbox = lightboxItems.Count == 0 ? null : lightboxItems.Count - 1;
+        }
+
         positions = await Generation.PositionsAsync();
         lastSeed ??= recent.FirstOrDefault()?.Seed;
     }

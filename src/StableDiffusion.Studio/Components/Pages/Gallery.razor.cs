@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using StableDiffusion.Studio.Components.Gallery;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Storage;
@@ -34,6 +35,13 @@ public sealed partial class Gallery
     private ImagePage? page;
     private GalleryChoices choices = GalleryChoices.None;
     private readonly HashSet<Guid> selected = [];
+    private int? lightbox;
+
+    /// <summary>This page's images whose files are there, in the grid's order: the lightbox steps through them.</summary>
+    private IReadOnlyList<LightboxItem> LightboxItems =>
+        page is null
+            ? []
+            : [.. page.Items.Where(i => !Missing.Contains(i.Id)).Select(i => new LightboxItem(i.Id, i.Job?.Prompt ?? "", i.Seed, i.Width, i.Height))];
 
     private int PageNumber => Math.Max(1, Page ?? 1);
 
@@ -60,6 +68,12 @@ public sealed partial class Gallery
             // Past the last page (images deleted, or an old link): show the last one that exists.
             page = await Library.SearchAsync(ownerId, Filter, PageCount, PageSize);
         }
+    }
+
+    private void OpenLightbox(Guid imageId)
+    {
+        var index = LightboxItems.ToList().FindIndex(i => i.ImageId == imageId);
+        lightbox = index >= 0 ? index : null;
     }
 
     /// <summary>The URL with one part changed; any change but the page number starts again at page 1.</summary>
