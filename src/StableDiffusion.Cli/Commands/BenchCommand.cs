@@ -41,17 +41,34 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1,
         };
         batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
+        var search = new Option<bool>("--search") { Description = "Time the gallery's search by meaning over random vectors instead (no model is loaded)" };
+        var searchImages = new Option<int>("--search-images") { Description = "Vectors searched with --search", DefaultValueFactory = _ => 10_000 };
+        searchImages.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--search-images must be at least 1."); });
+        var searchDimension = new Option<int>("--search-dimension")
+        {
+            Description = "Floats per vector with --search (512 for OpenAI's ViT-B/32, 128 for the embedded CLIP)",
+            DefaultValueFactory = _ => 512,
+        };
+        searchDimension.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--search-dimension must be at least 1."); });
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(search).Append(searchImages).Append(searchDimension).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
         {
             command.Options.Add(option);
         }
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
+            if (parsed.GetValue(search))
+            {
+                var figures = SearchBench.Run(parsed.GetValue(searchImages), parsed.GetValue(searchDimension), Math.Max(parsed.GetValue(runs), 21),
+                    Math.Max(parsed.GetValue(warmup), 3), parsed.InvocationConfiguration.Error);
+                parsed.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(figures));
+                return 0;
+            }
+
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var pipeline = new StableDiffusionPipeline(sd);
