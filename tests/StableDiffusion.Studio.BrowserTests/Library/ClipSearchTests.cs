@@ -37,11 +37,11 @@ public sealed class ClipSearchTests(StudioFixture studio, ITestOutputHelper outp
         await user.ScreenshotAsync("search by meaning");
 
         // Plain text search matches the words themselves: one prompt has them, and it is the only image left.
-        await user.Page.GetByTestId("plain-text-search").Locator("input").CheckAsync();
+        await user.Page.GetByLabel("Plain text search").CheckAsync();
         await Expect(user.Page).ToHaveURLAsync(new Regex("mode=text"));
         await Expect(items).ToHaveCountAsync(1);
         await Expect(items.First.GetByTestId("similarity")).ToHaveCountAsync(0);
-        await user.Page.GetByTestId("plain-text-search").Locator("input").UncheckAsync();
+        await user.Page.GetByLabel("Plain text search").UncheckAsync();
         await Expect(items).ToHaveCountAsync(3);
 
         await items.First.Locator("a").ClickAsync();
