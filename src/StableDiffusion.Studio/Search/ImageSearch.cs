@@ -58,6 +58,21 @@ public sealed class ImageSearch(ClipModels clip, IDbContextFactory<StudioDbConte
         return await RankAsync(ownerId, query, imageId, filter, page, pageSize, cancellationToken);
     }
 
+    /// <summary>The CLIP score of an owned image (cosine similarity with its own prompt), or null before it is indexed.</summary>
+    public async Task<float?> PromptScoreAsync(string ownerId, Guid imageId, CancellationToken cancellationToken = default)
+    {
+        if (clip.Model is not { } model)
+        {
+            return null;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ImageEmbeddings.AsNoTracking()
+            .Where(e => e.ImageId == imageId && e.OwnerId == ownerId && e.ModelId == model.Id)
+            .Select(e => e.PromptScore)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>How far the owner's images are indexed with the current CLIP model.</summary>
     public async Task<SearchProgress> ProgressAsync(string ownerId, CancellationToken cancellationToken = default)
     {

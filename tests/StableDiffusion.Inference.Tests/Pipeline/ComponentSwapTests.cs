@@ -1,3 +1,4 @@
+using SixLabors.ImageSharp.PixelFormats;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Inference.Tests.Pipeline;
@@ -44,6 +45,31 @@ public sealed class ComponentSwapTests
         Assert.NotEqual(ownImage, swappedImage);
         Assert.False(swapped.SupportsImageToImage);
         Assert.Equal(ownImage, Requests.Pixels(new StableDiffusionPipeline(own).Generate(Request).Images[0].Image));
+    }
+
+    [Fact]
+    public void TheEmbeddedModelTakesTheShippedSecondVaeAndTextEncoderAndEachChangesItsImage()
+    {
+        var models = Path.Combine(ModelFixtures.RepositoryRoot, "models");
+        var components = ComponentFolder.List(models).ToDictionary(c => c.Name, c => c.Kind);
+        Assert.Equal(ComponentKind.Vae, components["tiny-shapes-vae-sharp"]);
+        Assert.Equal(ComponentKind.TextEncoder, components["tiny-shapes-text-encoder-seed1"]);
+        Assert.DoesNotContain(ModelFolder.List(models).Select(ModelFolder.NameOf), name => components.ContainsKey(name));
+
+        var request = new GenerationSettings { Prompt = "three red triangles on a white background", Seed = 3, Steps = 12, GuidanceScale = 2, Scheduler = "dpmpp-2m", Width = 64, Height = 64 };
+        Rgb24[] Draw(ComponentChoice parts)
+        {
+            using var model = StableDiffusionModel.Load(ModelFixtures.EmbeddedModel, LoadedModels.Cpu, parts: parts);
+            return Requests.Pixels(new StableDiffusionPipeline(model).Generate(request).Images[0].Image);
+        }
+
+        var own = Draw(ComponentChoice.FromModel);
+        var sharpVae = Draw(new(VaeDirectory: Path.Combine(models, "tiny-shapes-vae-sharp")));
+        var otherText = Draw(new(TextEncoderDirectory: Path.Combine(models, "tiny-shapes-text-encoder-seed1")));
+
+        Assert.NotEqual(own, sharpVae);
+        Assert.NotEqual(own, otherText);
+        Assert.NotEqual(sharpVae, otherText);
     }
 
     [Fact]

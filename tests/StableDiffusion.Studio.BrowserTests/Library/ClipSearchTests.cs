@@ -46,6 +46,7 @@ public sealed class ClipSearchTests(StudioFixture studio, ITestOutputHelper outp
 
         await items.First.Locator("a").ClickAsync();
         await user.WaitUntilInteractiveAsync();
+        await Expect(user.Page.GetByTestId("clip-score")).ToContainTextAsync(new Regex("^CLIP score -?[01]\\.[0-9]{2}"));
         await user.Page.GetByRole(AriaRole.Link, new() { Name = "More like this" }).ClickAsync();
         await Expect(user.Page).ToHaveURLAsync(new Regex("/gallery\\?like="));
         await Expect(user.Page.GetByTestId("like-banner")).ToBeVisibleAsync();
