@@ -1,12 +1,14 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace StableDiffusion.Studio.Data;
 
 /// <summary>
 /// The studio's database: SQLite by default, PostgreSQL for several nodes (each with its own migrations). Seeds are <c>long</c> and times <c>DateTime</c> UTC because SQLite cannot order
-/// <c>ulong</c> or <c>DateTimeOffset</c> server-side.
+/// <c>ulong</c> or <c>DateTimeOffset</c> server-side. Accounts are ASP.NET Core Identity's tables (users, their
+/// passkeys, logins, claims and tokens; no roles) in the same database.
 /// </summary>
-public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : DbContext(options)
+public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : IdentityUserContext<StudioUser>(options)
 {
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
 
@@ -20,8 +22,12 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        // Identity's tables first, at the schema version the Identity options ask for (version 3 adds passkeys).
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -39,6 +39,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapStudioEndpoints();
+app.MapAccountEndpoints();
 app.MapStudioApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 

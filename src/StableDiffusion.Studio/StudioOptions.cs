@@ -81,6 +81,19 @@ public sealed class StudioOptions
     /// </summary>
     public string[] Administrators { get; set; } = [];
 
+    /// <summary>
+    /// The email of the account that administers the studio (the admin page: the whole queue, cancelling any job,
+    /// disabling accounts). When empty, the first account made is the administrator.
+    /// </summary>
+    [EmailAddress]
+    public string? AdministratorEmail { get; set; }
+
+    /// <summary>
+    /// Accounts only: pages send a browser without an account to the sign-in page, and API keys work only when an
+    /// account made them. Off by default, where every browser starts with an anonymous identity of its own.
+    /// </summary>
+    public bool RequireSignIn { get; set; }
+
     /// <summary>The name a worker shows in the queue and /healthz; the host name and process id when empty.</summary>
     public string? WorkerName { get; set; }
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -62,6 +64,11 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ComparisonService>();
         services.AddScoped<CurrentUser>();
+        services.AddScoped<AuthenticationStateProvider, AccountRevalidation>();
+        services.AddScoped<AccountSignIn>();
+        services.AddSingleton<AnonymousWorkClaim>();
+        services.AddSingleton<StudioAdministrators>();
+        services.AddSingleton<AccountAdministration>();
         services.AddScoped<GenerationService>();
         services.AddScoped<ReconnectNotifier>();
         services.AddScoped<CircuitHandler>(provider => provider.GetRequiredService<ReconnectNotifier>());
@@ -98,12 +105,47 @@ public static class StudioServiceCollectionExtensions
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = StudioIdentity.Lifetime;
             options.SlidingExpiration = true;
-            // There is no login page: anything that would challenge answers as missing.
+            // Nothing challenges a browser (Studio:RequireSignIn redirects before): anything that would answers as missing.
             options.Events.OnRedirectToLogin = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
             };
-        });
+            // An account's cookie is checked against its security stamp (disabled, signed out everywhere) every
+            // interval; an anonymous browser's has no account to check.
+            options.Events.OnValidatePrincipal = context =>
+                context.Principal?.IsAccount() == true ? SecurityStampValidator.ValidatePrincipalAsync(context) : Task.CompletedTask;
+        })
+            // Identity keeps a passkey ceremony's state in this short-lived cookie between the options and the answer,
+            // and clears the remember-me one when a stamp fails; the studio has no two-factor sign-in otherwise.
+            .AddCookie(IdentityConstants.TwoFactorUserIdScheme, options =>
+            {
+                options.Cookie.Name = ".Studio.Passkey";
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddCookie(IdentityConstants.TwoFactorRememberMeScheme, options => options.Cookie.Name = ".Studio.TwoFactor");
+        AddAccounts(builder.Services);
+    }
+
+    /// <summary>ASP.NET Core Identity on the studio's database, signing in through the studio's own cookie.</summary>
+    private static void AddAccounts(IServiceCollection services)
+    {
+        services.AddIdentityCore<StudioUser>(options =>
+            {
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                options.User.RequireUniqueEmail = true;
+                // The email is the user name: any character an email may hold.
+                options.User.AllowedUserNameCharacters = "";
+                // Length over composition rules (NIST SP 800-63B).
+                options.Password.RequiredLength = 8;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+            })
+            .AddEntityFrameworkStores<StudioDbContext>()
+            .AddSignInManager<StudioSignInManager>();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = AccountRevalidation.Interval);
+        services.AddHttpContextAccessor();
     }
 }

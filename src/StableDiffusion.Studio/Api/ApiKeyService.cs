@@ -16,6 +16,7 @@ public sealed partial class ApiKeyService(
     IDbContextFactory<StudioDbContext> contexts,
     DatabaseWriter writer,
     IOptionsMonitor<ApiOptions> options,
+    IOptions<StudioOptions> studio,
     ILogger<ApiKeyService> logger)
 {
     public const string KeyPrefix = "sds_";
@@ -92,10 +93,17 @@ public sealed partial class ApiKeyService(
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Set<ApiKeyRecord>().AsNoTracking()
+        var owner = await db.Set<ApiKeyRecord>().AsNoTracking()
             .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-            .Select(k => k.OwnerId)
+            .Select(k => new { k.OwnerId, Disabled = db.Users.Where(u => u.Id == k.OwnerId).Select(u => (bool?)u.IsDisabled).FirstOrDefault() })
             .FirstOrDefaultAsync(cancellationToken);
+        // A disabled account's keys stop with it; an anonymous browser's keys only work while anonymous use is allowed.
+        return owner switch
+        {
+            null or { Disabled: true } => null,
+            { Disabled: null } when studio.Value.RequireSignIn => null,
+            _ => owner.OwnerId,
+        };
     }
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

@@ -5,7 +5,6 @@ using StableDiffusion.Inference.Prompting;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Queue;
-using StableDiffusion.Studio.ScaleOut;
 using StableDiffusion.Studio.Sharing;
 
 namespace StableDiffusion.Studio.Generation;
@@ -25,11 +24,11 @@ public sealed class GenerationService(
     ShareLinkService shares,
     NavigationManager navigation,
     IImageGenerator generator,
-    ClusterOverview cluster,
+    StudioAdministrators administrators,
     CurrentUser user)
 {
-    /// <summary>Whether this user may see every running job and the workers (<c>Studio:Administrators</c>).</summary>
-    public async Task<bool> IsAdministratorAsync() => cluster.IsAdministrator(await user.GetIdAsync());
+    /// <summary>Whether this user may see every running job and the workers (<see cref="StudioAdministrators"/>).</summary>
+    public async Task<bool> IsAdministratorAsync() => await administrators.IsAdministratorAsync(await user.GetIdAsync());
 
     public IReadOnlyList<ModelInfo> Models => generator.Models;
 

@@ -246,6 +246,9 @@ public sealed partial class GenerationWorker(
                         return false;
                     }
 
+                    // A browser that signed up while the job ran has moved it to its account: its images follow.
+                    var owner = await db.Jobs.Where(j => j.Id == job.Id).Select(j => j.OwnerId).SingleAsync(CancellationToken.None);
+                    images.ForEach(i => i.OwnerId = owner);
                     db.Images.AddRange(images);
                     await db.SaveChangesAsync(CancellationToken.None);
                     await transaction.CommitAsync(CancellationToken.None);

@@ -1,18 +1,15 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using StableDiffusion.Studio.Data;
 
 namespace StableDiffusion.Studio.ScaleOut;
 
 /// <summary>
-/// The queue as an administrator sees it (<see cref="StudioOptions.Administrators"/>): every running job, whose it
+/// The queue as an administrator sees it (<see cref="Identity.StudioAdministrators"/>): every running job, whose it
 /// is and which worker holds it until when, and every worker the database knows.
 /// </summary>
-public sealed class ClusterOverview(IDbContextFactory<StudioDbContext> contexts, IOptions<StudioOptions> options)
+public sealed class ClusterOverview(IDbContextFactory<StudioDbContext> contexts)
 {
     public sealed record RunningJob(Guid Id, string OwnerId, string Prompt, string? WorkerId, DateTime? StartedAt, DateTime? LeaseExpiresAt);
-
-    public bool IsAdministrator(string userId) => options.Value.Administrators.Contains(userId, StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<RunningJob>> RunningJobsAsync(CancellationToken cancellationToken = default)
     {

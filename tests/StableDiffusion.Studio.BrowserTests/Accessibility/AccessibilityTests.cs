@@ -30,12 +30,13 @@ public sealed class AccessibilityTests(StudioFixture studio, ITestOutputHelper o
         var comparison = await CompareAsync(user);
         var comparisonShare = await ShareAsync(user, comparison);
 
-        // Share pages are static: no circuit to wait for.
+        // Share and account pages are static: no circuit to wait for.
         var pages = new (string Path, bool Interactive)[]
         {
             ("/", true), ("/gallery", true), ("/gallery?q=red", true), ($"/gallery?like={imageId}", true), ($"/images/{imageId}", true),
             ("/compare", true), (comparison, true), ("/queue", true),
-            ("/settings", true), (imageShare, false), (comparisonShare, false), ($"/s/{MissingToken}", false), ("/no-such-page", true),
+            ("/settings", true), (imageShare, false), (comparisonShare, false), ($"/s/{MissingToken}", false),
+            ("/account/signup", false), ("/account/signin", false), ("/admin", true), ("/no-such-page", true),
         };
         var violations = new List<string>();
         var clock = System.Diagnostics.Stopwatch.StartNew();

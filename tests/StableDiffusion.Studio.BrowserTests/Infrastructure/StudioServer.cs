@@ -26,6 +26,8 @@ public sealed class StudioServer : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    public const string AdministratorEmail = "admin@studio.test";
+
     public Uri BaseAddress { get; }
 
     /// <summary>Everything the server printed so far, stdout and stderr interleaved as they arrived.</summary>
@@ -60,6 +62,8 @@ public sealed class StudioServer : IAsyncDisposable
         start.Environment["Studio__DataDirectory"] = dataDirectory;
         // The browser checks the UI, not the execution provider: CPU everywhere keeps start-up the same on any machine.
         start.Environment["Inference__ExecutionProvider"] = "cpu";
+        // The account tests sign up as this one to see the admin page, whichever account another test makes first.
+        start.Environment["Studio__AdministratorEmail"] = AdministratorEmail;
         if (FallbackModelsDirectory(root) is { } models)
         {
             owned.Add(models);

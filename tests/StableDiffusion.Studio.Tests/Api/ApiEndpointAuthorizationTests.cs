@@ -44,13 +44,15 @@ public sealed class ApiEndpointAuthorizationTests(ApiStudio studio) : IClassFixt
             .Where(pattern => !pattern.StartsWith("/_blazor", StringComparison.Ordinal) && !pattern.StartsWith("/_framework/", StringComparison.Ordinal))
             .ToHashSet();
 
-        // README and docs/api.md: health, the API's description, share links, and the routes that answer for the
-        // browser's own identity cookie (another identity's image is a 404, as a missing one).
+        // README and docs/api.md: health, the API's description, share links, the routes that answer for the
+        // browser's own identity cookie (another identity's image is a 404, as a missing one), and signing out and
+        // the passkey options of the account pages.
         string[] documented =
         [
             "/healthz", "/openapi/{documentName}.json", "/api/docs/{documentName?}", "/api/docs/scalar.js", "/api/docs/scalar.aspnetcore.js",
             "/api/docs/favicon.svg", "/s/{token}/image", "/s/{token}/images/{imageId:guid}", "/s/{token}/preview.png", "/s/{token}/download",
             "/files/images/{imageId:guid}", "/files/images.zip",
+            "/account/signout", "/account/passkey/creation-options", "/account/passkey/request-options",
             "/hubs/generation", "/hubs/generation/negotiate", "/{**path:file}",
         ];
         Assert.Equal(documented.Order(), open.Order());

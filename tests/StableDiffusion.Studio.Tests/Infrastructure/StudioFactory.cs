@@ -59,6 +59,9 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
     /// <summary>The data directory's drive as the tests steer it: its free space, and writes that run out of room.</summary>
     public FakeDataVolume Volume { get; } = new();
 
+    /// <summary>Services replaced on top of the studio's (after its own), for a test that needs a shorter interval.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>More configuration, by key ("Studio:MinFreeDiskBytes").</summary>
     public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
 
@@ -89,6 +92,11 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDataVolume>(Volume)));
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
+
         if (!RealModels)
         {
             builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IImageGenerator>(Generator ?? Fake)));
