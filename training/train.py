@@ -52,6 +52,11 @@ class TrainingConfig:
     unet_steps: int
     unet_batch: int
     eval_prompts: int
+    unet_lr: float = 6e-4
+    # How often the UNet sees each count (1, 2, 3) and shape (circle, square, triangle), relative to a uniform draw
+    # of the pre-encoded latents: more of the scenes it gets wrong (two or three shapes, squares).
+    count_weights: tuple = (1.0, 1.0, 1.0)
+    shape_weights: tuple = (1.0, 1.0, 1.0)
 
 
 # Step counts when run by steps (and, raised 10x, the caps under a time budget). On a busy, shared machine run with
@@ -141,19 +146,20 @@ def reconstruction_loss(out, images):
     return F.mse_loss(out, images) + 0.5 * F.l1_loss(out, images) + 1.0 * edge_l1(out, images)
 
 
-def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32):
+def fine_tune_decoder(rng, encoder, decoder, seconds, batch=32, loss_of=None, max_steps=10 ** 6):
     """Decoder alone on the frozen encoder's latents: sharper colours and edges without moving the latent space
-    the UNet was trained in."""
+    the UNet was trained in. `loss_of(out, images)` defaults to reconstruction_loss."""
+    loss_of = loss_of or reconstruction_loss
     decoder.train()
     optimizer = torch.optim.AdamW(decoder.parameters(), lr=5e-4, weight_decay=0.0)
-    schedule = Schedule(optimizer, 5e-4, 10 ** 6, seconds, warmup=20)
+    schedule = Schedule(optimizer, 5e-4, max_steps, seconds, warmup=20)
     step = -1
     while schedule.running():
         step += 1
         _, images = shapes.batch(batch, rng)
         with torch.no_grad():
             _, _, z = sample_posterior(encoder(images))
-        loss = reconstruction_loss(decoder(z), images)
+        loss = loss_of(decoder(z), images)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(decoder.parameters(), 1.0)
@@ -315,21 +321,35 @@ def text_states(text_encoder, tokenizer):
     return states, row_of_key
 
 
+def mix_weights(cfg, keys):
+    """Sampling weight of each latent from its caption's count and shape; None for a uniform draw."""
+    if cfg.count_weights == (1.0, 1.0, 1.0) and cfg.shape_weights == (1.0, 1.0, 1.0):
+        return None
+    per_count = len(shapes.SHAPES) * len(shapes.COLOURS) ** 2  # caption_index's layout
+    count = keys // per_count
+    shape = (keys // len(shapes.COLOURS) ** 2) % len(shapes.SHAPES)
+    return torch.tensor(cfg.count_weights)[count] * torch.tensor(cfg.shape_weights)[shape]
+
+
 def train_unet(cfg, latents, keys, states, row_of_key, seconds, initial=None, seed=3):
     torch.manual_seed(seed)
     unet = nets.UNet(context_dim=TEXT_WIDTH)
     if initial is not None:
         unet.load_state_dict(initial)
     ema = copy.deepcopy(unet)
-    optimizer = torch.optim.AdamW(unet.parameters(), lr=6e-4, weight_decay=0.0)
-    schedule = Schedule(optimizer, 6e-4, cfg.unet_steps, seconds, warmup=100)
+    optimizer = torch.optim.AdamW(unet.parameters(), lr=cfg.unet_lr, weight_decay=0.0)
+    schedule = Schedule(optimizer, cfg.unet_lr, cfg.unet_steps, seconds, warmup=100)
     ac = sampling.alphas_cumprod().float()
     snr = ac / (1 - ac)
     generator = torch.Generator().manual_seed(seed + 1)
+    mix = mix_weights(cfg, keys)
     step = -1
     while schedule.running():
         step += 1
-        pick = torch.randint(0, len(latents), (cfg.unet_batch,), generator=generator)
+        if mix is None:
+            pick = torch.randint(0, len(latents), (cfg.unet_batch,), generator=generator)
+        else:
+            pick = torch.multinomial(mix, cfg.unet_batch, replacement=True, generator=generator)
         x0 = latents[pick]
         # Random flips keep the scene's words true and double the data.
         flip = torch.rand(len(pick), generator=generator) < 0.5
@@ -386,6 +406,24 @@ class EncoderMean(torch.nn.Module):
         return self.encoder(sample)[:, :4]
 
 
+def export_vae(out, encoder, decoder, scaling_factor):
+    """vae_decoder/ and vae_encoder/: graphs and config.json (also a standalone VAE component folder)."""
+    for part in ("vae_decoder", "vae_encoder"):
+        if (out / part).exists():
+            shutil.rmtree(out / part)
+    export_onnx(decoder, (torch.zeros(1, 4, 16, 16),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
+                {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                 "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
+    export_onnx(EncoderMean(encoder), (torch.zeros(1, 3, 64, 64),), out / "vae_encoder" / "model.onnx", ["sample"],
+                ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
+                                    "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+    # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
+    vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
+                  "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
+    write_json(out / "vae_decoder" / "config.json", vae_config)
+    write_json(out / "vae_encoder" / "config.json", vae_config)
+
+
 def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factors):
     for part in ("text_encoder", "unet", "vae_decoder", "vae_encoder"):
         if (out / part).exists():
@@ -397,19 +435,9 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
                 out / "unet" / "model.onnx", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                 {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
                  "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
-    export_onnx(decoder, (torch.zeros(1, 4, 16, 16),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
-                {"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                 "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
-    export_onnx(EncoderMean(encoder), (torch.zeros(1, 3, 64, 64),), out / "vae_encoder" / "model.onnx", ["sample"],
-                ["latent_sample"], {"sample": {0: "batch", 2: "image_height", 3: "image_width"},
-                                    "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+    export_vae(out, encoder, decoder, scaling_factor)
 
     write_pipeline_files(out)
-    # block_out_channels has three entries: diffusers' vae_scale_factor = 2 ** (3 - 1) = 4 (64x64 image, 16x16 latents).
-    vae_config = {"_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
-                  "block_out_channels": list(AE_CHANNELS), "sample_size": 64, "scaling_factor": scaling_factor}
-    write_json(out / "vae_decoder" / "config.json", vae_config)
-    write_json(out / "vae_encoder" / "config.json", vae_config)
     write_json(out / "unet" / "config.json", {"in_channels": 4, "out_channels": 4, "sample_size": 16,
                                              "cross_attention_dim": TEXT_WIDTH})
     write_json(out / "text_encoder" / "config.json", {"hidden_size": TEXT_WIDTH, "max_position_embeddings": 77,
@@ -436,6 +464,10 @@ def parse_args():
                         help="keep the VAE and text encoder of a --checkpoint and train its UNet further "
                              "(with --minutes, first the decoder alone for --decoder-share of the time)")
     parser.add_argument("--decoder-share", type=float, default=0.0)
+    parser.add_argument("--unet-lr", type=float, help="the UNet's peak learning rate (default 6e-4)")
+    parser.add_argument("--latents", type=int, help="images encoded once for the UNet stage (default 20000)")
+    parser.add_argument("--hard-mix", action="store_true",
+                        help="the UNet sees scenes of two and three shapes, and squares, 1.5x as often")
     parser.add_argument("--checkpoint", type=Path, help="also save the PyTorch weights here (for evaluate.py --torch)")
     args = parser.parse_args()
     if args.minutes is None and not (args.smoke or args.ae_steps or args.clip_steps or args.unet_steps):
@@ -455,6 +487,12 @@ def training_config(args):
         cfg = replace(cfg, clip_min_steps=args.clip_steps, clip_max_steps=args.clip_steps)
     if args.unet_steps:
         cfg = replace(cfg, unet_steps=args.unet_steps)
+    if args.unet_lr:
+        cfg = replace(cfg, unet_lr=args.unet_lr)
+    if args.latents:
+        cfg = replace(cfg, latents=args.latents)
+    if args.hard_mix:
+        cfg = replace(cfg, count_weights=(1.0, 1.5, 1.5), shape_weights=(1.0, 1.5, 1.0))
     return cfg
 
 

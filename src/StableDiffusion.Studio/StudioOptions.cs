@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using StableDiffusion.Studio.Generation;
 using StableDiffusion.Studio.ScaleOut;
 
 namespace StableDiffusion.Studio;
@@ -25,6 +27,10 @@ public sealed class StudioOptions
     /// <summary>Jobs the worker runs at once. One GPU usually wants one: concurrent runs multiply activation memory.</summary>
     [Range(1, 16)]
     public int WorkerConcurrency { get; set; } = 1;
+
+    /// <summary>Shared batches: how many images of several queued jobs step together.</summary>
+    [ValidateObjectMembers]
+    public WorkerOptions Worker { get; set; } = new();
 
     /// <summary>
     /// Longest a generation may go without finishing a step before the worker stops it as hung and moves on to the

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
 
 namespace StableDiffusion.Cli.Commands;
@@ -10,6 +11,8 @@ namespace StableDiffusion.Cli.Commands;
 /// With <c>--batch-size N</c> each timed run is a pair, alternated in this one process so both see the same machine: N
 /// images one at a time, then the same N images as one batch; it adds the per-image times of each and the median of the
 /// pairs' speed-ups, with the load average before and after (other work on the machine skews a benchmark).
+/// With <c>--floor</c> each timed run is paired with <see cref="OnnxFloor"/>, the bare ONNX calls of the same generation on the
+/// same sessions, in alternating order; the median of the pairs' ratios says how far the pipeline is above that floor.
 /// </summary>
 internal static class BenchCommand
 {
@@ -50,12 +53,26 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 512,
         };
         searchDimension.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--search-dimension must be at least 1."); });
+        var users = new Option<int>("--users")
+        {
+            Description = "Run the studio's queue and worker in-process with N users submitting --jobs jobs each; compare shared batches off and on (images per second)",
+        };
+        users.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 0) result.AddError("--users must not be negative."); });
+        var jobs = new Option<int>("--jobs") { Description = "Jobs each of the --users submits at once", DefaultValueFactory = _ => 5 };
+        jobs.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--jobs must be at least 1."); });
+        var maxBatch = new Option<int>("--max-batch") { Description = "With --users: Studio:Worker:MaxBatch of the shared-batch side", DefaultValueFactory = _ => 4 };
+        maxBatch.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 2) result.AddError("--max-batch must be at least 2."); });
+        var floor = new Option<bool>("--floor")
+        {
+            Description = "Alternate each run with the bare ONNX calls it makes (same sessions, shapes and count) and report pipeline ÷ floor",
+        };
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(search).Append(searchImages).Append(searchDimension).Append(models.Provider).Append(models.Threads).Append(models.Spinning))
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(search).Append(searchImages).Append(searchDimension).Append(floor).Append(users).Append(jobs).Append(maxBatch)
+                     .Append(models.Provider).Append(models.Threads).Append(models.Spinning).Append(models.IoBinding).Append(models.CudaGraph))
         {
             command.Options.Add(option);
         }
@@ -69,6 +86,22 @@ internal static class BenchCommand
                 return 0;
             }
 
+            if (parsed.GetValue(users) > 0)
+            {
+                var queue = new QueueComparison(parsed.GetValue(users), parsed.GetValue(jobs), parsed.GetValue(maxBatch), parsed.GetValue(runs), parsed.GetValue(warmup));
+                var directory = ModelOptions.Resolve(parsed.GetValue(models.Model));
+                var inference = new InferenceOptions
+                {
+                    ExecutionProvider = parsed.GetValue(models.Provider)!,
+                    IntraOpThreads = parsed.GetValue(models.Threads),
+                    AllowSpinning = parsed.GetValue(models.Spinning),
+                };
+                var defaults = sampling.Resolve(parsed, ModelFolder.Describe(directory).Defaults);
+                var line = queue.RunAsync(directory, defaults, inference, parsed.InvocationConfiguration.Error, LoadAverage, cancellationToken).GetAwaiter().GetResult();
+                parsed.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(line));
+                return 0;
+            }
+
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
             var pipeline = new StableDiffusionPipeline(sd);
@@ -76,6 +109,7 @@ internal static class BenchCommand
             GenerationSettings Request(long seed, int batch) =>
                 GenerationSettings.ForModel(sd.Name, settings) with { Prompt = parsed.GetValue(prompt)!, Seed = seed, BatchSize = batch, BatchCount = size / batch };
 
+            using var floorCalls = parsed.GetValue(floor) ? OnnxFloor.Prepare(sd, Request(0, size)) : null;
             var loadBefore = LoadAverage();
             for (var i = 0; i < parsed.GetValue(warmup); i++)
             {
@@ -84,10 +118,12 @@ internal static class BenchCommand
                 {
                     pipeline.Generate(Request(i, 1), null, cancellationToken);
                 }
+                floorCalls?.Run(cancellationToken);
             }
             // Alternated: a one-at-a-time run, then the batched run of the same seeds.
             var timings = new List<GenerationTimings>();
             var single = new List<GenerationTimings>();
+            var pairs = new List<FloorPair>();
             for (var run = 0; run < parsed.GetValue(runs); run++)
             {
                 var seed = (long)run * size;
@@ -95,7 +131,23 @@ internal static class BenchCommand
                 {
                     single.Add(pipeline.Generate(Request(seed, 1), null, cancellationToken).Timings);
                 }
-                timings.Add(pipeline.Generate(Request(seed, size), null, cancellationToken).Timings);
+                if (floorCalls is null)
+                {
+                    timings.Add(pipeline.Generate(Request(seed, size), null, cancellationToken).Timings);
+                    continue;
+                }
+                // The floor goes first on odd runs, so a drift in the machine's load favours neither side.
+                var (floorFirst, cpu) = (run % 2 == 1, CpuMilliseconds());
+                var floorRun = floorFirst ? floorCalls.Run(cancellationToken) : null;
+                var floorCpu = floorFirst ? CpuMilliseconds() - cpu : 0;
+                cpu = CpuMilliseconds();
+                var generated = pipeline.Generate(Request(seed, size), null, cancellationToken).Timings;
+                var pipelineCpu = CpuMilliseconds() - cpu;
+                cpu = CpuMilliseconds();
+                floorRun ??= floorCalls.Run(cancellationToken);
+                floorCpu = floorFirst ? floorCpu : CpuMilliseconds() - cpu;
+                timings.Add(generated);
+                pairs.Add(new FloorPair(generated, floorRun, pipelineCpu, floorCpu, LoadAverage()));
             }
             var loadAfter = LoadAverage();
 
@@ -124,6 +176,10 @@ internal static class BenchCommand
             if (size > 1)
             {
                 summary["batch"] = BatchComparison(error, size, single, timings);
+            }
+            if (floorCalls is not null)
+            {
+                AddFloor(summary, error, pairs);
             }
             if (loadBefore is not null && loadAfter is not null)
             {
@@ -160,8 +216,54 @@ internal static class BenchCommand
         return comparison;
     }
 
+    /// <summary>
+    /// The floor's median milliseconds per component and <c>floor_ratio</c>, the median of the pairs' pipeline ÷ floor totals;
+    /// each pair is printed with the load average it ran at. The same ratio over the process's CPU time
+    /// (<c>floor_ratio_cpu</c>) changes little when other work takes the cores, so it shows the pipeline's own overhead
+    /// on a busy machine.
+    /// </summary>
+    private static void AddFloor(Dictionary<string, object> summary, TextWriter error, List<FloorPair> pairs)
+    {
+        for (var pair = 0; pair < pairs.Count; pair++)
+        {
+            var (pipeline, floor, load) = (pairs[pair].Pipeline.Total, pairs[pair].Floor.Total, pairs[pair].Load is { } average ? string.Join(" ", average) : "unknown");
+            error.WriteLine($"pair {pair + 1}: pipeline {pipeline:F2} ms, floor {floor:F2} ms, ratio {pairs[pair].Ratio:F3}, CPU ratio {pairs[pair].CpuRatio:F3} (load average {load})");
+        }
+        var (ratio, cpuRatio) = (Median([.. pairs.Select(p => p.Ratio)]), Median([.. pairs.Select(p => p.CpuRatio)]));
+        double FloorMedian(Func<FloorTimings, double> of) => Round(Median([.. pairs.Select(p => of(p.Floor))]));
+        summary["floor"] = new Dictionary<string, object>
+        {
+            ["total"] = FloorMedian(f => f.Total),
+            ["text_encoder"] = FloorMedian(f => f.TextEncoder),
+            ["unet_total"] = FloorMedian(f => f.Unet),
+            ["vae_decode"] = FloorMedian(f => f.VaeDecode),
+            ["unet_calls"] = pairs[0].Floor.UnetCalls,
+        };
+        summary["floor_ratio"] = Math.Round(ratio, 3);
+        summary["floor_ratio_cpu"] = Math.Round(cpuRatio, 3);
+        summary["floor_pairs"] = pairs.Select(p => new Dictionary<string, object?>
+        {
+            ["pipeline"] = Round(p.Pipeline.Total),
+            ["floor"] = Round(p.Floor.Total),
+            ["ratio"] = Math.Round(p.Ratio, 3),
+            ["cpu_ratio"] = Math.Round(p.CpuRatio, 3),
+            ["load_average"] = p.Load,
+        }).ToArray();
+        error.WriteLine($"floor: median {FloorMedian(f => f.Total):F2} ms; pipeline ÷ floor median {ratio:F3} (CPU time {cpuRatio:F3})");
+    }
+
+    /// <summary>One pipeline run and its floor, with the process's CPU milliseconds for each and the load average after them.</summary>
+    private sealed record FloorPair(GenerationTimings Pipeline, FloorTimings Floor, double PipelineCpu, double FloorCpu, double[]? Load)
+    {
+        public double Ratio => Pipeline.Total / Floor.Total;
+
+        public double CpuRatio => PipelineCpu / FloorCpu;
+    }
+
+    private static double CpuMilliseconds() => Environment.CpuUsage.TotalTime.TotalMilliseconds;
+
     /// <summary>The 1, 5 and 15 minute load averages, where the system tells them (Linux); null elsewhere.</summary>
-    private static double[]? LoadAverage()
+    internal static double[]? LoadAverage()
     {
         try
         {

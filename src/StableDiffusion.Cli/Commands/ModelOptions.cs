@@ -44,6 +44,16 @@ internal sealed class ModelOptions
         Description = "let ONNX Runtime's threads spin while waiting (its default; off measures faster on a shared CPU)",
     };
 
+    public Option<bool> IoBinding { get; } = new("--io-binding")
+    {
+        Description = "CUDA only: bind the UNet's inputs and output once per shape, the text embeddings copied to the GPU once (Inference:UseIoBinding)",
+    };
+
+    public Option<bool> CudaGraph { get; } = new("--cuda-graph")
+    {
+        Description = "CUDA only: capture the UNet's kernels once per shape and replay them (Inference:EnableCudaGraph)",
+    };
+
     /// <summary>The <c>--model</c> folder (else the embedded model) on the <c>--provider</c>.</summary>
     /// <param name="loadMs">How long loading took, which <c>generate</c> and <c>bench</c> report.</param>
     public StableDiffusionModel Load(ParseResult parsed, out double loadMs)
@@ -54,6 +64,8 @@ internal sealed class ModelOptions
             ExecutionProvider = parsed.GetValue(Provider)!,
             IntraOpThreads = parsed.GetValue(Threads),
             AllowSpinning = parsed.GetValue(Spinning),
+            UseIoBinding = parsed.GetValue(IoBinding),
+            EnableCudaGraph = parsed.GetValue(CudaGraph),
         }, parts: new ComponentChoice(Offered(parsed, Vae), Offered(parsed, TextEncoder)));
         loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return sd;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using StableDiffusion.Inference.Onnx;
@@ -60,6 +61,9 @@ public sealed class Unet
     public int? FixedSequenceLength { get; }
 
     internal OnnxComponent Graph { get; }
+
+    /// <summary>Device buffers bound once (Inference:UseIoBinding, CUDA only); null runs each call on fresh host values.</summary>
+    internal UnetIoBinding? Binding { get; set; }
 
     internal TensorElementType SampleType { get; }
 
@@ -155,41 +159,69 @@ public sealed class Unet
         {
             for (var firstImage = 0; firstImage < images; firstImage += perCall)
             {
-                var output = Run(inputs, firstImage, perCall, prompts, inputShape, timestep, states, cancellationToken);
-                // The call's output is [prompt][image] over its own prompts and images; each block goes to its place in the batch's.
-                for (var p = 0; p < prompts; p++)
-                {
-                    output.AsSpan((p * perCall) * shape.Length, perCall * shape.Length)
-                        .CopyTo(prediction.AsSpan(((firstPrompt + p) * images + firstImage) * shape.Length));
-                }
+                Run(inputs, firstImage, perCall, prompts, inputShape, timestep, states, cancellationToken,
+                    prediction, firstPrompt, images, shape.Length);
             }
             firstPrompt += prompts;
         }
         return prediction;
     }
 
-    private float[] Run(IReadOnlyList<double[]> samples, int firstImage, int images, int prompts, LatentShape shape, double timestep,
-        OrtValue encoderHiddenStates, CancellationToken cancellationToken)
+    /// <summary>
+    /// One UNet call on <paramref name="images"/> latents from <paramref name="firstImage"/> under <paramref name="prompts"/>
+    /// prompts from <paramref name="firstPrompt"/>; its output, [prompt][image], goes block by block to its place in the
+    /// batch's <paramref name="prediction"/> of <paramref name="batchImages"/> latents per prompt.
+    /// </summary>
+    /// <remarks>
+    /// At 512² the sample and output are 128 KB each a call: the sample is written once as the model's floats into a pooled
+    /// buffer and the output is read in place, so a step leaves no large arrays behind for the garbage collector.
+    /// </remarks>
+    private void Run(IReadOnlyList<double[]> samples, int firstImage, int images, int prompts, LatentShape shape, double timestep,
+        OrtValue encoderHiddenStates, CancellationToken cancellationToken, float[] prediction, int firstPrompt, int batchImages, int latentLength)
     {
         var batch = prompts * images;
-        var batched = new double[shape.Length * batch];
-        for (var p = 0; p < prompts; p++)
+        var rented = ArrayPool<float>.Shared.Rent(shape.Length * batch);
+        try
         {
-            for (var i = 0; i < images; i++)
+            var batched = rented.AsSpan(0, shape.Length * batch);
+            for (var p = 0; p < prompts; p++)
             {
-                samples[firstImage + i].CopyTo(batched.AsSpan((p * images + i) * shape.Length));
+                for (var i = 0; i < images; i++)
+                {
+                    OrtTensors.Narrow(samples[firstImage + i], batched.Slice((p * images + i) * shape.Length, shape.Length));
+                }
+            }
+            using var sampleValue = OrtTensors.FromPooledFloats(SampleType, rented, batched.Length, [batch, shape.Channels, shape.Height, shape.Width]);
+            using var timestepValue = Timestep.Create(timestep, batch);
+            if (Binding is { } binding)
+            {
+                Place(OrtTensors.AsFloats(binding.Run(sampleValue, timestepValue, encoderHiddenStates, cancellationToken)));
+            }
+            else
+            {
+                var inputs = new Dictionary<string, OrtValue>
+                {
+                    ["sample"] = sampleValue,
+                    ["timestep"] = timestepValue,
+                    ["encoder_hidden_states"] = encoderHiddenStates,
+                };
+                using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
+                Place(OrtTensors.AsFloats(outputs[0]));
             }
         }
-        using var sampleValue = OrtTensors.FromDoubles(SampleType, batched, [batch, shape.Channels, shape.Height, shape.Width]);
-        using var timestepValue = Timestep.Create(timestep, batch);
-        var inputs = new Dictionary<string, OrtValue>
+        finally
         {
-            ["sample"] = sampleValue,
-            ["timestep"] = timestepValue,
-            ["encoder_hidden_states"] = encoderHiddenStates,
-        };
-        using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
-        return OrtTensors.ToFloats(outputs[0]);
+            ArrayPool<float>.Shared.Return(rented);
+        }
+
+        void Place(ReadOnlySpan<float> output)
+        {
+            for (var p = 0; p < prompts; p++)
+            {
+                output.Slice(p * images * latentLength, images * latentLength)
+                    .CopyTo(prediction.AsSpan(((firstPrompt + p) * batchImages + firstImage) * latentLength));
+            }
+        }
     }
 
     private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts, int images)

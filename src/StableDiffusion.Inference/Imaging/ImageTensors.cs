@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -19,10 +22,32 @@ public static class ImageTensors
             throw new ArgumentException($"Expected 3×{height}×{width} values, got {chw.Length}.", nameof(chw));
         }
 
+        // Plane by plane with vector operations (a 512² image is 786 432 values, on the worker's path); the same float32
+        // operations in the same order as one value at a time, so the bytes are the same.
         var pixels = new Rgb24[plane];
-        for (var i = 0; i < plane; i++)
+        var bytes = MemoryMarshal.AsBytes(pixels.AsSpan());
+        var rented = ArrayPool<float>.Shared.Rent(plane);
+        try
         {
-            pixels[i] = new Rgb24(ToByte(chw[i]), ToByte(chw[plane + i]), ToByte(chw[2 * plane + i]));
+            var unit = rented.AsSpan(0, plane);
+            for (var channel = 0; channel < 3; channel++)
+            {
+                // x / 2 and x · 0.5 are the same float; Max and Min keep NaN (an fp16 VAE overflowing), which the cast makes 0.
+                TensorPrimitives.Multiply(chw.Slice(channel * plane, plane), 0.5f, unit);
+                TensorPrimitives.Add(unit, 0.5f, unit);
+                TensorPrimitives.Max(unit, 0f, unit);
+                TensorPrimitives.Min(unit, 1f, unit);
+                TensorPrimitives.Multiply(unit, 255f, unit);
+                TensorPrimitives.Round(unit, MidpointRounding.ToEven, unit);
+                for (var i = 0; i < plane; i++)
+                {
+                    bytes[3 * i + channel] = ToByte(unit[i]);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
         }
 
         return new RgbImage(width, height, pixels);
@@ -66,12 +91,8 @@ public static class ImageTensors
         return image.Clone(context => context.Resize(width, height, KnownResamplers.Lanczos3));
     }
 
-    private static byte ToByte(float value)
-    {
-        // float32 throughout, as numpy on a float32 array. NaN (an fp16 VAE overflowing) becomes black, not undefined.
-        var unit = Math.Clamp(value / 2 + 0.5f, 0f, 1f);
-        return float.IsNaN(unit) ? (byte)0 : (byte)MathF.Round(unit * 255f, MidpointRounding.ToEven);
-    }
+    /// <summary>A rounded value in [0, 255], or NaN, which becomes black rather than undefined.</summary>
+    private static byte ToByte(float rounded) => float.IsNaN(rounded) ? (byte)0 : (byte)rounded;
 
     private static float ToUnit(byte value) => 2.0f * (value / 255.0f) - 1.0f;
 }

@@ -62,6 +62,32 @@ internal sealed class OnnxComponent(string name, string file, InferenceSession s
         }
     }
 
+    /// <summary>A binding of this graph's inputs and outputs to fixed buffers (<see cref="UnetIoBinding"/>).</summary>
+    public OrtIoBinding CreateIoBinding() => session.CreateIoBinding();
+
+    /// <summary>Allocates on <paramref name="memory"/> (the CUDA device, or the CPU) through this session's allocator.</summary>
+    public OrtAllocator Allocator(OrtMemoryInfo memory) => new(session, memory);
+
+    /// <summary>Runs on bound buffers; cancellation as <see cref="Run"/>. <paramref name="graphId"/> names a CUDA graph (ignored without them).</summary>
+    public void RunWithBinding(OrtIoBinding binding, int? graphId, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+        if (graphId is { } id)
+        {
+            // onnxruntime_run_options_config_keys.h: one captured graph per id, so each image size keeps its own.
+            runOptions.AddRunConfigEntry("gpu_graph_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
+        try
+        {
+            session.RunWithBinding(runOptions, binding);
+        }
+        catch (OnnxRuntimeException error) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"Generation was cancelled during a {name} call.", error, cancellationToken);
+        }
+    }
+
     public void Dispose() => session.Dispose();
 
     private NodeMetadata Require(IReadOnlyDictionary<string, NodeMetadata> declared, string kind, string tensorName, TensorElementType[] allowed)

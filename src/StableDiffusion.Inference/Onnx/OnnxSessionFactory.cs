@@ -17,6 +17,7 @@ internal sealed class OnnxSessionFactory : IDisposable
     private readonly InferenceOptions options;
     private readonly ILogger logger;
     private SessionOptions sessionOptions;
+    private SessionOptions? unetSessionOptions;
 
     private OnnxSessionFactory(InferenceOptions options, ILogger logger)
     {
@@ -46,7 +47,7 @@ internal sealed class OnnxSessionFactory : IDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            var session = new InferenceSession(path, sessionOptions);
+            var session = new InferenceSession(path, OptionsFor(component));
             OnnxLog.ComponentLoaded(logger, component, clock.ElapsedMilliseconds);
             return session;
         }
@@ -68,7 +69,22 @@ internal sealed class OnnxSessionFactory : IDisposable
         }
     }
 
-    public void Dispose() => sessionOptions.Dispose();
+    public void Dispose()
+    {
+        sessionOptions.Dispose();
+        unetSessionOptions?.Dispose();
+    }
+
+    /// <summary>The UNet gets options of its own on CUDA when CUDA graphs are on; every other graph shares one set.</summary>
+    private SessionOptions OptionsFor(string component)
+    {
+        if (ExecutionProvider != "CUDA" || !options.EnableCudaGraph || !CudaProviderSettings.IsUnet(component))
+        {
+            return sessionOptions;
+        }
+        unetSessionOptions ??= TryCudaOptions(component).Options;
+        return unetSessionOptions ?? sessionOptions;
+    }
 
     private (SessionOptions, string, string) CudaOrThrow()
     {
@@ -86,22 +102,12 @@ internal sealed class OnnxSessionFactory : IDisposable
             : (cuda, "CUDA", $"CUDA loaded (device {options.CudaDeviceId})");
     }
 
-    private (SessionOptions? Options, string? Failure) TryCudaOptions()
+    private (SessionOptions? Options, string? Failure) TryCudaOptions(string component = "")
     {
         var sessionOptions = CpuOptions();
         try
         {
-            using var cuda = new OrtCUDAProviderOptions();
-            var settings = new Dictionary<string, string>
-            {
-                ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["cudnn_conv_algo_search"] = options.CudnnConvAlgoSearch,
-            };
-            if (options.GpuMemoryLimitBytes > 0)
-            {
-                settings["gpu_mem_limit"] = options.GpuMemoryLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            cuda.UpdateOptions(settings);
+            using var cuda = CudaOptions(component);
             sessionOptions.AppendExecutionProvider_CUDA(cuda);
             return (sessionOptions, null);
         }
@@ -109,6 +115,22 @@ internal sealed class OnnxSessionFactory : IDisposable
         {
             sessionOptions.Dispose();
             return (null, LoadFailure(error.Message));
+        }
+    }
+
+    /// <summary>The provider options for <paramref name="component"/>; throws where the CUDA provider cannot load.</summary>
+    private OrtCUDAProviderOptions CudaOptions(string component)
+    {
+        var cuda = new OrtCUDAProviderOptions();
+        try
+        {
+            cuda.UpdateOptions(CudaProviderSettings.For(options, component).Options.ToDictionary());
+            return cuda;
+        }
+        catch
+        {
+            cuda.Dispose();
+            throw;
         }
     }
 

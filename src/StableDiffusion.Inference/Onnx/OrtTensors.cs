@@ -40,12 +40,31 @@ internal static class OrtTensors
     public static OrtValue FromDoubles(TensorElementType elementType, ReadOnlySpan<double> values, long[] shape)
     {
         var floats = new float[values.Length];
+        Narrow(values, floats);
+        // The array is this call's own, so fp32 wraps it rather than copying it again.
+        return elementType == TensorElementType.Float ? OrtValue.CreateTensorValueFromMemory(floats, shape) : FromFloats(elementType, floats, shape);
+    }
+
+    /// <summary>
+    /// The first <paramref name="length"/> floats of a pooled buffer as a tensor of <paramref name="elementType"/>: fp32
+    /// wraps the buffer (the caller returns it to the pool after disposing the value), fp16 and double convert.
+    /// </summary>
+    public static OrtValue FromPooledFloats(TensorElementType elementType, float[] buffer, int length, long[] shape) => elementType == TensorElementType.Float
+        ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(buffer, 0, length), shape)
+        : FromFloats(elementType, buffer.AsSpan(0, length), shape);
+
+    /// <summary>Latents (double) to float, as <c>(float)x</c> one by one.</summary>
+    public static void Narrow(ReadOnlySpan<double> values, Span<float> destination)
+    {
         for (var i = 0; i < values.Length; i++)
         {
-            floats[i] = (float)values[i];
+            destination[i] = (float)values[i];
         }
-        return FromFloats(elementType, floats, shape);
     }
+
+    /// <summary>An fp32 output read where ONNX Runtime left it (valid while the value lives); other types converted.</summary>
+    public static ReadOnlySpan<float> AsFloats(OrtValue value) =>
+        value.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float ? value.GetTensorDataAsSpan<float>() : ToFloats(value);
 
     public static OrtValue FromIds(TensorElementType elementType, ReadOnlySpan<int> ids, long[] shape) => elementType switch
     {

@@ -33,14 +33,19 @@ internal static class PromptConditioning
     /// <paramref name="padded"/> says whether A1111's padding was applied.
     /// </summary>
     public static EncoderHiddenStates Encode(StableDiffusionModel model, WeightedPrompt prompt, WeightedPrompt? negative, GenerationSettings settings,
-        List<string> warnings, out bool padded, CancellationToken cancellationToken)
+        List<string> warnings, out bool padded, CancellationToken cancellationToken) =>
+        model.Unet.PrepareEncoderHiddenStates(settings.BatchSize, EncodePrompts(model, prompt, negative, settings, warnings, out padded, cancellationToken));
+
+    /// <summary>The prompts' embeddings, negative prompt first when there is one, before they are stacked for the UNet.</summary>
+    public static IReadOnlyList<TextEmbeddings> EncodePrompts(StableDiffusionModel model, WeightedPrompt prompt, WeightedPrompt? negative,
+        GenerationSettings settings, List<string> warnings, out bool padded, CancellationToken cancellationToken)
     {
         var padId = model.Tokenizer.PadId;
         var promptEmbeds = FitContext(model.Unet, model.TextEncoder.Encode(prompt, settings.EmphasisMode, padId, cancellationToken), "Prompt", prompt, warnings);
         padded = false;
         if (negative is null)
         {
-            return model.Unet.PrepareEncoderHiddenStates(settings.BatchSize, [promptEmbeds]);
+            return [promptEmbeds];
         }
 
         var negativeEmbeds = FitContext(model.Unet, model.TextEncoder.Encode(negative, settings.EmphasisMode, padId, cancellationToken), "Negative prompt", negative, warnings);
@@ -55,7 +60,7 @@ internal static class PromptConditioning
             padded = true;
         }
 
-        return model.Unet.PrepareEncoderHiddenStates(settings.BatchSize, [negativeEmbeds, promptEmbeds]);
+        return [negativeEmbeds, promptEmbeds];
     }
 
     /// <summary>A UNet exported with its context fixed at 77 positions gets the first chunk, and the user is told.</summary>

@@ -113,6 +113,7 @@ public sealed class StableDiffusionModel : IDisposable
 
     public void Dispose()
     {
+        Unet?.Binding?.Dispose();
         foreach (var graph in Graphs)
         {
             graph.Dispose();
@@ -130,6 +131,10 @@ public sealed class StableDiffusionModel : IDisposable
 
         TextEncoder = OpenComponent("text_encoder", graph => new TextEncoder(graph), textDirectory);
         Unet = OpenComponent("unet", graph => new Unet(graph), Directory);
+        if ((Options.UseIoBinding || Options.EnableCudaGraph) && ExecutionProvider == "CUDA")
+        {
+            Unet.Binding = new UnetIoBinding(Unet.Graph, UnetIoBinding.CudaMemory(Options.CudaDeviceId), Options.EnableCudaGraph);
+        }
         VaeDecoder = OpenComponent("vae_decoder", graph => new VaeDecoder(graph, scalingFactor, ReadVaeScaleFactor(vaeDirectory)), vaeDirectory);
         CheckSwappedParts();
         if (File.Exists(Path.Combine(vaeDirectory, "vae_encoder", "model.onnx")))

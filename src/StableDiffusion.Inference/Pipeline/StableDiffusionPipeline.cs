@@ -15,7 +15,7 @@ namespace StableDiffusion.Inference.Pipeline;
 /// One pipeline runs one job at a time: <see cref="Generate"/> is not safe to call concurrently on the same model
 /// (the studio's single worker thread calls it); the model's sessions are shared by every call.
 /// </summary>
-public sealed class StableDiffusionPipeline(StableDiffusionModel model)
+public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
 {
     /// <summary>
     /// Runs the whole pipeline: <see cref="GenerationSettings.BatchCount"/> batches of <see cref="GenerationSettings.BatchSize"/>

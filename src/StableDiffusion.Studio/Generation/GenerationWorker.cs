@@ -12,7 +12,9 @@ namespace StableDiffusion.Studio.Generation;
 
 /// <summary>
 /// Owns the pipeline: claims the fairest queued job, runs it, writes its PNGs (file first, then the row) and
-/// records how it ended. A failing job becomes Failed with its reason and the next one runs.
+/// records how it ended. A failing job becomes Failed with its reason and the next one runs. Waiting jobs that can step
+/// with it (<see cref="SharedBatchKey"/>) are claimed with it, next in fair order up to <see cref="WorkerOptions.MaxBatch"/>
+/// images, and run as one shared batch; each still has its own progress, cancellation, images and ending.
 /// </summary>
 public sealed partial class GenerationWorker(
     IJobClaims claims,
@@ -45,7 +47,15 @@ public sealed partial class GenerationWorker(
                     continue;
                 }
 
-                await RunJobAsync(job, stoppingToken);
+                var companions = await ClaimCompanionsAsync(job, stoppingToken);
+                if (companions.Count == 0)
+                {
+                    await RunJobAsync(job, Alone, stoppingToken);
+                }
+                else
+                {
+                    await RunTogetherAsync([job, .. companions], stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -60,7 +70,63 @@ public sealed partial class GenerationWorker(
         }
     }
 
-    private async Task RunJobAsync(JobRecord job, CancellationToken stoppingToken)
+    /// <summary>Waiting jobs that can share a batch with <paramref name="first"/>, claimed; none when batches are off or it runs alone.</summary>
+    private async Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, CancellationToken stoppingToken)
+    {
+        var room = options.Value.Worker.MaxBatch - first.BatchSize;
+        if (room < 1 || first.BatchKey() is not { } key)
+        {
+            return [];
+        }
+
+        try
+        {
+            // Not cancelled halfway by a stopping host: a job claimed but not returned would stay Running until the next start.
+            return await claims.ClaimCompanionsAsync(first, job => job.BatchKey() == key, room, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The first job is claimed already: it runs alone rather than wait on the database.
+            LogCompanionsFailed(ex, first.Id);
+            return [];
+        }
+    }
+
+    /// <summary>Each job's run as it would go alone, its pipeline call one member of a shared one.</summary>
+    private async Task RunTogetherAsync(IReadOnlyList<JobRecord> jobs, CancellationToken stoppingToken)
+    {
+        LogSharedBatch(jobs.Count, jobs.Sum(j => j.BatchSize), jobs[0].Model);
+        var shared = new SharedRun(generator, jobs.Count);
+        await Task.WhenAll(jobs.Select(async job =>
+        {
+            var joined = 0;
+            try
+            {
+                await RunJobAsync(job, (settings, progress, cancellationToken, skip) =>
+                {
+                    Interlocked.Exchange(ref joined, 1);
+                    return shared.Join(settings, progress, cancellationToken, skip);
+                }, stoppingToken);
+            }
+            finally
+            {
+                // A job that ended before its run started (whatever threw) must not hold the others back.
+                if (Volatile.Read(ref joined) == 0)
+                {
+                    shared.Leave();
+                }
+            }
+        }));
+    }
+
+    private Task<GenerationResult> Alone(GenerationSettings settings, IProgress<StepProgress> progress, CancellationToken cancellationToken, SkipSignal skip) =>
+        Task.Run(() => generator.Generate(settings, progress, cancellationToken, skip), cancellationToken);
+
+    /// <summary>Starts a job's pipeline run: alone, or as one member of a shared batch.</summary>
+    private delegate Task<GenerationResult> StartGeneration(GenerationSettings settings, IProgress<StepProgress> progress, CancellationToken cancellationToken,
+        SkipSignal skip);
+
+    private async Task RunJobAsync(JobRecord job, StartGeneration start, CancellationToken stoppingToken)
     {
         var skip = new SkipSignal();
         using var cts = claims.BeginRun(job.Id, stoppingToken, skip);
@@ -89,7 +155,7 @@ public sealed partial class GenerationWorker(
                 Publish(job, JobStatus.Running, step, lastPreview, clock.Elapsed);
             });
             watchdog.Restart();
-            var generation = Task.Run(() => generator.Generate(settings, progress, cts.Token, skip), cts.Token);
+            var generation = start(settings, progress, cts.Token, skip);
             var result = await WaitOrGiveUpAsync(generation, watchdog);
             // Saving is not a step: a slow disk is the disk-full check's business, not the hang watchdog's.
             watchdog.Stop();
@@ -335,6 +401,12 @@ public sealed partial class GenerationWorker(
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Job {JobId}: this worker's lease on it had passed and it was requeued; its result is dropped")]
     private partial void LogLeaseLost(Guid jobId);
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Information, Message = "{Jobs} jobs ({Images} images) on {Model} step together as one shared batch")]
+    private partial void LogSharedBatch(int jobs, int images, string model);
+
+    [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Job {JobId}: claiming jobs to share its batch failed; it runs alone")]
+    private partial void LogCompanionsFailed(Exception exception, Guid jobId);
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Job {JobId}: its end could not be recorded; published as failed, the next start settles its row")]
     private partial void LogFinishLost(Exception exception, Guid jobId);

@@ -29,6 +29,23 @@ public interface IImageGenerator
     GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress, CancellationToken cancellationToken, SkipSignal? skip = null);
 
     /// <summary>
+    /// Runs several jobs of one <see cref="SharedBatchKey"/> as one shared batch, each with its own progress, cancellation
+    /// and skip, and says how each ended. A generator that cannot share a batch runs them one after another.
+    /// </summary>
+    IReadOnlyList<GenerationOutcome> GenerateTogether(IReadOnlyList<GenerationRequest> requests) =>
+        [.. requests.Select(request =>
+        {
+            try
+            {
+                return GenerationOutcome.Succeeded(Generate(request.Settings, request.Progress, request.CancellationToken, request.Skip));
+            }
+            catch (Exception error)
+            {
+                return GenerationOutcome.Failed(error);
+            }
+        })];
+
+    /// <summary>
     /// Drops <paramref name="model"/>'s sessions so that its next job loads it afresh. The worker calls it after the
     /// model ran out of memory: the sessions' memory arenas keep what they grew to, and a new session starts clean.
     /// </summary>

@@ -95,6 +95,31 @@ public sealed partial class OnnxImageGenerator(
         }
     }
 
+    public IReadOnlyList<GenerationOutcome> GenerateTogether(IReadOnlyList<GenerationRequest> requests)
+    {
+        var name = requests[0].Settings.Model;
+        while (true)
+        {
+            StableDiffusionModel sd;
+            try
+            {
+                sd = Load(name);
+            }
+            catch (ModelLoadException error)
+            {
+                return [.. requests.Select(_ => GenerationOutcome.Failed(error))];
+            }
+
+            lock (sd)
+            {
+                if (loaded.TryGetValue(name, out var current) && ReferenceEquals(current, sd))
+                {
+                    return new StableDiffusionPipeline(sd).GenerateTogether(requests);
+                }
+            }
+        }
+    }
+
     public void Reset(string model)
     {
         lock (loading)

@@ -15,6 +15,13 @@ public interface IJobClaims
     /// <summary>Moves the fairest waiting job to Running and returns it, or null when nothing waits.</summary>
     Task<JobRecord?> ClaimNextAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Moves to Running the waiting jobs that can step in one shared batch with <paramref name="first"/> (just claimed),
+    /// the next ones in fair order that <paramref name="canJoin"/> accepts and whose images fit in <paramref name="images"/>,
+    /// and returns them; empty when none can, or when this backend does not share batches.
+    /// </summary>
+    Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images, CancellationToken cancellationToken = default);
+
     /// <summary>Returns when a job may be waiting: after <see cref="Wake"/>, or a few seconds, whichever comes first.</summary>
     Task WaitForWorkAsync(CancellationToken cancellationToken);
 

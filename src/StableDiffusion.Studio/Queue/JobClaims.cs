@@ -38,21 +38,8 @@ public sealed partial class JobClaims(
         {
             foreach (var candidate in await FairOrderAsync(db, cancellationToken))
             {
-                var changed = await db.Jobs
-                    .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
-                    .ExecuteUpdateAsync(s => s
-                            .SetProperty(j => j.Status, JobStatus.Running)
-                            .SetProperty(j => j.StartedAt, DateTime.UtcNow)
-                            .SetProperty(j => j.WorkerId, worker.Id)
-                            .SetProperty(j => j.Attempts, j => j.Attempts + 1),
-                        cancellationToken);
-                if (changed == 1)
+                if (await TryClaimAsync(db, candidate, cancellationToken))
                 {
-                    lock (lastServed)
-                    {
-                        lastServed[candidate.OwnerId] = ++serveTick;
-                    }
-
                     return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, cancellationToken);
                 }
             }
@@ -66,6 +53,65 @@ public sealed partial class JobClaims(
         }
 
         return claimed;
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images,
+        CancellationToken cancellationToken = default)
+    {
+        var claimed = await writer.WriteAsync(async db =>
+        {
+            // The order after the first claim: walking it claims what successive claims would, passing over jobs that cannot join.
+            var order = await FairOrderAsync(db, cancellationToken);
+            var waiting = await db.Jobs.AsNoTracking()
+                .Where(j => j.Status == JobStatus.Queued && j.Model == first.Model)
+                .ToDictionaryAsync(j => j.Id, cancellationToken);
+            var ids = new List<Guid>();
+            foreach (var candidate in order)
+            {
+                if (images == 0)
+                {
+                    break;
+                }
+                if (waiting.TryGetValue(candidate.Id, out var job) && job.BatchSize <= images && canJoin(job) && await TryClaimAsync(db, candidate, cancellationToken))
+                {
+                    ids.Add(job.Id);
+                    images -= job.BatchSize;
+                }
+            }
+
+            var companions = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+            return ids.Select(id => companions[id]).ToList();
+        }, cancellationToken);
+
+        if (claimed.Count > 0)
+        {
+            feed.NotifyQueueChanged();
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Moves one waiting job to Running for this worker; false when someone else took or cancelled it first.</summary>
+    private async Task<bool> TryClaimAsync(StudioDbContext db, QueuedJob candidate, CancellationToken cancellationToken)
+    {
+        var changed = await db.Jobs
+            .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
+            .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Running)
+                    .SetProperty(j => j.StartedAt, DateTime.UtcNow)
+                    .SetProperty(j => j.WorkerId, worker.Id)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1),
+                cancellationToken);
+        if (changed != 1)
+        {
+            return false;
+        }
+
+        lock (lastServed)
+        {
+            lastServed[candidate.OwnerId] = ++serveTick;
+        }
+        return true;
     }
 
     public Task WaitForWorkAsync(CancellationToken cancellationToken) => wake.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);

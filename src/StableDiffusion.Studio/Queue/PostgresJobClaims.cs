@@ -96,6 +96,13 @@ public sealed partial class PostgresJobClaims : IJobClaims
         return claimed[0];
     }
 
+    /// <summary>
+    /// Shared batches are the single-process queue's: here each claim is one row taken under SKIP LOCKED with its own
+    /// lease, and a batch of several would need the lease keeper to renew and hand back leases together. Every job runs alone.
+    /// </summary>
+    public Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<JobRecord>>([]);
+
     public Task WaitForWorkAsync(CancellationToken cancellationToken) =>
         wake.WaitAsync(bus.IsConnected == true ? PollWithRedis : PollWithoutRedis, cancellationToken);
 

@@ -69,4 +69,74 @@ public sealed class BenchCommandTests
             Assert.Equal(3, json.RootElement.GetProperty("load_average").GetProperty("before").GetArrayLength());
         }
     }
+
+    [Fact]
+    public void BenchWithUsersRunsTheStudiosQueueWithSharedBatchesOffAndOnAlternately()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--users", "3", "--jobs", "2", "--runs", "2",
+            "--warmup", "0", "--steps", "2", "--width", "64", "--height", "64", "--provider", "cpu"], stdout, stderr);
+
+        Assert.True(exitCode == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var root = json.RootElement;
+        Assert.Equal((3, 2, 4), (root.GetProperty("users").GetInt32(), root.GetProperty("jobs_per_user").GetInt32(), root.GetProperty("max_batch").GetInt32()));
+        var runs = root.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count);
+        // Alternated: off first, then on first.
+        Assert.Equal(["off", "on", "ratio", "cpu_ratio"], runs[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["on", "off", "ratio", "cpu_ratio"], runs[1].EnumerateObject().Select(p => p.Name));
+        foreach (var side in runs.SelectMany(run => new[] { run.GetProperty("off"), run.GetProperty("on") }))
+        {
+            Assert.Equal(3 * 2, side.GetProperty("images").GetInt32());
+            Assert.True(side.GetProperty("images_per_second").GetDouble() > 0);
+        }
+        Assert.True(root.GetProperty("speedup_median").GetDouble() > 0);
+        Assert.Contains("per CPU second", stderr.ToString());
+    }
+
+    [Fact]
+    public void BenchWithFloorAddsTheFloorTotalAndTheMedianOfThePairsRatios()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--runs", "2", "--warmup", "0",
+            "--steps", "3", "--width", "16", "--height", "16", "--floor", "--provider", "cpu"], stdout, stderr);
+
+        Assert.True(exitCode == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var root = json.RootElement;
+        var floor = root.GetProperty("floor");
+        Assert.True(floor.GetProperty("total").GetDouble() > 0);
+        Assert.Equal(3, floor.GetProperty("unet_calls").GetInt32());
+        var pairs = root.GetProperty("floor_pairs").EnumerateArray().ToArray();
+        Assert.Equal(2, pairs.Length);
+        Assert.All(pairs, p => Assert.Equal(p.GetProperty("pipeline").GetDouble() / p.GetProperty("floor").GetDouble(), p.GetProperty("ratio").GetDouble(), 0.05));
+        var ratios = pairs.Select(p => p.GetProperty("ratio").GetDouble()).ToArray();
+        Assert.Equal((ratios[0] + ratios[1]) / 2, root.GetProperty("floor_ratio").GetDouble(), 0.002);
+        Assert.True(root.GetProperty("floor_ratio_cpu").GetDouble() > 0);
+        Assert.Equal(2, stderr.ToString().Split('\n').Count(line => line.StartsWith("pair ", StringComparison.Ordinal) && line.Contains("load average")));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(pairs, p => Assert.Equal(3, p.GetProperty("load_average").GetArrayLength()));
+        }
+    }
+
+    [Fact]
+    public void BenchWithoutFloorHasNoFloorFields()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["bench", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--runs", "1", "--warmup", "0",
+            "--steps", "1", "--width", "16", "--height", "16", "--provider", "cpu"], stdout, stderr);
+
+        Assert.True(exitCode == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        Assert.False(json.RootElement.TryGetProperty("floor", out _));
+        Assert.False(json.RootElement.TryGetProperty("floor_ratio", out _));
+    }
 }

@@ -26,6 +26,36 @@ public sealed class ImageTensorsTests
     }
 
     [Fact]
+    public void VectorisedConversionGivesTheBytesOfTheOneValueAtATimeFormula()
+    {
+        // diffusers' postprocess in float32, value by value: round(clip(x / 2 + 0.5, 0, 1) * 255), half to even, NaN black.
+        static byte Reference(float value)
+        {
+            var unit = Math.Clamp(value / 2 + 0.5f, 0f, 1f);
+            return float.IsNaN(unit) ? (byte)0 : (byte)MathF.Round(unit * 255f, MidpointRounding.ToEven);
+        }
+        var random = new Random(5);
+        const int width = 37, height = 11;
+        var chw = new float[3 * width * height];
+        for (var i = 0; i < chw.Length; i++)
+        {
+            chw[i] = (float)(random.NextDouble() * 2.4 - 1.2);
+        }
+        // Exact halves after scaling (x = 2k/255 − 1 ± half a step), the ends, NaN and infinities.
+        float[] edges = [-1f, 1f, 0f, 1f / 255f, -1f / 255f, 3f / 255f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-40f, -0f];
+        edges.CopyTo(chw, 0);
+        edges.CopyTo(chw, width * height + 5);
+
+        var image = ImageTensors.ToImage(chw, width, height);
+
+        var plane = width * height;
+        for (var i = 0; i < plane; i++)
+        {
+            Assert.Equal(new Rgb24(Reference(chw[i]), Reference(chw[plane + i]), Reference(chw[2 * plane + i])), image[i % width, i / width]);
+        }
+    }
+
+    [Fact]
     public void TensorOfImageIsChannelPlanesInMinusOneToOne()
     {
         using var image = new Image<Rgb24>(2, 1);

@@ -51,6 +51,26 @@ public sealed class FakeImageGenerator : IImageGenerator
 
     public int? CountTokens(string model, string text, EmphasisMode emphasis) => Models.Any(m => m.Name == model && m.IsAvailable) ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length : null;
 
+    /// <summary>The prompts of every shared batch the worker asked for, in order.</summary>
+    public ConcurrentQueue<string[]> SharedBatches { get; } = new();
+
+    /// <summary>Runs the batch's jobs one after another, each as <see cref="Generate"/>, so each ends as it would alone.</summary>
+    public IReadOnlyList<GenerationOutcome> GenerateTogether(IReadOnlyList<GenerationRequest> requests)
+    {
+        SharedBatches.Enqueue([.. requests.Select(r => r.Settings.Prompt)]);
+        return [.. requests.Select(request =>
+        {
+            try
+            {
+                return GenerationOutcome.Succeeded(Generate(request.Settings, request.Progress, request.CancellationToken, request.Skip));
+            }
+            catch (Exception error)
+            {
+                return GenerationOutcome.Failed(error);
+            }
+        })];
+    }
+
     public GenerationResult Generate(GenerationSettings request, IProgress<StepProgress>? progress, CancellationToken cancellationToken, SkipSignal? skip = null)
     {
         Started.Enqueue(request.Prompt);

@@ -83,6 +83,8 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         builder.UseSetting("Studio:SubmitsPerMinutePerUser", SubmitsPerMinutePerUser.ToString());
         builder.UseSetting("Inference:ModelsDirectory", FixtureModels);
         builder.UseSetting("Inference:ExecutionProvider", "cpu");
+        // Most tests watch one job at a time go through the queue; the shared-batch tests set their own limit.
+        builder.UseSetting("Studio:Worker:MaxBatch", "1");
         // Subclasses that configure keys of their own (ApiStudio) replace this one.
         builder.UseSetting("Api:Keys:0:User", "alice");
         builder.UseSetting("Api:Keys:0:Key", AliceApiKey);
