@@ -1,6 +1,7 @@
 """Scores a tiny-shapes model: generates 64 prompts x 4 seeds and checks each image with simple image analysis.
 
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes                 # through the C# `sd generate`
+    /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --speed fast    # the same at Speed: Fast
     /usr/bin/python3 training/evaluate.py --model models/tiny-shapes --torch CKPT    # PyTorch weights from train.py
     /usr/bin/python3 training/evaluate.py --reference                                # the analysis on true renders
     /usr/bin/python3 training/evaluate.py --round-trip CKPT                          # true renders through the VAE
@@ -113,7 +114,7 @@ def score(scene, found):
 
 # ---------------------------------------------------------------- image sources
 
-def generate_cli(model, scenes, sd_command, workdir, guidance=None):
+def generate_cli(model, scenes, sd_command, workdir, guidance=None, speed=None):
     """One `sd generate` per prompt with --batch 4: the CLI prints a JSON line whose "files" lists the images."""
     images = []
     for i, scene in enumerate(scenes):
@@ -122,6 +123,8 @@ def generate_cli(model, scenes, sd_command, workdir, guidance=None):
                                 "--out", str(workdir / f"prompt{i:02d}.png")]
         if guidance is not None:
             command += ["--guidance", str(guidance)]
+        if speed is not None:
+            command += ["--speed", speed]
         result = subprocess.run(command, capture_output=True, text=True, check=True)
         files = None
         for line in result.stdout.splitlines():
@@ -254,6 +257,7 @@ def main():
     parser.add_argument("--seed", type=int, default=SEEDS[0],
                         help="first of the 4 seeds (default 1; e.g. 5 for held-out seeds 5-8)")
     parser.add_argument("--guidance", type=float, help="instead of the model's defaults.json guidance_scale")
+    parser.add_argument("--speed", choices=["exact", "fast"], help="sd generate's --speed (default: exact)")
     parser.add_argument("--grid", type=Path, help="write a PNG grid of the first 12 prompts x 4 seeds")
     parser.add_argument("--json", type=Path, help="write the scores as JSON")
     args = parser.parse_args()
@@ -268,9 +272,11 @@ def main():
     else:
         with tempfile.TemporaryDirectory() as workdir:
             source, images = "C# sd generate", generate_cli(args.model, scenes, args.sd.split(), Path(workdir),
-                                                   args.guidance)
+                                                   args.guidance, args.speed)
     if args.guidance is not None:
         source += f", guidance {args.guidance:g}"
+    if args.speed is not None:
+        source += f", speed {args.speed}"
     scores, breakdown = evaluate(scenes, images)
     print(f"source: {source}; {len(scenes)} prompts x seeds {SEEDS[0]}-{SEEDS[-1]} = {scores['images']} images")
     print(f"| shape colour | background | shape kind | count | seeds different (> {SEED_DIFFERENCE}) | seed distance |")

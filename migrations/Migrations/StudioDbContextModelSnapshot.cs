@@ -427,6 +427,13 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<int>("SeedResizeFromWidth")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Speed")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Exact");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
 

@@ -44,6 +44,9 @@ public sealed class JobRecord
     /// <summary>A1111's random number source: "CPU" (torch on the CPU, mt19937) or "NV" (torch on an NVIDIA GPU, Philox).</summary>
     public string NoiseSource { get; set; } = "CPU";
 
+    /// <summary>"Exact", or "Fast" (step caching: fewer UNet evaluations, a close image).</summary>
+    public string Speed { get; set; } = "Exact";
+
     public int Width { get; set; }
 
     public int Height { get; set; }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Inference.Pipeline;
+using StableDiffusion.Inference.StepCaching;
 
 namespace StableDiffusion.Cli.Commands;
 
@@ -66,12 +67,13 @@ internal static class BenchCommand
         {
             Description = "Alternate each run with the bare ONNX calls it makes (same sessions, shapes and count) and report pipeline ÷ floor",
         };
+        var cache = new StepCacheBenchOptions();
 
         var command = new Command("bench", "Measure generation speed: the median, minimum and maximum of each stage over several runs")
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(search).Append(searchImages).Append(searchDimension).Append(floor).Append(users).Append(jobs).Append(maxBatch)
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(search).Append(searchImages).Append(searchDimension).Append(floor).Append(users).Append(jobs).Append(maxBatch).Concat(cache.All)
                      .Append(models.Provider).Append(models.Threads).Append(models.Spinning).Append(models.IoBinding).Append(models.CudaGraph))
         {
             command.Options.Add(option);
@@ -104,6 +106,11 @@ internal static class BenchCommand
 
             using var sd = models.Load(parsed, out var loadMs);
             var settings = sampling.Resolve(parsed, sd.Defaults);
+            if (cache.IsRequested(parsed))
+            {
+                parsed.InvocationConfiguration.Output.WriteLine(cache.Run(parsed, sd, settings, cancellationToken));
+                return 0;
+            }
             var pipeline = new StableDiffusionPipeline(sd);
             var size = parsed.GetValue(batchSize);
             GenerationSettings Request(long seed, int batch) =>

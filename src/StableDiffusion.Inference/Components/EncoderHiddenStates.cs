@@ -10,9 +10,10 @@ namespace StableDiffusion.Inference.Components;
 /// </summary>
 public sealed class EncoderHiddenStates : IDisposable
 {
-    internal EncoderHiddenStates(int prompts, int images, int imagesPerCall, IReadOnlyList<(OrtValue States, int Prompts)> calls)
+    internal EncoderHiddenStates(IReadOnlyList<TextEmbeddings> embeddings, int images, int imagesPerCall, IReadOnlyList<(OrtValue States, int Prompts)> calls)
     {
-        Prompts = prompts;
+        Embeddings = embeddings;
+        Prompts = embeddings.Count;
         Images = images;
         ImagesPerCall = imagesPerCall;
         Calls = calls;
@@ -20,6 +21,9 @@ public sealed class EncoderHiddenStates : IDisposable
 
     /// <summary>How many prompts are stacked: 2 with classifier-free guidance (negative first), else 1.</summary>
     public int Prompts { get; }
+
+    /// <summary>The prompts' embeddings these states were made from, negative first: step caching makes states for fewer images or the prompt alone from them.</summary>
+    internal IReadOnlyList<TextEmbeddings> Embeddings { get; }
 
     /// <summary>Latents denoised together: the batch size these states were made for.</summary>
     public int Images { get; }

@@ -107,7 +107,7 @@ public sealed class Unet
             calls.ForEach(call => call.Item1.Dispose());
             throw;
         }
-        return new EncoderHiddenStates(prompts.Count, images, imagesPerCall, calls);
+        return new EncoderHiddenStates(prompts, images, imagesPerCall, calls);
     }
 
     /// <summary>

@@ -72,6 +72,12 @@ public static class InfotextMapping
             extra[SeedResizeKey] = Size(settings.SeedResizeFromWidth, settings.SeedResizeFromHeight);
         }
 
+        // The studio's own key (A1111 has no step caching): written only for Fast, so an Exact image's text is A1111's.
+        if (settings.Speed == Speed.Fast)
+        {
+            extra[SpeedKey] = nameof(Speed.Fast);
+        }
+
         if (settings.InitImage is not null && settings.Mask is not null)
         {
             InpaintingInfotext.Write(settings, extra);
@@ -138,6 +144,7 @@ public static class InfotextMapping
         }
 
         (settings.SeedResizeFromWidth, settings.SeedResizeFromHeight) = SizeOf(info, SeedResizeKey) ?? (0, 0);
+        settings.Speed = string.Equals(info.Extra.GetValueOrDefault(SpeedKey), nameof(Speed.Fast), StringComparison.OrdinalIgnoreCase) ? Speed.Fast : Speed.Exact;
 
         InpaintingInfotext.Read(info.Extra, settings);
         if (Number(info, VariationStrengthKey) is { } variationStrength && Number(info, VariationSeedKey) is { } variationSeed)
@@ -154,6 +161,7 @@ public static class InfotextMapping
     private const string VariationSeedKey = "Variation seed";
     private const string VariationStrengthKey = "Variation seed strength";
     private const string SeedResizeKey = "Seed resize from";
+    private const string SpeedKey = "Speed";
     private const string HiresScaleKey = "Hires upscale";
     private const string HiresResizeKey = "Hires resize";
     private const string HiresStepsKey = "Hires steps";

@@ -38,6 +38,9 @@ public sealed record GenerationSettings
 
     public NoiseSource NoiseSource { get; set; } = NoiseSource.Torch;
 
+    /// <summary>Exact, or Fast: step caching, a close image with fewer UNet evaluations (<see cref="StepCaching.StepCacheOptions"/>).</summary>
+    public Speed Speed { get; set; } = Speed.Exact;
+
     public int Width { get; set; } = ModelDefaults.StableDiffusion15.Width;
 
     public int Height { get; set; } = ModelDefaults.StableDiffusion15.Height;

@@ -9,9 +9,11 @@ public sealed record SharedBatchKey(string Model, int Width, int Height, int Ste
 {
     /// <summary>
     /// The key of <paramref name="settings"/>, or null when they run alone: img2img and inpainting start each image from
-    /// its own picture and strength, and hires fix adds a second pass at another size.
+    /// its own picture and strength, hires fix adds a second pass at another size, and Speed: Fast decides per image which
+    /// steps run the UNet (step caching), which a shared step cannot follow.
     /// </summary>
     public static SharedBatchKey? Of(GenerationSettings settings) => settings.InitImage is not null || settings.Mask is not null || settings.EnableHires
+        || settings.Speed == Speed.Fast
         ? null
         : new SharedBatchKey(settings.Model, settings.Width, settings.Height, settings.Steps, settings.Scheduler);
 }

@@ -146,7 +146,7 @@ public sealed partial class StableDiffusionPipeline
             var row = 0;
             foreach (var member in stepping)
             {
-                member.Tally.Add(milliseconds, calls);
+                member.Tally.Add(milliseconds, calls, member.Batch.Count);
                 var guided = member.Contexts.Count == 2;
                 foreach (var image in member.Batch)
                 {
@@ -297,6 +297,7 @@ public sealed partial class StableDiffusionPipeline
                 Stopwatch.GetElapsedTime(started, Finished ?? Stopwatch.GetTimestamp()).TotalMilliseconds)
             {
                 UnetCalls = Tally.Calls,
+                UnetEvaluations = Tally.Evaluations,
                 Images = Images.Count,
             };
             return GenerationOutcome.Succeeded(new GenerationResult(Images, timings, Warnings));

@@ -5,6 +5,7 @@ using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Inpainting;
 using StableDiffusion.Inference.Randomness;
 using StableDiffusion.Inference.Scheduling;
+using StableDiffusion.Inference.StepCaching;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -17,6 +18,9 @@ namespace StableDiffusion.Inference.Pipeline;
 /// </summary>
 public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
 {
+    /// <summary>What <see cref="Speed.Fast"/> does; <c>sd bench --cache</c> measures other choices through it.</summary>
+    public StepCacheOptions FastOptions { get; init; } = StepCacheOptions.Fast;
+
     /// <summary>
     /// Runs the whole pipeline: <see cref="GenerationSettings.BatchCount"/> batches of <see cref="GenerationSettings.BatchSize"/>
     /// images, each batch denoised together. Throws <see cref="OperationCanceledException"/> within one step of
@@ -66,6 +70,11 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
 
         var images = new List<GeneratedImage>();
         var unet = new UnetTally();
+        var cache = settings.Speed == Speed.Fast ? FastOptions : StepCacheOptions.Off;
+        if (SamplerCatalog.Get(settings.Scheduler).AddsNoiseEachStep)
+        {
+            cache = cache with { SkipThreshold = 0 };
+        }
         double vaeMs = 0;
         for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
         {
@@ -88,7 +97,7 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
 
             // 5. The denoising loop, the batch's latents in one UNet call per step.
             var imageShape = latentShape;
-            var skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, steps, unet, skip, cancellationToken);
+            var skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, cache, steps, unet, skip, cancellationToken);
 
             // 6. Hires fix (A1111's sample_hr_pass): upscale, then each image's noise made anew at the new size (a fresh
             // generator, as A1111's new ImageRNG) and an img2img loop from the upscaled latents. A skipped batch ends here.
@@ -109,7 +118,7 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
                     imageShape = upscaledShape;
                 }
                 batch = upscaledBatch;
-                skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, steps, unet, skip, cancellationToken);
+                skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, cache, steps, unet, skip, cancellationToken);
             }
 
             if (skipped)
@@ -134,6 +143,7 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
             Stopwatch.GetElapsedTime(started).TotalMilliseconds)
         {
             UnetCalls = unet.Calls,
+            UnetEvaluations = unet.Evaluations,
             Images = images.Count,
         };
         return new GenerationResult(images, timings, warnings);
@@ -176,11 +186,22 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
     /// <summary>
     /// 5. The denoising loop over a batch, from its schedulers' begin index to the end, in place on each image's latents.
     /// </summary>
+    /// <param name="cache">
+    /// Step caching (Speed: Fast): each image decides on its own whether a step runs the UNet, so an image made in a batch is
+    /// the image made alone; those that skip keep their last noise prediction, which the scheduler takes as if computed
+    /// (a multistep scheduler's history stays consistent). <see cref="StepCacheOptions.Off"/> runs every step.
+    /// </param>
     /// <returns>Whether a skip ended it early.</returns>
     private bool Denoise(List<BatchImage> batch, LatentShape latentShape, EncoderHiddenStates encoderHiddenStates, double guidanceScale,
-        StepCounter steps, UnetTally unet, SkipSignal? skip, CancellationToken cancellationToken)
+        StepCacheOptions cache, StepCounter steps, UnetTally unet, SkipSignal? skip, CancellationToken cancellationToken)
     {
         var (timesteps, beginIndex) = (batch[0].Scheduler.Timesteps, batch[0].BeginIndex);
+        var skippers = batch.Select(_ => new StepSkipper(cache, beginIndex, timesteps.Count - 1)).ToArray();
+        using var hiddenStates = new BatchHiddenStates(model.Unet, encoderHiddenStates);
+        for (var b = 0; b < batch.Count; b++)
+        {
+            skippers[b].Observe(batch[b].Latents);
+        }
         for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -195,16 +216,24 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
                 image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
             }
 
-            // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance.
-            var clock = Stopwatch.GetTimestamp();
-            PredictGuidedNoise(batch, latentShape, timesteps[stepIndex], encoderHiddenStates, guidanceScale, cancellationToken);
-            unet.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds, encoderHiddenStates.CallsPerStep);
+            // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance; under step caching only for the images
+            //       that do not reuse their last prediction, and on the prompt alone once guidance is truncated.
+            var evaluated = batch.Where((_, b) => skippers[b].ShouldEvaluate(stepIndex)).ToList();
+            if (evaluated.Count > 0)
+            {
+                var states = hiddenStates.For(evaluated.Count, cache.DropsUnconditional(stepIndex, beginIndex, timesteps.Count));
+                var clock = Stopwatch.GetTimestamp();
+                PredictGuidedNoise(evaluated, latentShape, timesteps[stepIndex], states, guidanceScale, cancellationToken);
+                unet.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds, states.CallsPerStep, evaluated.Count);
+            }
 
             // 5d. Scheduler step: x_t → x_{t−1}, each image with its own generator for ancestral noise.
-            foreach (var image in batch)
+            for (var b = 0; b < batch.Count; b++)
             {
+                var image = batch[b];
                 image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
                 image.Inpaint?.Blend(image.Latents, stepIndex);
+                skippers[b].Observe(image.Latents);
             }
 
             // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
@@ -238,7 +267,10 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
         }
     }
 
-    /// <summary>The UNet's milliseconds, denoising steps (a batch's step counts once) and ONNX calls over the run.</summary>
+    /// <summary>
+    /// The UNet's milliseconds, denoising steps that ran it (a batch's step counts once), ONNX calls, and evaluations (one
+    /// image at one step, the CFG pair or the prompt alone) over the run.
+    /// </summary>
     private sealed class UnetTally
     {
         public double Milliseconds { get; private set; }
@@ -247,7 +279,10 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
 
         public int Calls { get; private set; }
 
-        public void Add(double milliseconds, int calls) => (Milliseconds, Steps, Calls) = (Milliseconds + milliseconds, Steps + 1, Calls + calls);
+        public int Evaluations { get; private set; }
+
+        public void Add(double milliseconds, int calls, int images) =>
+            (Milliseconds, Steps, Calls, Evaluations) = (Milliseconds + milliseconds, Steps + 1, Calls + calls, Evaluations + images);
     }
 
     private static string SkippedWarning(int firstImage, int batchSize, int stepsDone, int totalSteps) => batchSize == 1

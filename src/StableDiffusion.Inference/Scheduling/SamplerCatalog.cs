@@ -17,12 +17,12 @@ public static class SamplerCatalog
         new("ddim", "DDIM", null, "DDIM") { Create = (config, eta) => new DdimScheduler(config, eta) },
         new("pndm", "PNDM", null, "PNDM") { Create = (config, _) => new PndmScheduler(config) },
         new("euler", "Euler", null, "Euler") { Create = (config, _) => new EulerDiscreteScheduler(config) },
-        new("euler-a", "Euler a", null, "Euler a") { Create = (config, _) => new EulerAncestralDiscreteScheduler(config) },
+        new("euler-a", "Euler a", null, "Euler a") { Create = (config, _) => new EulerAncestralDiscreteScheduler(config), AddsNoiseEachStep = true },
         new("dpmpp-2m", "DPM++ 2M", "Uniform", "DPM++ 2M") { Create = (config, _) => DpmPlusPlus2M(config, karras: false) },
         new("dpmpp-2m-karras", "DPM++ 2M", "Karras", "DPM++ 2M Karras") { Create = (config, _) => DpmPlusPlus2M(config, karras: true) },
         new("lms", "LMS", null, "LMS") { Create = (config, _) => new LmsDiscreteScheduler(config) },
-        new("lcm", "LCM", null, "LCM") { Create = (config, _) => new LcmScheduler(config) },
-        new("ddpm", "DDPM", null, "DDPM") { Create = (config, _) => new DdpmScheduler(config) },
+        new("lcm", "LCM", null, "LCM") { Create = (config, _) => new LcmScheduler(config), AddsNoiseEachStep = true },
+        new("ddpm", "DDPM", null, "DDPM") { Create = (config, _) => new DdpmScheduler(config), AddsNoiseEachStep = true },
         new("heun", "Heun", null, "Heun") { Create = (config, _) => new HeunDiscreteScheduler(config) },
     ];
 

@@ -9,4 +9,10 @@ public sealed record SamplerEntry(string Id, string SamplerName, string? Schedul
 {
     /// <summary>The scheduler from a model's config and DDIM's η (which the others ignore).</summary>
     internal Func<SchedulerConfig, double, IScheduler> Create { get; init; } = null!;
+
+    /// <summary>
+    /// Whether each step adds fresh noise (ancestral and stochastic samplers): a reused noise prediction knows nothing of
+    /// it, so step caching skips no steps with these (Speed: Fast keeps only its guidance truncation).
+    /// </summary>
+    public bool AddsNoiseEachStep { get; init; }
 }

@@ -16,6 +16,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
         job.Property(j => j.Scheduler).HasMaxLength(32);
         // Rows written before the column existed were all made with torch's CPU generator.
         job.Property(j => j.NoiseSource).HasMaxLength(8).HasDefaultValue("CPU");
+        // Rows written before the column existed ran every step.
+        job.Property(j => j.Speed).HasMaxLength(8).HasDefaultValue("Exact");
         job.Property(j => j.Model).HasMaxLength(256);
         job.Property(j => j.InitImagePath).HasMaxLength(256);
         job.Property(j => j.MaskPath).HasMaxLength(256);

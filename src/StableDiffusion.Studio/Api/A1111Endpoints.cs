@@ -30,6 +30,7 @@ public static class A1111Endpoints
         [Setting.VariationStrength] = "subseed_strength",
         [Setting.SeedResizeFromWidth] = "seed_resize_from_w", [Setting.SeedResizeFromHeight] = "seed_resize_from_h", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfg_scale", [Setting.Scheduler] = "sampler_name", [Setting.NoiseSource] = "override_settings.randn_source",
+        [Setting.Speed] = "speed",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchSize] = "batch_size", [Setting.BatchCount] = "n_iter",
         [Setting.EnableHires] = "enable_hr", [Setting.HiresScale] = "hr_scale", [Setting.HiresUpscaler] = "hr_upscaler",
         [Setting.HiresSteps] = "hr_second_pass_steps", [Setting.HiresDenoisingStrength] = "denoising_strength",

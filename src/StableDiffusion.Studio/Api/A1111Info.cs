@@ -37,6 +37,7 @@ public static class A1111Info
             ["scheduler"] = sampler?.ScheduleType ?? "Automatic",
             ["cfg_scale"] = settings.GuidanceScale,
             ["steps"] = settings.Steps,
+            ["speed"] = Speeds.NameOf(settings.Speed),
             ["batch_size"] = request.BatchSize,
             ["restore_faces"] = false,
             ["face_restoration_model"] = null,
@@ -107,6 +108,10 @@ public static class A1111Info
         if (recorded?.ContainsKey("Pad conds") == true)
         {
             extra["Pad conds"] = true;
+        }
+        if (recorded?.GetValueOrDefault("Speed") is { } speed)
+        {
+            extra["Speed"] = speed;
         }
         if (inpainting)
         {

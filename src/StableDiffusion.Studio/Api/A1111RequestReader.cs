@@ -28,6 +28,8 @@ public static class A1111RequestReader
     [
         "prompt", "negative_prompt", "seed", "subseed", "subseed_strength", "seed_resize_from_w", "seed_resize_from_h", "sampler_name", "sampler_index",
         "scheduler", "batch_size", "n_iter", "steps", "cfg_scale", "width", "height", "override_settings", "override_settings_restore_afterwards", "send_images",
+        // The studio's own field (A1111 has no step caching): "exact" (default) or "fast".
+        "speed",
     ];
 
     private static readonly HashSet<string> TextToImageFields =
@@ -165,6 +167,13 @@ public static class A1111RequestReader
             }
         }
 
+        var speedName = ReadString(body, "speed", errors);
+        var speed = speedName is null ? Speed.Exact : Speeds.FromName(speedName);
+        if (speed is null)
+        {
+            errors["speed"] = "speed must be \"exact\" or \"fast\".";
+        }
+
         // sd_emphasis.py and the "Pad prompt/negative prompt" option are settings A1111 lets a request override.
         var emphasis = EmphasisMode.Original;
         var padPrompts = false;
@@ -198,6 +207,7 @@ public static class A1111RequestReader
             GuidanceScale = cfgScale,
             Scheduler = scheduler ?? "",
             NoiseSource = NoiseSources.FromA1111(randnSource) ?? NoiseSource.Torch,
+            Speed = speed ?? Speed.Exact,
             Width = width.Value,
             Height = height.Value,
             BatchSize = runBatchSize,

@@ -32,6 +32,7 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="OnlyMaskedPadding">Pixels of context around the mask for <paramref name="OnlyMasked"/>, 0–256; 32 when absent.</param>
 /// <param name="NoiseSource">"cpu" (torch's CPU generator) or "nv" (Philox, as torch on NVIDIA GPUs); absent for your
 /// A1111 <c>randn_source</c> option, CPU unless you set it.</param>
+/// <param name="Speed">"exact" (default) or "fast": step caching, fewer UNet evaluations for a close image.</param>
 public sealed record CreateGenerationRequest(
     string? Prompt,
     string? NegativePrompt = null,
@@ -62,6 +63,7 @@ public sealed record CreateGenerationRequest(
     bool? OnlyMasked = null,
     int? OnlyMaskedPadding = null,
     string? NoiseSource = null,
+    string? Speed = null,
     long? VariationSeed = null,
     double? VariationStrength = null,
     int? SeedResizeFromWidth = null,

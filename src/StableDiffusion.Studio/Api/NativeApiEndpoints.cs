@@ -34,6 +34,7 @@ public static class NativeApiEndpoints
         [Setting.VariationStrength] = "variationStrength",
         [Setting.SeedResizeFromWidth] = "seedResizeFromWidth", [Setting.SeedResizeFromHeight] = "seedResizeFromHeight", [Setting.Steps] = "steps",
         [Setting.GuidanceScale] = "cfgScale", [Setting.Scheduler] = "sampler", [Setting.NoiseSource] = "noiseSource",
+        [Setting.Speed] = "speed",
         [Setting.Width] = "width", [Setting.Height] = "height", [Setting.BatchSize] = "batchSize", [Setting.BatchCount] = "batchCount",
         [Setting.EnableHires] = "enableHires", [Setting.HiresScale] = "hiresScale", [Setting.HiresUpscaler] = "hiresUpscaler",
         [Setting.HiresSteps] = "hiresSteps", [Setting.HiresDenoisingStrength] = "hiresDenoisingStrength",
@@ -131,6 +132,12 @@ public static class NativeApiEndpoints
             return ApiProblems.Invalid("noiseSource", $"Noise source '{body.NoiseSource}' not found: use \"cpu\" (torch) or \"nv\" (Philox).");
         }
 
+        var speed = body.Speed is null ? defaults.Speed : Speeds.FromName(body.Speed);
+        if (speed is null)
+        {
+            return ApiProblems.Invalid("speed", $"Speed '{body.Speed}' not found: use \"exact\" or \"fast\".");
+        }
+
         var emphasis = body.EmphasisMode is null ? defaults.EmphasisMode : EmphasisModes.FromName(body.EmphasisMode);
         if (emphasis is null)
         {
@@ -152,6 +159,7 @@ public static class NativeApiEndpoints
             GuidanceScale = body.CfgScale ?? defaults.GuidanceScale,
             Scheduler = scheduler,
             NoiseSource = noiseSource.Value,
+            Speed = speed.Value,
             Width = body.Width ?? defaults.Width,
             Height = body.Height ?? defaults.Height,
             BatchSize = body.BatchSize ?? defaults.BatchSize,

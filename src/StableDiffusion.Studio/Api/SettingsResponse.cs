@@ -10,6 +10,7 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="SamplerName">A1111's display name for it.</param>
 /// <param name="EmphasisMode">"Original", "No norm" or "None".</param>
 /// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
+/// <param name="Speed">"exact" or "fast", as a request names it.</param>
 /// <param name="Inpainting">The mask's settings when the job inpainted; null otherwise.</param>
 public sealed record SettingsResponse(
     string Prompt,
@@ -37,6 +38,7 @@ public sealed record SettingsResponse(
     double? DenoisingStrength,
     InpaintingResponse? Inpainting,
     string NoiseSource,
+    string Speed,
     long VariationSeed,
     double VariationStrength,
     int SeedResizeFromWidth,
@@ -48,5 +50,6 @@ public sealed record SettingsResponse(
         s.Prompt, s.NegativePrompt, EmphasisModes.NameOf(s.EmphasisMode), s.PadPrompts, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
         s.BatchSize, s.BatchCount, s.EnableHires, s.HiresScale, s.HiresUpscaler, s.HiresSteps, s.HiresDenoisingStrength, s.HiresResizeWidth, s.HiresResizeHeight,
         s.Model, imageToImage, imageToImage ? s.Strength : null, inpainting ? InpaintingResponse.From(s) : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        Speeds.NameOf(s.Speed),
         s.VariationSeed, s.VariationStrength, s.SeedResizeFromWidth, s.SeedResizeFromHeight);
 }

@@ -19,6 +19,7 @@ public enum Setting
     GuidanceScale,
     Scheduler,
     NoiseSource,
+    Speed,
     Width,
     Height,
     BatchSize,

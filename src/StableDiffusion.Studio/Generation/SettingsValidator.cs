@@ -74,6 +74,11 @@ public static class SettingsValidator
             errors[Setting.NoiseSource] = "Choose CPU or NV.";
         }
 
+        if (!Enum.IsDefined(settings.Speed))
+        {
+            errors[Setting.Speed] = "Choose Exact or Fast.";
+        }
+
         CheckSize(errors, Setting.Width, "Width", settings.Width);
         CheckSize(errors, Setting.Height, "Height", settings.Height);
 

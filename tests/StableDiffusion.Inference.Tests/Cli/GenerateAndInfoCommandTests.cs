@@ -49,7 +49,9 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
         Assert.True(exitCode == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal([10L, 11L, 12L, 13L], json.RootElement.GetProperty("seeds").EnumerateArray().Select(s => s.GetInt64()));
-        Assert.Equal(2 * 2, json.RootElement.GetProperty("unet_calls").GetInt32());
+        // Per image: one evaluation per step (the CFG pair counts once); the ONNX calls: one per step per batch.
+        Assert.Equal(2, json.RootElement.GetProperty("unet_calls").GetDouble());
+        Assert.Equal(2 * 2, json.RootElement.GetProperty("unet_onnx_calls").GetInt32());
         var last = Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(Path.Combine(output.FullName, "batched-3.png")))!);
         Assert.Equal((13L, "2", "1"), (last.Seed, last.Extra["Batch size"], last.Extra["Batch pos"]));
     }
