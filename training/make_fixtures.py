@@ -6,6 +6,12 @@ returns a sampled `latent_sample` or optimum's `latent_parameters` (mean and log
 random, so the images are noise; the fixtures exist to test the pipeline's plumbing in milliseconds.
 
     /usr/bin/python3 training/make_fixtures.py [--out tests/fixtures/models]
+    /usr/bin/python3 training/make_fixtures.py --only clip        # the CLIP folders under tests/fixtures/clip
+    /usr/bin/python3 training/make_fixtures.py --only components  # the standalone component folders
+
+The CLIP fixtures have the layout of an OpenAI CLIP ONNX export (text_model.onnx: input_ids, attention_mask ->
+text_embeds; vision_model.onnx: pixel_values -> image_embeds; tokenizer/; preprocessor_config.json and config.json as
+transformers writes them), plus two wrong-shaped ones the loader must refuse.
 """
 
 import argparse
@@ -20,7 +26,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from onnx_export import describe, export_onnx, write_json, write_pipeline_files  # noqa: E402
+from onnx_export import describe, export_onnx, write_json, write_pipeline_files, write_tokenizer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -238,16 +244,129 @@ def write_inpainting_reference(unet, folder):
     })
 
 
+CLIP_ROOT = REPO / "tests" / "fixtures" / "clip"
+COMPONENT_ROOT = REPO / "tests" / "fixtures" / "components"
+
+
+class ClipTextModel(nn.Module):
+    """CLIPTextModelWithProjection's contract: pooled at the eos position (the largest id, as transformers pools)."""
+
+    def __init__(self, projection: int):
+        super().__init__()
+        self.token = nn.Embedding(VOCAB_ROWS, HIDDEN)
+        self.position = nn.Parameter(torch.randn(77, HIDDEN) * 0.02)
+        self.mlp = nn.Sequential(nn.Linear(HIDDEN, HIDDEN * 2), nn.GELU(), nn.Linear(HIDDEN * 2, HIDDEN))
+        self.text_projection = nn.Linear(HIDDEN, projection, bias=False)
+
+    def forward(self, input_ids, attention_mask):
+        x = self.token(input_ids % VOCAB_ROWS) + self.position[: input_ids.shape[1]]
+        x = (x + self.mlp(x)) * attention_mask.unsqueeze(-1).float()
+        pooled = x[torch.arange(x.shape[0]), input_ids.argmax(dim=-1)]
+        return self.text_projection(pooled), x
+
+
+class ClipVisionModel(nn.Module):
+    """CLIPVisionModelWithProjection's contract: pixel_values [batch, 3, H, W] -> image_embeds [batch, projection]."""
+
+    def __init__(self, projection: int, flat: bool = False):
+        super().__init__()
+        self.flat = flat
+        self.conv = nn.Conv2d(3, CHANNELS, 4, stride=4)
+        self.visual_projection = nn.Linear(CHANNELS, projection, bias=False)
+
+    def forward(self, pixel_values):
+        if self.flat:
+            pixel_values = pixel_values.reshape(pixel_values.shape[0], 3, 32, 32)
+        h = F.silu(self.conv(pixel_values)).mean(dim=(2, 3))
+        return self.visual_projection(h)
+
+
+def make_clip(name, text_projection, image_projection, flat_pixels=False, image_size=32, tokenizer=True):
+    """One CLIP folder with random weights; the wrong-shaped variants differ only where their name says (and carry no
+    tokenizer: the loader reads the graphs' signatures first, and 1.6 MB of vocabulary per folder buys nothing)."""
+    torch.manual_seed(4321)
+    folder = CLIP_ROOT / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    text = export_onnx(ClipTextModel(text_projection),
+                       (torch.zeros(2, 77, dtype=torch.int64), torch.ones(2, 77, dtype=torch.int64)),
+                       folder / "text_model.onnx", ["input_ids", "attention_mask"], ["text_embeds", "last_hidden_state"],
+                       {"input_ids": {0: "batch_size", 1: "sequence_length"},
+                        "attention_mask": {0: "batch_size", 1: "sequence_length"},
+                        "text_embeds": {0: "batch_size"},
+                        "last_hidden_state": {0: "batch_size", 1: "sequence_length"}})
+    pixels = torch.zeros(2, 3 * image_size * image_size) if flat_pixels else torch.zeros(2, 3, image_size, image_size)
+    vision = export_onnx(ClipVisionModel(image_projection, flat_pixels), (pixels,),
+                         folder / "vision_model.onnx", ["pixel_values"], ["image_embeds"],
+                         {"pixel_values": {0: "batch_size"}, "image_embeds": {0: "batch_size"}})
+    if tokenizer:
+        write_tokenizer(folder / "tokenizer")
+    # transformers' CLIPImageProcessor: resize the shortest edge, centre-crop, normalise with OpenAI's mean and std.
+    write_json(folder / "preprocessor_config.json", {
+        "crop_size": {"height": image_size, "width": image_size}, "do_center_crop": True, "do_normalize": True,
+        "do_resize": True, "image_mean": [0.48145466, 0.4578275, 0.40821073],
+        "image_std": [0.26862954, 0.26130258, 0.27577711], "image_processor_type": "CLIPImageProcessor",
+        "resample": 3, "size": {"shortest_edge": image_size}})
+    write_json(folder / "config.json", {"architectures": ["CLIPModel"], "model_type": "clip",
+                                        "projection_dim": text_projection})
+    print(f"clip/{name}")
+    for part, model in (("text_model", text), ("vision_model", vision)):
+        print(f"  {part}: {describe(model)}")
+
+
+def make_clips():
+    make_clip("random-clip", 16, 16)
+    make_clip("embedding-sizes-differ", 16, 24, tokenizer=False)
+    make_clip("flat-pixel-values", 16, 16, flat_pixels=True, tokenizer=False)
+
+
+class WideVaeDecoder(nn.Module):
+    """A decoder for latents of another channel count than every model here: a swap the studio must refuse."""
+
+    def __init__(self, latent_channels):
+        super().__init__()
+        self.conv_in = nn.Conv2d(latent_channels, CHANNELS, 3, padding=1)
+        self.conv_out = nn.Conv2d(CHANNELS, 3, 3, padding=1)
+
+    def forward(self, latent_sample):
+        h = F.silu(self.conv_in(latent_sample))
+        for _ in range(3):
+            h = F.interpolate(h, scale_factor=2.0, mode="nearest")
+        return torch.tanh(self.conv_out(h))
+
+
+def make_components():
+    """Standalone component folders: a VAE of the fixtures' shape with other weights, and one with 8 latent channels."""
+    for name, channels, seed in (("vae-other-weights", 4, 99), ("vae-8-latent-channels", 8, 98)):
+        torch.manual_seed(seed)
+        folder = COMPONENT_ROOT / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        module = VaeDecoder(False) if channels == 4 else WideVaeDecoder(channels)
+        decoder = export_onnx(module, (torch.zeros(1, channels, 2, 2),), folder / "vae_decoder" / "model.onnx",
+                              ["latent_sample"], ["sample"],
+                              {"latent_sample": {0: "batch", 2: "height", 3: "width"},
+                               "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
+        write_json(folder / "vae_decoder" / "config.json",
+                   {"_class_name": "AutoencoderKL", "latent_channels": channels, "scaling_factor": SCALING_FACTOR})
+        print(f"components/{name}\n  vae_decoder: {describe(decoder)}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "models")
-    parser.add_argument("--only", nargs="*", help="variant names to write (all when left out; the others stay as they are)")
+    parser.add_argument("--only", nargs="*", help="variant names to write, or clip, or components (all when left out; "
+                                                  "the others stay as they are)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     for variant in VARIANTS:
         if not args.only or variant.name in args.only:
             # Inpainting UNets live apart: the studio's tests serve every folder under models/ for txt2img.
             make_variant(variant, args.out if variant.unet_in_channels == 4 else args.out.parent / "inpainting-models")
+    if not args.only or "clip" in args.only:
+        make_clips()
+    if not args.only or "components" in args.only:
+        make_components()
 
 
 if __name__ == "__main__":

@@ -210,6 +210,38 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.ToTable("Comparisons", (string)null);
                 });
 
+            modelBuilder.Entity("StableDiffusion.Studio.Data.ImageEmbeddingRecord", b =>
+                {
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<float?>("PromptScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("ImageId");
+
+                    b.HasIndex("OwnerId", "ModelId");
+
+                    b.ToTable("ImageEmbeddings", (string)null);
+                });
+
             modelBuilder.Entity("StableDiffusion.Studio.Data.ImageRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -700,6 +732,17 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("StableDiffusion.Studio.Data.ImageEmbeddingRecord", b =>
+                {
+                    b.HasOne("StableDiffusion.Studio.Data.ImageRecord", "Image")
+                        .WithOne()
+                        .HasForeignKey("StableDiffusion.Studio.Data.ImageEmbeddingRecord", "ImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Image");
                 });
 
             modelBuilder.Entity("StableDiffusion.Studio.Data.ImageRecord", b =>

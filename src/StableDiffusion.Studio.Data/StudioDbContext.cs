@@ -14,6 +14,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
 
+    public DbSet<ImageEmbeddingRecord> ImageEmbeddings => Set<ImageEmbeddingRecord>();
+
     public DbSet<ShareLinkRecord> ShareLinks => Set<ShareLinkRecord>();
 
     public DbSet<ComparisonRecord> Comparisons => Set<ComparisonRecord>();

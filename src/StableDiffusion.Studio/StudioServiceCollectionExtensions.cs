@@ -17,6 +17,7 @@ using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Persistence;
 using StableDiffusion.Studio.Queue;
 using StableDiffusion.Studio.ScaleOut;
+using StableDiffusion.Studio.Search;
 using StableDiffusion.Studio.Sharing;
 using StableDiffusion.Studio.Storage;
 
@@ -58,6 +59,8 @@ public static class StudioServiceCollectionExtensions
         services.AddSingleton<IUserDefaults, UserDefaultsStore>();
         services.AddSingleton<HubProgressRelay>();
         services.AddSingleton<ImageLibrary>();
+        services.AddSingleton<ClipModels>();
+        services.AddSingleton<ImageSearch>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ComparisonService>();
         services.AddScoped<CurrentUser>();

@@ -45,6 +45,15 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1,
         };
         batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch-size must be at least 1."); });
+        var search = new Option<bool>("--search") { Description = "Time the gallery's search by meaning over random vectors instead (no model is loaded)" };
+        var searchImages = new Option<int>("--search-images") { Description = "Vectors searched with --search", DefaultValueFactory = _ => 10_000 };
+        searchImages.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--search-images must be at least 1."); });
+        var searchDimension = new Option<int>("--search-dimension")
+        {
+            Description = "Floats per vector with --search (512 for OpenAI's ViT-B/32, 128 for the embedded CLIP)",
+            DefaultValueFactory = _ => 512,
+        };
+        searchDimension.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--search-dimension must be at least 1."); });
         var users = new Option<int>("--users")
         {
             Description = "Run the studio's queue and worker in-process with N users submitting --jobs jobs each; compare shared batches off and on (images per second)",
@@ -64,13 +73,21 @@ internal static class BenchCommand
         {
             models.Model, prompt,
         };
-        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(floor).Append(users).Append(jobs).Append(maxBatch).Concat(cache.All)
+        foreach (var option in sampling.All.Append(runs).Append(warmup).Append(batchSize).Append(search).Append(searchImages).Append(searchDimension).Append(floor).Append(users).Append(jobs).Append(maxBatch).Concat(cache.All)
                      .Append(models.Provider).Append(models.Threads).Append(models.Spinning).Append(models.IoBinding).Append(models.CudaGraph))
         {
             command.Options.Add(option);
         }
         command.SetAction((parsed, cancellationToken) => Task.FromResult(CommandFailure.Guard(parsed.InvocationConfiguration.Error, () =>
         {
+            if (parsed.GetValue(search))
+            {
+                var figures = SearchBench.Run(parsed.GetValue(searchImages), parsed.GetValue(searchDimension), Math.Max(parsed.GetValue(runs), 21),
+                    Math.Max(parsed.GetValue(warmup), 3), parsed.InvocationConfiguration.Error);
+                parsed.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(figures));
+                return 0;
+            }
+
             if (parsed.GetValue(users) > 0)
             {
                 var queue = new QueueComparison(parsed.GetValue(users), parsed.GetValue(jobs), parsed.GetValue(maxBatch), parsed.GetValue(runs), parsed.GetValue(warmup));

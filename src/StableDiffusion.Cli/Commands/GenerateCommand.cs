@@ -57,7 +57,7 @@ internal static class GenerateCommand
         {
             command.Options.Add(option);
         }
-        Option[] rest = [batchSize, batch, .. hires.All, rng, speed, init, strength, .. inpaint.All, output, models.Provider];
+        Option[] rest = [batchSize, batch, .. hires.All, rng, speed, init, strength, .. inpaint.All, output, models.Provider, models.Vae, models.TextEncoder];
         foreach (var option in rest)
         {
             command.Options.Add(option);

@@ -18,6 +18,16 @@ internal sealed class ModelOptions
         Description = $"Stable Diffusion ONNX folder (model_index.json, unet/, …); default: the embedded {DefaultModelFolder}",
     };
 
+    public Option<string?> Vae { get; } = new("--vae")
+    {
+        Description = "take the VAE from this folder (vae_decoder/, optional vae_encoder/) instead of the model's own",
+    };
+
+    public Option<string?> TextEncoder { get; } = new("--text-encoder")
+    {
+        Description = "take the text encoder and tokenizer from this folder (text_encoder/, tokenizer/) instead of the model's own",
+    };
+
     public Option<string> Provider { get; } = new Option<string>("--provider")
     {
         Description = "ONNX Runtime execution provider",
@@ -56,10 +66,14 @@ internal sealed class ModelOptions
             AllowSpinning = parsed.GetValue(Spinning),
             UseIoBinding = parsed.GetValue(IoBinding),
             EnableCudaGraph = parsed.GetValue(CudaGraph),
-        });
+        }, parts: new ComponentChoice(Offered(parsed, Vae), Offered(parsed, TextEncoder)));
         loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return sd;
     }
+
+    /// <summary>A part's folder, when the verb offers the option and it was given.</summary>
+    private static string? Offered(ParseResult parsed, Option<string?> option) =>
+        parsed.CommandResult.Command.Options.Contains(option) ? parsed.GetValue(option) : null;
 
     /// <summary>
     /// The given folder, else the embedded model: the first <c>models/tiny-shapes</c> that is a model folder found

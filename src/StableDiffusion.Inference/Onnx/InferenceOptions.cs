@@ -58,6 +58,12 @@ public sealed class InferenceOptions
     [Required]
     public string ModelsDirectory { get; set; } = "models";
 
+    /// <summary>
+    /// The CLIP folder search embeds with: a name under ModelsDirectory or a full path. When it is missing, the first
+    /// folder under ModelsDirectory that holds text_model.onnx and vision_model.onnx is used; "off" turns search off.
+    /// </summary>
+    public string ClipModel { get; set; } = "tiny-shapes-clip";
+
     /// <summary>Folder name (under ModelsDirectory) of the model selected by default.</summary>
     [Required]
     public string DefaultModel { get; set; } = "tiny-shapes";

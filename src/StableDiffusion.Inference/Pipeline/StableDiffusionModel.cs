@@ -13,22 +13,25 @@ public sealed class StableDiffusionModel : IDisposable
     private const float DefaultScalingFactor = 0.18215f;
     private readonly OnnxSessionFactory sessions;
 
-    private StableDiffusionModel(ModelDescription description, InferenceOptions options, OnnxSessionFactory sessions)
+    private StableDiffusionModel(ModelDescription description, InferenceOptions options, OnnxSessionFactory sessions, ComponentChoice parts)
     {
         Description = description;
+        Parts = parts;
         Options = options;
         this.sessions = sessions;
     }
 
     /// <summary>
     /// Loads a model folder. Throws <see cref="ModelLoadException"/> naming the missing or broken part (and, with
-    /// <c>ExecutionProvider = cuda</c>, when CUDA cannot load).
+    /// <c>ExecutionProvider = cuda</c>, when CUDA cannot load). <paramref name="parts"/> takes the VAE or the text encoder
+    /// from other folders; one that does not fit the UNet (latent channels, VAE factor, hidden size, sequence length) is
+    /// refused with the mismatch named.
     /// </summary>
-    public static StableDiffusionModel Load(string directory, InferenceOptions options, ILogger? logger = null)
+    public static StableDiffusionModel Load(string directory, InferenceOptions options, ILogger? logger = null, ComponentChoice? parts = null)
     {
         var description = ModelFolder.Describe(directory);
         var sessions = OnnxSessionFactory.Create(options, logger ?? NullLogger.Instance);
-        var model = new StableDiffusionModel(description, options, sessions);
+        var model = new StableDiffusionModel(description, options, sessions, parts ?? ComponentChoice.FromModel);
         try
         {
             model.Open();
@@ -40,6 +43,9 @@ public sealed class StableDiffusionModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>The folders the VAE and the text encoder came from, when not the model's own.</summary>
+    public ComponentChoice Parts { get; }
 
     /// <summary>What the folder offers, as read before its graphs were opened.</summary>
     public ModelDescription Description { get; }
@@ -117,30 +123,71 @@ public sealed class StableDiffusionModel : IDisposable
 
     private void Open()
     {
-        Tokenizer = LoadTokenizer();
+        var vaeDirectory = Parts.VaeDirectory ?? Directory;
+        var textDirectory = Parts.TextEncoderDirectory ?? Directory;
+        Tokenizer = LoadTokenizer(textDirectory);
         SchedulerConfig = ReadSchedulerConfig();
-        var scalingFactor = ReadScalingFactor();
+        var scalingFactor = ReadScalingFactor(vaeDirectory);
 
-        TextEncoder = OpenComponent("text_encoder", graph => new TextEncoder(graph));
-        Unet = OpenComponent("unet", graph => new Unet(graph));
+        TextEncoder = OpenComponent("text_encoder", graph => new TextEncoder(graph), textDirectory);
+        Unet = OpenComponent("unet", graph => new Unet(graph), Directory);
         if ((Options.UseIoBinding || Options.EnableCudaGraph) && ExecutionProvider == "CUDA")
         {
             Unet.Binding = new UnetIoBinding(Unet.Graph, UnetIoBinding.CudaMemory(Options.CudaDeviceId), Options.EnableCudaGraph);
         }
-        VaeDecoder = OpenComponent("vae_decoder", graph => new VaeDecoder(graph, scalingFactor, ReadVaeScaleFactor()));
-        if (Description.SupportsImageToImage)
+        VaeDecoder = OpenComponent("vae_decoder", graph => new VaeDecoder(graph, scalingFactor, ReadVaeScaleFactor(vaeDirectory)), vaeDirectory);
+        CheckSwappedParts();
+        if (File.Exists(Path.Combine(vaeDirectory, "vae_encoder", "model.onnx")))
         {
-            VaeEncoder = OpenComponent("vae_encoder", graph => new VaeEncoder(graph, scalingFactor, VaeDecoder.ScaleFactor, LatentChannels));
+            VaeEncoder = OpenComponent("vae_encoder", graph => new VaeEncoder(graph, scalingFactor, VaeDecoder.ScaleFactor, LatentChannels), vaeDirectory);
         }
 
         RgbFactors = LatentRgbFactors.Read(Directory, LatentChannels);
     }
 
+    /// <summary>
+    /// A swapped part must fit the UNet as the model's own did; checked from the graphs' signatures, so a misfit is a
+    /// message naming the mismatch, never a crash mid-generation or a garbled image.
+    /// </summary>
+    private void CheckSwappedParts()
+    {
+        if (Parts.VaeDirectory is { } vae)
+        {
+            var name = ModelFolder.NameOf(vae);
+            if (OnnxComponent.StaticDimension(VaeDecoder.Graph.Inputs["latent_sample"], 1) is { } channels && channels != LatentChannels)
+            {
+                throw new ModelLoadException($"VAE {name} decodes {channels} latent channels but the UNet of {Name} makes {LatentChannels}.");
+            }
+
+            var own = ReadVaeScaleFactor(Directory) ?? 8;
+            if (VaeDecoder.ScaleFactor != own)
+            {
+                throw new ModelLoadException($"VAE {name} scales latents by {VaeDecoder.ScaleFactor} but the VAE of {Name} by {own}.");
+            }
+        }
+
+        if (Parts.TextEncoderDirectory is { } text)
+        {
+            var name = ModelFolder.NameOf(text);
+            var hidden = OnnxComponent.StaticDimension(TextEncoder.Graph.Outputs["last_hidden_state"], 2);
+            var expected = OnnxComponent.StaticDimension(Unet.Graph.Inputs["encoder_hidden_states"], 2);
+            if (hidden is { } h && expected is { } e && h != e)
+            {
+                throw new ModelLoadException($"Text encoder {name} has hidden size {h} but the UNet of {Name} takes {e}.");
+            }
+
+            if (OnnxComponent.StaticDimension(TextEncoder.Graph.Inputs["input_ids"], 1) is { } sequence && sequence != Prompting.PromptChunk.Length)
+            {
+                throw new ModelLoadException($"Text encoder {name} takes {sequence} tokens but prompts are encoded {Prompting.PromptChunk.Length} at a time.");
+            }
+        }
+    }
+
     /// <summary>Opens one graph and checks its contract; a graph that fails the check is closed again.</summary>
-    private T OpenComponent<T>(string name, Func<OnnxComponent, T> wrap)
+    private T OpenComponent<T>(string name, Func<OnnxComponent, T> wrap, string directory)
     {
         var file = $"{name}/model.onnx";
-        var graph = new OnnxComponent(name, file, sessions.Open(file, ModelFolder.RequireFile(Directory, file)));
+        var graph = new OnnxComponent(name, file, sessions.Open(file, ModelFolder.RequireFile(directory, file)));
         try
         {
             return wrap(graph);
@@ -164,11 +211,11 @@ public sealed class StableDiffusionModel : IDisposable
         }
     }
 
-    private ClipTokenizer LoadTokenizer()
+    private static ClipTokenizer LoadTokenizer(string directory)
     {
         try
         {
-            return ClipTokenizer.Load(Path.Combine(Directory, "tokenizer"));
+            return ClipTokenizer.Load(Path.Combine(directory, "tokenizer"));
         }
         catch (Exception error) when (error is IOException or FormatException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
         {
@@ -180,11 +227,11 @@ public sealed class StableDiffusionModel : IDisposable
     /// optimum writes the VAE's config.json into vae_decoder/ (and vae_encoder/); older exports have none, and diffusers'
     /// ONNX pipelines hard-code SD 1.x's 0.18215.
     /// </summary>
-    private float ReadScalingFactor()
+    private static float ReadScalingFactor(string directory)
     {
         foreach (var file in new[] { "vae_decoder/config.json", "vae_encoder/config.json" })
         {
-            if (ModelFolder.OptionalJson(Directory, file)?["scaling_factor"] is { } factor)
+            if (ModelFolder.OptionalJson(directory, file)?["scaling_factor"] is { } factor)
             {
                 return factor.GetValue<float>();
             }
@@ -193,8 +240,8 @@ public sealed class StableDiffusionModel : IDisposable
     }
 
     /// <summary>diffusers' <c>2 ** (len(vae.config.block_out_channels) - 1)</c>, when vae_decoder/config.json has them.</summary>
-    private int? ReadVaeScaleFactor() =>
-        ModelFolder.OptionalJson(Directory, "vae_decoder/config.json")?["block_out_channels"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } blocks
+    private static int? ReadVaeScaleFactor(string directory) =>
+        ModelFolder.OptionalJson(directory, "vae_decoder/config.json")?["block_out_channels"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } blocks
             ? 1 << (blocks.Count - 1)
             : null;
 }

@@ -77,7 +77,8 @@ public static class StudioApi
     {
         endpoints.MapGroup(NativeApiEndpoints.Prefix).WithTags("Studio API")
             .RequireAuthorization(AuthorizationPolicy).RequireCors(CorsPolicy).DisableAntiforgery()
-            .MapNativeApi();
+            .MapNativeApi()
+            .MapImageSearch();
         endpoints.MapGroup(A1111Endpoints.Prefix).WithTags("AUTOMATIC1111-compatible API")
             .RequireAuthorization(AuthorizationPolicy).RequireCors(CorsPolicy).DisableAntiforgery()
             .MapA1111Api();

@@ -28,6 +28,9 @@ public sealed partial class AnonymousWorkClaim(DatabaseWriter writer, JobProgres
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.OwnerId, accountId), cancellationToken);
             rows += await db.Images.Where(i => i.OwnerId == anonymousId)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.OwnerId, accountId), cancellationToken);
+            // Search vectors follow their images; they are not counted as work of their own.
+            await db.ImageEmbeddings.Where(e => e.OwnerId == anonymousId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.OwnerId, accountId), cancellationToken);
             rows += await db.Comparisons.Where(c => c.OwnerId == anonymousId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerId, accountId), cancellationToken);
             rows += await db.ShareLinks.Where(l => l.OwnerId == anonymousId)

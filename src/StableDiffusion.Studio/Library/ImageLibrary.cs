@@ -27,6 +27,20 @@ public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, Da
                 : query.Where(i => EF.Functions.Like(i.Job!.Prompt, pattern, "\\"));
         }
 
+        query = Narrow(query, filter);
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderByDescending(i => i.CreatedAt)
+            .Skip(Math.Max(0, page - 1) * pageSize)
+            .Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return new ImagePage(items, total);
+    }
+
+    /// <summary>The filter's model, sampler, size and date applied to <paramref name="query"/> (its search text is not).</summary>
+    public static IQueryable<ImageRecord> Narrow(IQueryable<ImageRecord> query, GalleryFilter filter)
+    {
         if (!string.IsNullOrEmpty(filter.Model))
         {
             query = query.Where(i => i.Job!.Model == filter.Model);
@@ -47,13 +61,7 @@ public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, Da
             query = query.Where(i => i.CreatedAt >= since);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .OrderByDescending(i => i.CreatedAt)
-            .Skip(Math.Max(0, page - 1) * pageSize)
-            .Take(pageSize)
-            .ToListAsync(cancellationToken);
-        return new ImagePage(items, total);
+        return query;
     }
 
     /// <summary>The models, samplers and sizes the owner's images have, for the gallery's filters.</summary>

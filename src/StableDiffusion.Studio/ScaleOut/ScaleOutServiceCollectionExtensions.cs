@@ -7,6 +7,8 @@ using StableDiffusion.Studio.Hubs;
 using StableDiffusion.Studio.Queue;
 using StackExchange.Redis;
 
+using StableDiffusion.Studio.Search;
+
 namespace StableDiffusion.Studio.ScaleOut;
 
 /// <summary>
@@ -71,6 +73,8 @@ public static class ScaleOutServiceCollectionExtensions
         if (roles.Worker)
         {
             services.AddHostedService<GenerationWorker>();
+            services.AddSingleton<ImageEmbedder>();
+            services.AddHostedService(provider => provider.GetRequiredService<ImageEmbedder>());
             if (studio.Database.IsPostgres)
             {
                 services.AddHostedService<LeaseKeeper>();

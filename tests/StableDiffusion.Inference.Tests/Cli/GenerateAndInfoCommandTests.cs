@@ -73,6 +73,24 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
     }
 
     [Fact]
+    public void GenerateTakesTheVaeFromAnotherFolderAndRefusesOneThatDoesNotFit()
+    {
+        var components = Path.Combine(ModelFixtures.RepositoryRoot, "tests", "fixtures", "components");
+        string[] common = ["generate", "--model", ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), "--prompt", "x", "--steps", "2", "--seed", "1",
+            "--width", "16", "--height", "16", "--provider", "cpu"];
+        var (own, swapped) = (Path.Combine(output.FullName, "own-vae.png"), Path.Combine(output.FullName, "other-vae.png"));
+
+        var first = Run([.. common, "--out", own]);
+        var second = Run([.. common, "--vae", Path.Combine(components, "vae-other-weights"), "--out", swapped]);
+        var misfit = Run([.. common, "--vae", Path.Combine(components, "vae-8-latent-channels"), "--out", Path.Combine(output.FullName, "misfit.png")]);
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first.Error + second.Error);
+        Assert.NotEqual(File.ReadAllBytes(own), File.ReadAllBytes(swapped));
+        Assert.NotEqual(0, misfit.ExitCode);
+        Assert.Contains("decodes 8 latent channels but the UNet of fp32-ids-int32-timestep-int64-batch makes 4", misfit.Error);
+    }
+
+    [Fact]
     public void GenerateTakesUnsetSettingsFromTheModelDefaults()
     {
         using var copy = ModelFixtures.Copy(ModelFixtures.Fp16Int64FloatScalar);

@@ -33,7 +33,8 @@ public sealed class AccessibilityTests(StudioFixture studio, ITestOutputHelper o
         // Share and account pages are static: no circuit to wait for.
         var pages = new (string Path, bool Interactive)[]
         {
-            ("/", true), ("/gallery", true), ($"/images/{imageId}", true), ("/compare", true), (comparison, true), ("/queue", true),
+            ("/", true), ("/gallery", true), ("/gallery?q=red", true), ($"/gallery?like={imageId}", true), ($"/images/{imageId}", true),
+            ("/compare", true), (comparison, true), ("/queue", true),
             ("/settings", true), (imageShare, false), (comparisonShare, false), ($"/s/{MissingToken}", false),
             ("/account/signup", false), ("/account/signin", false), ("/admin", true), ("/no-such-page", true),
         };

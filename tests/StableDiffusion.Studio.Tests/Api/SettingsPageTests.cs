@@ -26,6 +26,7 @@ public sealed class SettingsPageTests : BunitContext, IClassFixture<ApiStudio>, 
         Services.AddMudServices();
         Services.AddSingleton(keys);
         Services.AddSingleton(defaults);
+        Services.AddSingleton(studio.Service<StableDiffusion.Studio.Search.ImageSearch>());
         Services.AddScoped<CurrentUser>();
         var authorization = AddAuthorization();
         authorization.SetAuthorized("helen");

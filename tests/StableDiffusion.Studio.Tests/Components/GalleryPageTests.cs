@@ -51,6 +51,7 @@ public sealed class GalleryPageTests
         bunit.JSInterop.Mode = JSRuntimeMode.Loose;
         bunit.Services.AddMudServices();
         bunit.Services.AddSingleton(studio.Services.GetRequiredService<ImageLibrary>());
+        bunit.Services.AddSingleton(studio.Services.GetRequiredService<StableDiffusion.Studio.Search.ImageSearch>());
         bunit.Services.AddSingleton(studio.Services.GetRequiredService<MissingImageFiles>());
         bunit.Services.AddScoped<CurrentUser>();
         var authorization = bunit.AddAuthorization();

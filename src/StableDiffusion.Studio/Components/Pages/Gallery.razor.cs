@@ -3,6 +3,7 @@ using MudBlazor;
 using StableDiffusion.Studio.Components.Gallery;
 using StableDiffusion.Studio.Identity;
 using StableDiffusion.Studio.Library;
+using StableDiffusion.Studio.Search;
 using StableDiffusion.Studio.Storage;
 
 namespace StableDiffusion.Studio.Components.Pages;
@@ -19,6 +20,7 @@ public sealed partial class Gallery
     private const int GalleryThumbnailWidth = 240;
 
     [Inject] private ImageLibrary Library { get; set; } = default!;
+    [Inject] private ImageSearch Searcher { get; set; } = default!;
     [Inject] private MissingImageFiles Missing { get; set; } = default!;
     [Inject] private CurrentUser User { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -31,8 +33,12 @@ public sealed partial class Gallery
     [SupplyParameterFromQuery(Name = "sampler")] public string? Sampler { get; set; }
     [SupplyParameterFromQuery(Name = "size")] public string? SizeFilter { get; set; }
     [SupplyParameterFromQuery(Name = "days")] public int? Days { get; set; }
+    [SupplyParameterFromQuery(Name = "mode")] public string? Mode { get; set; }
+    [SupplyParameterFromQuery(Name = "like")] public Guid? Like { get; set; }
 
     private ImagePage? page;
+    private Dictionary<Guid, float>? scores;
+    private int notIndexed;
     private GalleryChoices choices = GalleryChoices.None;
     private readonly HashSet<Guid> selected = [];
     private int? lightbox;
@@ -47,7 +53,18 @@ public sealed partial class Gallery
 
     private int PageCount => page is null ? 0 : (page.Total + PageSize - 1) / PageSize;
 
-    private bool Filtered => !string.IsNullOrWhiteSpace(Search) || Model is not null || Sampler is not null || SizeFilter is not null || Days > 0;
+    private bool PlainText => Mode == "text";
+
+    private string SearchLabel => Searcher.Unavailable is null && !PlainText ? "Search by meaning, or a seed" : "Search prompts or a seed";
+
+    /// <summary>
+    /// A search ranks by meaning unless plain text is chosen, CLIP is unavailable, or it is a number (a seed); "More like
+    /// this" always ranks.
+    /// </summary>
+    private bool RanksByMeaning => Searcher.Unavailable is null
+        && (Like is not null || (!PlainText && !string.IsNullOrWhiteSpace(Search) && !long.TryParse(Search.Trim(), out _)));
+
+    private bool Filtered => Like is not null || !string.IsNullOrWhiteSpace(Search) || Model is not null || Sampler is not null || SizeFilter is not null || Days > 0;
 
     private string CountText => page is null ? "" : page.Total switch
     {
@@ -62,11 +79,11 @@ public sealed partial class Gallery
     {
         var ownerId = await User.GetIdAsync();
         choices = await Library.ChoicesAsync(ownerId);
-        page = await Library.SearchAsync(ownerId, Filter, PageNumber, PageSize);
+        page = await LoadAsync(ownerId, PageNumber);
         if (page.Items.Count == 0 && PageNumber > 1 && page.Total > 0)
         {
             // Past the last page (images deleted, or an old link): show the last one that exists.
-            page = await Library.SearchAsync(ownerId, Filter, PageCount, PageSize);
+            page = await LoadAsync(ownerId, PageCount);
         }
     }
 
@@ -76,12 +93,29 @@ public sealed partial class Gallery
         lightbox = index >= 0 ? index : null;
     }
 
+    private async Task<ImagePage> LoadAsync(string ownerId, int number)
+    {
+        (scores, notIndexed) = (null, 0);
+        if (!RanksByMeaning)
+        {
+            return await Library.SearchAsync(ownerId, Filter, number, PageSize);
+        }
+
+        var ranked = Like is { } like
+            ? await Searcher.LikeAsync(ownerId, like, Filter, number, PageSize) ?? new SearchPage([], 0, 0)
+            : await Searcher.ByTextAsync(ownerId, Search!, Filter, number, PageSize);
+        scores = ranked.Items.ToDictionary(i => i.Image.Id, i => i.Score);
+        notIndexed = ranked.NotIndexed;
+        return new ImagePage([.. ranked.Items.Select(i => i.Image)], ranked.Total);
+    }
+
     /// <summary>The URL with one part changed; any change but the page number starts again at page 1.</summary>
     private void Go(string key, object? value)
     {
         var parameters = new Dictionary<string, object?>
         {
             ["page"] = null, ["q"] = Search, ["model"] = Model, ["sampler"] = Sampler, ["size"] = SizeFilter, ["days"] = Days,
+            ["mode"] = Mode, ["like"] = key == "q" ? null : Like,
         };
         var empty = value is null or "" or 0 || (key == "page" && value is 1);
         parameters[key] = empty ? null : value;

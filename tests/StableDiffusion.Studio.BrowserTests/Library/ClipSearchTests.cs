@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using StableDiffusion.Studio.BrowserTests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace StableDiffusion.Studio.BrowserTests.Library;
+
+/// <summary>Search by meaning on the embedded model and the embedded CLIP, as a fresh clone has them.</summary>
+[Collection(StudioCollection.Name)]
+public sealed class ClipSearchTests(StudioFixture studio, ITestOutputHelper output)
+{
+    private const string RedTriangles = "three red triangles on a white background";
+
+    [Fact]
+    public Task GallerySearchRanksTheRedTrianglesFirstAndMoreLikeThisRanksTheOthers() => studio.RunAsync(output, async () =>
+    {
+        await using var user = await studio.OpenBrowserAsync("clip-search");
+        var create = new CreatePage(user);
+        foreach (var prompt in new[] { "two blue circles on a black background", RedTriangles, "a yellow square on a green background" })
+        {
+            await create.GenerateAsync(prompt);
+        }
+
+        // Each image is embedded by the worker after it is saved; Settings shows how far that has come.
+        await user.OpenInteractiveAsync("/settings");
+        await Expect(user.Page.GetByTestId("search-index-count")).ToContainTextAsync(new Regex("^3 of 3 images indexed with tiny-shapes-clip:"));
+        await user.ScreenshotAsync("indexed");
+
+        await user.OpenInteractiveAsync("/gallery");
+        await user.Page.GetByLabel("Search by meaning, or a seed").FillAsync("three red triangles");
+        await Expect(user.Page).ToHaveURLAsync(new Regex(@"q=three(%20|\+)red(%20|\+)triangles"));
+        var items = user.Page.GetByTestId("gallery-item");
+        await Expect(items).ToHaveCountAsync(3);
+        await Expect(items.First.Locator("img")).ToHaveAttributeAsync("alt", RedTriangles);
+        await Expect(items.First.GetByTestId("similarity")).ToBeVisibleAsync();
+        await user.ScreenshotAsync("search by meaning");
+
+        // Plain text search matches the words themselves: one prompt has them, and it is the only image left.
+        await user.Page.GetByLabel("Plain text search").CheckAsync();
+        await Expect(user.Page).ToHaveURLAsync(new Regex("mode=text"));
+        await Expect(items).ToHaveCountAsync(1);
+        await Expect(items.First.GetByTestId("similarity")).ToHaveCountAsync(0);
+        await user.Page.GetByLabel("Plain text search").UncheckAsync();
+        await Expect(items).ToHaveCountAsync(3);
+
+        await items.First.Locator("a").ClickAsync();
+        await user.WaitUntilInteractiveAsync();
+        await Expect(user.Page.GetByTestId("clip-score")).ToContainTextAsync(new Regex("^CLIP score -?[01]\\.[0-9]{2}"));
+        await user.Page.GetByRole(AriaRole.Link, new() { Name = "More like this" }).ClickAsync();
+        await Expect(user.Page).ToHaveURLAsync(new Regex("/gallery\\?like="));
+        await Expect(user.Page.GetByTestId("like-banner")).ToBeVisibleAsync();
+        await Expect(items).ToHaveCountAsync(2);
+        for (var i = 0; i < 2; i++)
+        {
+            await Expect(items.Nth(i).Locator("img")).Not.ToHaveAttributeAsync("alt", RedTriangles);
+        }
+        await user.ScreenshotAsync("more like this");
+        user.AssertNoPageProblems();
+    });
+}
