@@ -150,15 +150,8 @@ public sealed partial class StableDiffusionPipeline
                 var guided = member.Contexts.Count == 2;
                 foreach (var image in member.Batch)
                 {
-                    var uncond = predictions[row];
-                    var cond = predictions[guided ? row + 1 : row];
+                    Guide(predictions[row], predictions[guided ? row + 1 : row], guided, member.Settings.GuidanceScale, image.NoisePrediction);
                     row += member.Contexts.Count;
-                    var noisePred = image.NoisePrediction;
-                    var guidanceScale = member.Settings.GuidanceScale;
-                    for (var i = 0; i < noisePred.Length; i++)
-                    {
-                        noisePred[i] = guided ? uncond[i] + guidanceScale * (cond[i] - uncond[i]) : cond[i];
-                    }
 
                     // 5d. Scheduler step, each image with its own generator.
                     image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);

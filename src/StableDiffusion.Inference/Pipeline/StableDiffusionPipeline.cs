@@ -306,11 +306,16 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
             // Prompt-major: [uncond: image 0…N−1, cond: image 0…N−1], or the prompt's alone.
             var cond = prediction.AsSpan(((guided ? batch.Count : 0) + b) * length, length);
             var uncond = guided ? prediction.AsSpan(b * length, length) : cond;
-            var noisePred = batch[b].NoisePrediction;
-            for (var i = 0; i < noisePred.Length; i++)
-            {
-                noisePred[i] = guided ? uncond[i] + guidanceScale * (cond[i] - uncond[i]) : cond[i];
-            }
+            Guide(uncond, cond, guided, guidanceScale, batch[b].NoisePrediction);
+        }
+    }
+
+    /// <summary>Classifier-free guidance of one image: noise = uncond + g·(cond − uncond), or the prompt's prediction alone.</summary>
+    private static void Guide(ReadOnlySpan<float> uncond, ReadOnlySpan<float> cond, bool guided, double guidanceScale, double[] noisePred)
+    {
+        for (var i = 0; i < noisePred.Length; i++)
+        {
+            noisePred[i] = guided ? uncond[i] + guidanceScale * (cond[i] - uncond[i]) : cond[i];
         }
     }
 
