@@ -286,11 +286,12 @@ internal static class BenchCommand
     private static Dictionary<string, double> Summary(List<GenerationTimings> timings, Func<double[], double> statistic) =>
         Stages.ToDictionary(stage => stage.Key, stage => Round(statistic(timings.Select(stage.Of).ToArray())));
 
-    private static double Median(double[] values)
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count); the array is left as it is.</summary>
+    internal static double Median(double[] values)
     {
-        Array.Sort(values);
-        var middle = values.Length / 2;
-        return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static void PrintTable(TextWriter error, StableDiffusionModel sd, ModelDefaults settings, List<GenerationTimings> timings)

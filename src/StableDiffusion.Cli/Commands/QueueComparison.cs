@@ -52,9 +52,9 @@ internal sealed class QueueComparison(int users, int jobs, int maxBatch, int run
             pairs.Add(pair);
         }
 
-        var ratio = Median([.. ratios]);
-        error.WriteLine($"shared batches (max {maxBatch} images): median {Median([.. onRates]):F2} images/s against {Median([.. offRates]):F2} off, x{ratio:F2}; " +
-            $"per CPU second x{Median([.. cpuRatios]):F2}");
+        var ratio = BenchCommand.Median([.. ratios]);
+        error.WriteLine($"shared batches (max {maxBatch} images): median {BenchCommand.Median([.. onRates]):F2} images/s against {BenchCommand.Median([.. offRates]):F2} off, x{ratio:F2}; " +
+            $"per CPU second x{BenchCommand.Median([.. cpuRatios]):F2}");
         return new Dictionary<string, object>
         {
             ["model"] = request.Model,
@@ -66,23 +66,16 @@ internal sealed class QueueComparison(int users, int jobs, int maxBatch, int run
             ["jobs_per_user"] = jobs,
             ["max_batch"] = maxBatch,
             ["runs"] = pairs,
-            ["images_per_second_median"] = new Dictionary<string, double> { ["off"] = Math.Round(Median([.. offRates]), 3), ["on"] = Math.Round(Median([.. onRates]), 3) },
+            ["images_per_second_median"] = new Dictionary<string, double> { ["off"] = Math.Round(BenchCommand.Median([.. offRates]), 3), ["on"] = Math.Round(BenchCommand.Median([.. onRates]), 3) },
             ["speedup_median"] = Math.Round(ratio, 3),
             ["images_per_cpu_second_median"] = new Dictionary<string, double>
             {
-                ["off"] = Math.Round(Median([.. offCpuRates]), 3), ["on"] = Math.Round(Median([.. onCpuRates]), 3),
+                ["off"] = Math.Round(BenchCommand.Median([.. offCpuRates]), 3), ["on"] = Math.Round(BenchCommand.Median([.. onCpuRates]), 3),
             },
-            ["cpu_speedup_median"] = Math.Round(Median([.. cpuRatios]), 3),
+            ["cpu_speedup_median"] = Math.Round(BenchCommand.Median([.. cpuRatios]), 3),
             ["load_average_after"] = loadAverage() ?? [],
         };
     }
 
     private static string Load(double[]? load) => load is null ? "unknown" : string.Join(" ", load);
-
-    private static double Median(double[] values)
-    {
-        Array.Sort(values);
-        var middle = values.Length / 2;
-        return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
 }

@@ -48,7 +48,7 @@ internal static class SearchBench
 
         var rankMs = Time(Rank, runs);
         var fromBytesMs = Time(CopyAndRank, runs);
-        error.WriteLine($"search over {images} vectors of {dimension} floats, {Environment.ProcessorCount} cores: rank {Median(rankMs):F2} ms, from stored bytes {Median(fromBytesMs):F2} ms (median of {runs})");
+        error.WriteLine($"search over {images} vectors of {dimension} floats, {Environment.ProcessorCount} cores: rank {BenchCommand.Median(rankMs):F2} ms, from stored bytes {BenchCommand.Median(fromBytesMs):F2} ms (median of {runs})");
         return new Dictionary<string, object>
         {
             ["images"] = images,
@@ -85,15 +85,8 @@ internal static class SearchBench
 
     private static Dictionary<string, double> Stats(double[] times) => new()
     {
-        ["median"] = Math.Round(Median(times), 3),
+        ["median"] = Math.Round(BenchCommand.Median(times), 3),
         ["min"] = Math.Round(times.Min(), 3),
         ["max"] = Math.Round(times.Max(), 3),
     };
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 }

@@ -40,8 +40,8 @@ internal static class StepCacheBench
 
         var exactCalls = pairs.Average(p => p.Exact.UnetEvaluationsPerImage);
         var fastCalls = pairs.Average(p => p.Fast.UnetEvaluationsPerImage);
-        var speedUp = Median([.. pairs.Select(p => p.Exact.Total / p.Fast.Total)]);
-        var unetSpeedUp = Median([.. pairs.Select(p => p.Exact.UnetTotal / p.Fast.UnetTotal)]);
+        var speedUp = BenchCommand.Median([.. pairs.Select(p => p.Exact.Total / p.Fast.Total)]);
+        var unetSpeedUp = BenchCommand.Median([.. pairs.Select(p => p.Exact.UnetTotal / p.Fast.UnetTotal)]);
         var (ssimMean, ssimMin) = (pairs.Average(p => p.Ssim), pairs.Min(p => p.Ssim));
         error.WriteLine($"step cache over {pairs.Count} pairs: UNet evaluations per image {exactCalls:F2} → {fastCalls:F2} (x{exactCalls / fastCalls:F2}), " +
             $"median speed-up x{speedUp:F2} (UNet x{unetSpeedUp:F2}), SSIM mean {ssimMean:F4} min {ssimMin:F4}, mean abs diff {pairs.Average(p => p.Difference):F4}");
@@ -61,8 +61,8 @@ internal static class StepCacheBench
             ["unet_calls_ratio"] = Math.Round(exactCalls / fastCalls, 3),
             ["ms_per_image"] = new Dictionary<string, double>
             {
-                ["exact"] = Math.Round(Median([.. pairs.Select(p => p.Exact.Total)]), 2),
-                ["fast"] = Math.Round(Median([.. pairs.Select(p => p.Fast.Total)]), 2),
+                ["exact"] = Math.Round(BenchCommand.Median([.. pairs.Select(p => p.Exact.Total)]), 2),
+                ["fast"] = Math.Round(BenchCommand.Median([.. pairs.Select(p => p.Fast.Total)]), 2),
             },
             ["speedup_median"] = Math.Round(speedUp, 3),
             ["unet_speedup_median"] = Math.Round(unetSpeedUp, 3),
@@ -73,12 +73,5 @@ internal static class StepCacheBench
                 ["max"] = Math.Round(pairs.Max(p => p.Difference), 4),
             },
         };
-    }
-
-    private static double Median(double[] values)
-    {
-        Array.Sort(values);
-        var middle = values.Length / 2;
-        return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }
