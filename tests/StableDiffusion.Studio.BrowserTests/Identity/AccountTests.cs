@@ -85,7 +85,10 @@ public sealed class AccountTests(StudioFixture studio, ITestOutputHelper output)
 
         await using var admin = await studio.OpenBrowserAsync("account-admin");
         await SignUpOrSignInAsync(admin, StudioServer.AdministratorEmail);
+        // The page signing in lands on is still starting its circuit: a click then can be lost to it.
+        await admin.WaitUntilInteractiveAsync();
         await admin.Page.GetByTestId("admin-link").ClickAsync();
+        await Expect(admin.Page).ToHaveURLAsync(new Regex("/admin$"));
         await admin.WaitUntilInteractiveAsync();
         var waiting = admin.Page.GetByTestId("admin-job").Filter(new() { HasText = "bob's waiting job" });
         await Expect(waiting).ToContainTextAsync(bobEmail);
