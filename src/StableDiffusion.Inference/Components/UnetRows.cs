@@ -18,13 +18,19 @@ internal sealed class UnetRows(Unet unet) : IDisposable
     /// <summary>The contexts of the calls of the last step and of this one, so each is made once while its rows step together.</summary>
     private List<(TextEmbeddings[] Rows, OrtValue States)> lastStep = [], thisStep = [];
 
+    /// <summary>Where every step's predictions land: reused, as a step's rows rarely change in number.</summary>
+    private float[] predictions = [];
+
     /// <summary>
     /// One latent, the text context it is denoised under and, for an inpainting UNet, its mask and masked-image latents
     /// joined after it on the channel axis.
     /// </summary>
     public readonly record struct Row(double[] Sample, TextEmbeddings Context, double[]? Conditioning = null);
 
-    /// <returns>Each row's predicted noise, row after row in the rows' order, and the ONNX calls made.</returns>
+    /// <returns>
+    /// Each row's predicted noise, row after row in the rows' order (the array may be longer; it is overwritten by the next
+    /// call), and the ONNX calls made.
+    /// </returns>
     public (float[] Predictions, int Calls) Predict(IReadOnlyList<Row> rows, LatentShape shape, double timestep, CancellationToken cancellationToken)
     {
         var conditioning = (unet.InChannels - shape.Channels) * shape.Height * shape.Width;
@@ -35,7 +41,10 @@ internal sealed class UnetRows(Unet unet) : IDisposable
                 : $"The UNet takes {unet.InChannels} channels; got {shape.Channels} and conditioning that does not make up the rest.", nameof(rows));
         }
 
-        var predictions = new float[rows.Count * shape.Length];
+        if (predictions.Length < rows.Count * shape.Length)
+        {
+            predictions = new float[rows.Count * shape.Length];
+        }
         var groups = unet.FixedBatch == 1
             ? rows.Select((_, index) => (IReadOnlyList<int>)[index]).ToList()
             : rows.Select((row, index) => (row, index)).GroupBy(r => r.row.Context.Tokens).Select(g => (IReadOnlyList<int>)[.. g.Select(r => r.index)]).ToList();

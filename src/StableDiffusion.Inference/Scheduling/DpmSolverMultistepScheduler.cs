@@ -26,6 +26,11 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
     private double[] timestepValues = [];
     private double[] sigmas = [];
     private double[]? previousOutput;
+
+    /// <summary>The buffers this step writes into (the data prediction two steps back, and the multistep difference):
+    /// reused, so a step allocates nothing (at 512² each is a 128 KB array on the large object heap).</summary>
+    private double[]? spareOutput, difference;
+
     private int lowerOrderCount;
 
     public DpmSolverMultistepScheduler(SchedulerConfig config)
@@ -121,7 +126,7 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
 
         // convert_model_output: the data prediction D = x̂₀ at σ_i.
         var (alpha, sigma) = AlphaSigma(sigmas[stepIndex]);
-        var denoised = new double[sample.Length];
+        var denoised = Buffer(ref spareOutput, sample.Length);
         switch (predictionType)
         {
             case PredictionType.Epsilon:
@@ -148,10 +153,10 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
             var (alphaPrevious, sigmaPrevious) = AlphaSigma(sigmas[stepIndex - 1]);
             var lambdaPrevious = Math.Log(alphaPrevious) - Math.Log(sigmaPrevious);
             var r0 = (lambda - lambdaPrevious) / h;
-            var difference = new double[sample.Length];
-            LatentMath.Combine(1 / r0, denoised, -1 / r0, previousOutput, difference);
+            var change = Buffer(ref difference, sample.Length);
+            LatentMath.Combine(1 / r0, denoised, -1 / r0, previousOutput, change);
             var weight = heunSolver ? alphaNext * (expm / h + 1.0) : -0.5 * alphaNext * expm;
-            LatentMath.AddScaled(sample, weight, difference);
+            LatentMath.AddScaled(sample, weight, change);
             LastUpdateOrder = 2;
         }
         else
@@ -164,10 +169,13 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
             lowerOrderCount++;
         }
 
-        // The history keeps its own copy: callers may reuse the returned preview buffer.
-        previousOutput = denoised;
-        return (double[])denoised.Clone();
+        // The history is the array returned: the next step only reads it and writes into the one before it.
+        (spareOutput, previousOutput) = (previousOutput, denoised);
+        return denoised;
     }
+
+    private static double[] Buffer(ref double[]? buffer, int length) =>
+        buffer is { } reused && reused.Length == length ? reused : buffer = new double[length];
 
     /// <summary>√ᾱ·x₀ + √(1−ᾱ)·ε at σ_i, i.e. α_i·x₀ + σ_i·α_i·ε (diffusers' <c>add_noise</c> with <c>begin_index</c>).</summary>
     public void AddNoise(ReadOnlySpan<double> original, ReadOnlySpan<float> noise, int stepIndex, Span<double> destination)

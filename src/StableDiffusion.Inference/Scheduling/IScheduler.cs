@@ -30,7 +30,10 @@ public interface IScheduler
 
     /// <summary>Advances <paramref name="sample"/> in place by one loop iteration.</summary>
     /// <param name="noise">Source of fresh noise for ancestral/stochastic samplers; others ignore it.</param>
-    /// <returns>The predicted clean sample (x0) of this iteration, for previews.</returns>
+    /// <returns>
+    /// The predicted clean sample (x0) of this iteration, for previews: read it before the step after next, and never write
+    /// into it (a multistep scheduler keeps it as its history and reuses its buffers).
+    /// </returns>
     double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise);
 
     /// <summary>Noises a clean latent to the level of loop iteration <paramref name="stepIndex"/> (img2img).</summary>
