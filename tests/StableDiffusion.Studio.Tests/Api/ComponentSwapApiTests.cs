@@ -80,12 +80,12 @@ public sealed class ComponentSwapApiTests(ComponentApiStudio studio) : IClassFix
     {
         var alice = studio.Bearer(studio.AliceKey);
 
-        var components = await alice.GetFromJsonAsync<List<ComponentResponse>>("/api/v1/components", ApiStudio.Json);
+        var components = (await alice.GetFromJsonAsync<List<ComponentResponse>>("/api/v1/components", ApiStudio.Json))!;
         var models = await alice.GetFromJsonAsync<JsonElement>("/api/v1/models");
 
         Assert.Equal(
             [(ComponentApiStudio.SeedOneTextEncoder, "text-encoder"), (ComponentApiStudio.SharpVae, "vae"), (ComponentApiStudio.EightChannelVae, "vae")],
-            components!.Select(c => (c.Name, c.Kind)));
+            components.Select(c => (c.Name, c.Kind)));
         Assert.Equal([ComponentApiStudio.Model], components[1].Fits);
         Assert.Empty(components[2].Fits);
         Assert.Equal(Misfit, components[2].Misfits[ComponentApiStudio.Model]);
