@@ -11,12 +11,12 @@ public sealed class ComponentSwapTests(StudioFixture studio, ITestOutputHelper o
     private const string Vae = "tiny-shapes-vae-sharp";
 
     [Fact]
-    public Task UserPicksTheSharpVaeOnCreateAndTheImagePageRecordsIt() => studio.RunAsync(output, async () =>
+    public Task UserPicksTheSharpVaeOnCreateTheImagePageRecordsItAndUseSettingsBringsItBack() => studio.RunAsync(output, async () =>
     {
         await using var user = await studio.OpenBrowserAsync("component-swap");
         var create = new CreatePage(user);
         await create.OpenAsync();
-        const string prompt = "three red triangles, sharp vae";
+        const string prompt = "three red triangles, crisp edges";
         await create.Prompt.FillAsync(prompt);
 
         await user.Page.GetByTestId("vae").ClickAsync();
@@ -31,6 +31,13 @@ public sealed class ComponentSwapTests(StudioFixture studio, ITestOutputHelper o
         await Expect(user.Page.GetByRole(AriaRole.Row, new() { Name = "VAE" })).ToContainTextAsync(Vae);
         await Expect(user.Page.GetByRole(AriaRole.Row, new() { Name = "Text encoder" })).ToHaveCountAsync(0);
         await user.ScreenshotAsync("image page");
+
+        // "Use these settings" brings the VAE back into the form with the rest.
+        await user.Page.GetByRole(AriaRole.Link, new() { Name = "Use these settings" }).ClickAsync();
+        await create.WaitUntilReadyAsync();
+        await Expect(user.Page.GetByLabel("VAE", new() { Exact = true })).ToHaveValueAsync(Vae);
+        await Expect(user.Page.GetByLabel("Text encoder", new() { Exact = true })).ToHaveValueAsync("From the model");
+        await user.ScreenshotAsync("settings used");
         user.AssertNoPageProblems();
     });
 }
