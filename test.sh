@@ -25,6 +25,22 @@ rm -rf "$results"
 dotnet test StableDiffusion.Studio.sln --logger trx --results-directory "$results" "$@"
 rc=$?
 
+# The failed tests' names and the first lines of their messages, last, where a reader of the log's tail sees them
+# (a browser test's output can run to thousands of lines of server log above).
+/usr/bin/python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") != "Failed":
+            continue
+        message = result.find("t:Output/t:ErrorInfo/t:Message", ns)
+        lines = (message.text or "").strip().splitlines() if message is not None else []
+        print("FAILED " + result.get("testName", "?"))
+        for line in lines[:8]:
+            print("    " + line[:300])
+PY
+
 # dotnet test prints one summary per project; sum them into the one closing line.
 cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' \
   | sed -E 's/.* passed="([0-9]+)" failed="([0-9]+)".*/\1 \2/' \

@@ -192,39 +192,48 @@ public sealed class Unet
                 }
             }
             using var sampleValue = OrtTensors.FromPooledFloats(SampleType, rented, batched.Length, [batch, shape.Channels, shape.Height, shape.Width]);
-            using var timestepValue = Timestep.Create(timestep, batch);
-            if (Binding is { } binding)
+            Run(sampleValue, timestep, batch, encoderHiddenStates, cancellationToken, output =>
             {
-                Place(OrtTensors.AsFloats(binding.Run(sampleValue, timestepValue, encoderHiddenStates, cancellationToken)));
-            }
-            else
-            {
-                var inputs = new Dictionary<string, OrtValue>
+                for (var p = 0; p < prompts; p++)
                 {
-                    ["sample"] = sampleValue,
-                    ["timestep"] = timestepValue,
-                    ["encoder_hidden_states"] = encoderHiddenStates,
-                };
-                using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
-                Place(OrtTensors.AsFloats(outputs[0]));
-            }
+                    output.Slice(p * images * latentLength, images * latentLength)
+                        .CopyTo(prediction.AsSpan(((firstPrompt + p) * batchImages + firstImage) * latentLength));
+                }
+            });
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
         }
-
-        void Place(ReadOnlySpan<float> output)
-        {
-            for (var p = 0; p < prompts; p++)
-            {
-                output.Slice(p * images * latentLength, images * latentLength)
-                    .CopyTo(prediction.AsSpan(((firstPrompt + p) * batchImages + firstImage) * latentLength));
-            }
-        }
     }
 
-    private OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts, int images)
+    /// <summary>Reads a UNet call's output where it lies, valid only during the call to the reader.</summary>
+    internal delegate void OutputReader(ReadOnlySpan<float> output);
+
+    /// <summary>
+    /// One UNet call on a batch of <paramref name="batch"/> samples already in the graph's layout, through the IO binding
+    /// when there is one; <paramref name="read"/> takes the output in place.
+    /// </summary>
+    internal void Run(OrtValue sample, double timestep, int batch, OrtValue encoderHiddenStates, CancellationToken cancellationToken, OutputReader read)
+    {
+        using var timestepValue = Timestep.Create(timestep, batch);
+        if (Binding is { } binding)
+        {
+            read(OrtTensors.AsFloats(binding.Run(sample, timestepValue, encoderHiddenStates, cancellationToken)));
+            return;
+        }
+        var inputs = new Dictionary<string, OrtValue>
+        {
+            ["sample"] = sample,
+            ["timestep"] = timestepValue,
+            ["encoder_hidden_states"] = encoderHiddenStates,
+        };
+        using var outputs = Graph.Run(inputs, "out_sample", cancellationToken);
+        read(OrtTensors.AsFloats(outputs[0]));
+    }
+
+    /// <summary>The prompts' embeddings, each repeated <paramref name="images"/> times, stacked on the batch axis in the UNet's element type.</summary>
+    internal OrtValue Stack(IReadOnlyList<TextEmbeddings> prompts, int images = 1)
     {
         var first = prompts[0];
         var length = first.Values.Length;

@@ -41,6 +41,9 @@ internal sealed class BatchImage
     /// <summary>This step's guided noise prediction.</summary>
     public double[] NoisePrediction { get; }
 
+    /// <summary>Step caching's decisions for this image through the current loop.</summary>
+    public StepCaching.StepSkipper? Skipper { get; set; }
+
     /// <summary>The last step's prediction of the clean latent (null before the first step): previews, and what a skip decodes.</summary>
     public double[]? PredictedOriginal { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
@@ -13,8 +14,9 @@ namespace StableDiffusion.Inference.Pipeline;
 
 /// <summary>
 /// txt2img and img2img over one loaded model, as diffusers' StableDiffusion(Img2Img)Pipeline.__call__.
-/// One pipeline runs one job at a time: <see cref="Generate"/> is not safe to call concurrently on the same model
-/// (the studio's single worker thread calls it); the model's sessions are shared by every call.
+/// A job alone (<see cref="Generate"/>) and several jobs in one shared batch (<see cref="GenerateTogether"/>) run the same
+/// denoising loop. One pipeline runs one call at a time: neither is safe to call concurrently on the same model (the
+/// studio's worker holds the model's lock); the model's sessions are shared by every call.
 /// </summary>
 public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
 {
@@ -31,30 +33,118 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
     public GenerationResult Generate(GenerationSettings settings, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default,
         SkipSignal? skip = null)
     {
+        var outcome = Run([new GenerationRequest(settings, progress, cancellationToken, skip)], shared: false)[0];
+        if (outcome.Error is { } error)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+        return outcome.Result!;
+    }
+
+    /// <summary>
+    /// Runs several jobs of one <see cref="SharedBatchKey"/> as one shared batch: every image of every request in one UNet
+    /// call per step (one per prompt length when the prompts' chunk counts differ), each image under its own prompt and
+    /// negative prompt, CFG scale, seed and generator, step-caching decisions, init image and mask, so every request gets
+    /// the images <see cref="Generate"/> makes of it alone. Each request reports its own progress; a cancelled request
+    /// leaves at the next step (a call in flight is stopped only when every request in it was cancelled), and a skip ends
+    /// that request's current batch only. Nothing one request does fails another: each outcome says how it ended.
+    /// </summary>
+    public IReadOnlyList<GenerationOutcome> GenerateTogether(IReadOnlyList<GenerationRequest> requests)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
+        return Run(requests, shared: true);
+    }
+
+    /// <summary>
+    /// The jobs' batches (batch count) in rounds: the first batch of every job steps together, then the second batch of those
+    /// that have one, and so on; a job alone is the case of one. Each round is A1111's process_images for each job's batch:
+    /// initial latents, the denoising loop (<see cref="Denoise"/>), hires fix's second pass, VAE decode.
+    /// </summary>
+    private GenerationOutcome[] Run(IReadOnlyList<GenerationRequest> requests, bool shared)
+    {
         var started = Stopwatch.GetTimestamp();
+        var key = SharedBatchKey.Of(requests[0].Settings);
+        var outcomes = new GenerationOutcome[requests.Count];
+        var jobs = new List<JobRun>();
+        for (var index = 0; index < requests.Count; index++)
+        {
+            try
+            {
+                if (shared && (key is null || SharedBatchKey.Of(requests[index].Settings) != key))
+                {
+                    throw new ArgumentException("Only jobs of one model, size, step count and scheduler, without hires fix, can share a batch.", nameof(requests));
+                }
+                jobs.Add(Join(index, requests[index], started));
+            }
+            catch (Exception error)
+            {
+                outcomes[index] = GenerationOutcome.Failed(error);
+            }
+        }
+
+        for (var round = 0; ; round++)
+        {
+            var stepping = jobs.Where(job => job.Error is null && round < job.Settings.BatchCount).ToList();
+            if (stepping.Count == 0)
+            {
+                break;
+            }
+
+            // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time).
+            stepping.ForEach(job => job.Attempt(() => job.BeginBatch(round, image => StartImage(image, job.LatentShape, job.InitLatents, job.Inpainting))));
+
+            // 5. The denoising loop, every job's batch in one UNet call per step.
+            Denoise([.. stepping.Where(job => job.Error is null)]);
+
+            // 6. Hires fix (A1111's sample_hr_pass), a job at a time: its second pass is at its own larger size. A skipped batch ends here.
+            foreach (var job in stepping.Where(job => job.Error is null && job.Hires is not null && !job.Skipped))
+            {
+                job.Attempt(() => Upscale(job));
+                if (job.Error is null)
+                {
+                    Denoise([job]);
+                }
+            }
+
+            // 7. VAE decode.
+            stepping.Where(job => job.Error is null).ToList().ForEach(Decode);
+        }
+
+        foreach (var job in jobs)
+        {
+            outcomes[job.Index] = job.Outcome();
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// A request's settings checked, its seeds resolved, its prompts encoded (a cached prompt is not encoded again) and, for
+    /// img2img and inpainting, its init image encoded: what every batch of the job starts from.
+    /// </summary>
+    private JobRun Join(int index, GenerationRequest request, long started)
+    {
+        var settings = request.Settings;
         Validate(settings);
+        var cancellationToken = request.CancellationToken;
         cancellationToken.ThrowIfCancellationRequested();
-        var vae = model.VaeDecoder;
         // A1111's -1: a random seed (and variation seed), drawn once for the whole job.
         var job = settings with
         {
             Seed = settings.Seed >= 0 ? settings.Seed : Random.Shared.NextInt64(0, uint.MaxValue),
             VariationSeed = settings.VariationSeed >= 0 || settings.VariationStrength == 0 ? settings.VariationSeed : Random.Shared.NextInt64(0, uint.MaxValue),
         };
-        var latentShape = new LatentShape(model.LatentChannels, settings.Height / vae.ScaleFactor, settings.Width / vae.ScaleFactor);
-        var guided = settings.GuidanceScale > 1.0;
+        var latentShape = new LatentShape(model.LatentChannels, settings.Height / model.VaeScaleFactor, settings.Width / model.VaeScaleFactor);
         var warnings = new List<string>();
 
         // 1. Parse the prompts' weights and pack their tokens into 77-token chunks, as A1111 (the negative prompt only when
         //    guidance needs the unconditional half).
         var clock = Stopwatch.GetTimestamp();
-        var (prompt, negative) = PromptConditioning.Chunk(model.Tokenizer, settings, guided);
+        var (prompt, negative) = PromptConditioning.Chunk(model.Tokenizer, settings, settings.GuidanceScale > 1.0);
         var tokenizeMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-        // 2. Encode each chunk, apply the weights, concatenate: [uncond, cond], in one UNet batch when their lengths match,
-        //    each repeated once per image of a batch.
+        // 2. Encode each chunk, apply the weights, concatenate: the UNet's contexts [negative prompt, prompt].
         clock = Stopwatch.GetTimestamp();
-        using var encoderHiddenStates = PromptConditioning.Encode(model, prompt, negative, settings, warnings, out var padded, cancellationToken);
+        var contexts = PromptConditioning.EncodePrompts(model, prompt, negative, settings, warnings, out var padded, cancellationToken);
         // The images record padding only when it happened, as A1111 writes "Pad conds" only then.
         job.PadPrompts = padded;
         var textEncoderMs = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
@@ -63,93 +153,51 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
         //    Inpainting prepares the mask and the image first, as A1111 does (Inpainting/).
         var inpainting = settings.Mask is null ? null : InpaintingSetup.Prepare(settings, latentShape, model.IsInpainting,
             (chw, width, height) => model.VaeEncoder!.Encode(chw, width, height, cancellationToken));
-        var initLatents = settings.InitImage is null || inpainting is not null ? null : EncodeInitImage(settings, cancellationToken);
 
-        // A1111's hires fix: after the loop, an upscale and a second, img2img loop at the larger size.
-        var hires = settings.EnableHires ? HiresFix.For(settings, vae.ScaleFactor) : null;
+        // A1111's hires fix: after the loop, an upscale and a second, img2img loop at the larger size, whose steps progress counts from the start.
+        var hires = settings.EnableHires ? HiresFix.For(settings, model.VaeScaleFactor) : null;
+        var hiresPass = hires?.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
 
-        var images = new List<GeneratedImage>();
-        var unet = new UnetTally();
+        // Speed: Fast; samplers that add noise each step keep every step (a reused prediction would not know the fresh noise).
         var cache = settings.Speed == Speed.Fast ? FastOptions : StepCacheOptions.Off;
-        if (SamplerCatalog.Get(settings.Scheduler).AddsNoiseEachStep)
+        return new JobRun(index, request, job, started)
         {
-            cache = cache with { SkipThreshold = 0 };
-        }
-        double vaeMs = 0;
-        for (var batchIndex = 0; batchIndex < settings.BatchCount; batchIndex++)
-        {
-            // A1111 clears state.skipped as each batch begins: a skip counts for the batch it arrives in (one that arrives
-            // while the prompts are encoded counts for the first).
-            if (batchIndex > 0)
-            {
-                skip?.Clear();
-            }
-            var firstImage = batchIndex * settings.BatchSize;
-
-            // 4. Initial latents, each image from its own seed's generator (A1111 slices all_seeds batch_size at a time),
-            // with A1111's variation seed and seed resize.
-            var batch = Enumerable.Range(firstImage, settings.BatchSize).Select(index => StartImage(job.ForImage(index), latentShape, initLatents, inpainting)).ToList();
-
-            // The hires pass's schedule is known now, so progress counts the steps of both passes from the start.
-            var (hiresSteps, hiresBegin) = hires is null ? (0, 0) : CountSteps(hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig));
-            var steps = new StepCounter(firstImage, settings.ImageCount, settings.BatchSize,
-                batch[0].Scheduler.Timesteps.Count - batch[0].BeginIndex + hiresSteps - hiresBegin, started, progress);
-
-            // 5. The denoising loop, the batch's latents in one UNet call per step.
-            var imageShape = latentShape;
-            var skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, cache, steps, unet, skip, cancellationToken);
-
-            // 6. Hires fix (A1111's sample_hr_pass): upscale, then each image's noise made anew at the new size (a fresh
-            // generator, as A1111's new ImageRNG) and an img2img loop from the upscaled latents. A skipped batch ends here.
-            if (hires is not null && !skipped)
-            {
-                var upscaledBatch = new List<BatchImage>();
-                foreach (var image in batch)
-                {
-                    clock = Stopwatch.GetTimestamp();
-                    (var upscaled, var upscaledShape) = hires.Upscale(model, image.Latents, latentShape, cancellationToken);
-                    vaeMs += hires.Upscaler.IsLatent ? 0 : Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-                    var generator = NoiseGenerators.Create(image.Settings.NoiseSource, image.Settings.Seed);
-                    var noise = InitialNoise(image.Settings, upscaledShape, generator);
-                    var (hiresScheduler, hiresBeginIndex) = hires.CreateScheduler(settings.Scheduler, model.SchedulerConfig);
-                    var latents = new double[upscaledShape.Length];
-                    hiresScheduler.AddNoise(upscaled, noise, hiresBeginIndex, latents);
-                    upscaledBatch.Add(new BatchImage(image.Settings, generator, hiresScheduler, hiresBeginIndex, latents));
-                    imageShape = upscaledShape;
-                }
-                batch = upscaledBatch;
-                skipped = Denoise(batch, imageShape, encoderHiddenStates, settings.GuidanceScale, cache, steps, unet, skip, cancellationToken);
-            }
-
-            if (skipped)
-            {
-                warnings.Add(SkippedWarning(firstImage, settings.BatchSize, steps.Done, steps.Total));
-            }
-
-            // 7. VAE decode, one image at a time as diffusers' ONNX pipeline does. A skipped batch decodes the last step's
-            // prediction of the clean image, as A1111's samplers return their last "denoised" when interrupted.
-            foreach (var image in batch)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                clock = Stopwatch.GetTimestamp();
-                var latents = skipped && image.PredictedOriginal is { } clean ? clean : image.Latents;
-                var decoded = vae.Decode(latents, imageShape, cancellationToken);
-                images.Add(new GeneratedImage(image.Settings, image.Inpaint?.PasteBack(decoded) ?? decoded) { BatchPosition = images.Count % settings.BatchSize });
-                vaeMs += Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
-            }
-        }
-
-        var timings = new GenerationTimings(tokenizeMs, textEncoderMs, unet.Milliseconds, unet.Steps == 0 ? 0 : unet.Milliseconds / unet.Steps, vaeMs,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds)
-        {
-            UnetCalls = unet.Calls,
-            UnetEvaluations = unet.Evaluations,
-            Images = images.Count,
+            LatentShape = latentShape,
+            Contexts = contexts,
+            Cache = SamplerCatalog.Get(settings.Scheduler).AddsNoiseEachStep ? cache with { SkipThreshold = 0 } : cache,
+            Inpainting = inpainting,
+            InitLatents = settings.InitImage is null || inpainting is not null ? null : EncodeInitImage(settings, cancellationToken),
+            Hires = hires,
+            HiresSteps = hiresPass is { } pass ? pass.Scheduler.Timesteps.Count - pass.BeginIndex : 0,
+            Warnings = warnings,
+            TokenizeMs = tokenizeMs,
+            TextEncoderMs = textEncoderMs,
         };
-        return new GenerationResult(images, timings, warnings);
     }
 
-    private static (int Steps, int BeginIndex) CountSteps((IScheduler Scheduler, int BeginIndex) pass) => (pass.Scheduler.Timesteps.Count, pass.BeginIndex);
+    /// <summary>
+    /// 6. Hires fix: upscale, then each image's noise made anew at the new size (a fresh generator, as A1111's new
+    /// ImageRNG) and the upscaled latents noised to where the second, img2img loop starts.
+    /// </summary>
+    private void Upscale(JobRun job)
+    {
+        var hires = job.Hires!;
+        var upscaledBatch = new List<BatchImage>();
+        foreach (var image in job.Batch)
+        {
+            var clock = Stopwatch.GetTimestamp();
+            (var upscaled, var upscaledShape) = hires.Upscale(model, image.Latents, job.LatentShape, job.CancellationToken);
+            job.VaeMs += hires.Upscaler.IsLatent ? 0 : Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
+            var generator = NoiseGenerators.Create(image.Settings.NoiseSource, image.Settings.Seed);
+            var noise = InitialNoise(image.Settings, upscaledShape, generator);
+            var (scheduler, beginIndex) = hires.CreateScheduler(job.Settings.Scheduler, model.SchedulerConfig);
+            var latents = new double[upscaledShape.Length];
+            scheduler.AddNoise(upscaled, noise, beginIndex, latents);
+            upscaledBatch.Add(new BatchImage(image.Settings, generator, scheduler, beginIndex, latents));
+            job.ImageShape = upscaledShape;
+        }
+        job.Batch = upscaledBatch;
+    }
 
     /// <summary>
     /// A scheduler and the initial latents for <paramref name="image"/>: its noise from its own generator (A1111's
@@ -181,66 +229,6 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
             scheduler.AddNoise(initLatents, noise, beginIndex, latents);
         }
         return new BatchImage(image, generator, scheduler, beginIndex, latents) { Inpaint = inpaint };
-    }
-
-    /// <summary>
-    /// 5. The denoising loop over a batch, from its schedulers' begin index to the end, in place on each image's latents.
-    /// </summary>
-    /// <param name="cache">
-    /// Step caching (Speed: Fast): each image decides on its own whether a step runs the UNet, so an image made in a batch is
-    /// the image made alone; those that skip keep their last noise prediction, which the scheduler takes as if computed
-    /// (a multistep scheduler's history stays consistent). <see cref="StepCacheOptions.Off"/> runs every step.
-    /// </param>
-    /// <returns>Whether a skip ended it early.</returns>
-    private bool Denoise(List<BatchImage> batch, LatentShape latentShape, EncoderHiddenStates encoderHiddenStates, double guidanceScale,
-        StepCacheOptions cache, StepCounter steps, UnetTally unet, SkipSignal? skip, CancellationToken cancellationToken)
-    {
-        var (timesteps, beginIndex) = (batch[0].Scheduler.Timesteps, batch[0].BeginIndex);
-        var skippers = batch.Select(_ => new StepSkipper(cache, beginIndex, timesteps.Count - 1)).ToArray();
-        using var hiddenStates = new BatchHiddenStates(model.Unet, encoderHiddenStates);
-        for (var b = 0; b < batch.Count; b++)
-        {
-            skippers[b].Observe(batch[b].Latents);
-        }
-        for (var stepIndex = beginIndex; stepIndex < timesteps.Count; stepIndex++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (skip?.IsRequested == true)
-            {
-                return true;
-            }
-
-            // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
-            foreach (var image in batch)
-            {
-                image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
-            }
-
-            // 5b–c. UNet on [uncond × N, cond × N], then classifier-free guidance; under step caching only for the images
-            //       that do not reuse their last prediction, and on the prompt alone once guidance is truncated.
-            var evaluated = batch.Where((_, b) => skippers[b].ShouldEvaluate(stepIndex)).ToList();
-            if (evaluated.Count > 0)
-            {
-                var states = hiddenStates.For(evaluated.Count, cache.DropsUnconditional(stepIndex, beginIndex, timesteps.Count));
-                var clock = Stopwatch.GetTimestamp();
-                PredictGuidedNoise(evaluated, latentShape, timesteps[stepIndex], states, guidanceScale, cancellationToken);
-                unet.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds, states.CallsPerStep, evaluated.Count);
-            }
-
-            // 5d. Scheduler step: x_t → x_{t−1}, each image with its own generator for ancestral noise.
-            for (var b = 0; b < batch.Count; b++)
-            {
-                var image = batch[b];
-                image.PredictedOriginal = image.Scheduler.Step(image.NoisePrediction, stepIndex, image.Latents, image.Generator);
-                image.Inpaint?.Blend(image.Latents, stepIndex);
-                skippers[b].Observe(image.Latents);
-            }
-
-            // 5e. Report progress, with a preview of the batch's first image's predicted clean image.
-            steps.Report(step => Preview(batch[0].PredictedOriginal!, step, latentShape, cancellationToken));
-        }
-
-        return false;
     }
 
     /// <summary>The image's initial noise (A1111's ImageRNG.first) for a latent of <paramref name="shape"/>.</summary>
@@ -288,27 +276,6 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
     private static string SkippedWarning(int firstImage, int batchSize, int stepsDone, int totalSteps) => batchSize == 1
         ? $"Image {firstImage + 1} was skipped after {stepsDone} of {totalSteps} steps."
         : $"Images {firstImage + 1}–{firstImage + batchSize} were skipped after {stepsDone} of {totalSteps} steps.";
-
-    /// <summary>
-    /// The guided noise prediction of one step for every image of the batch: the UNet on every prompt of
-    /// <paramref name="encoderHiddenStates"/> and every latent (one batched call, or more when the prompts' lengths or the
-    /// graph's batch axis say so), then noise = uncond + g·(cond − uncond) when there is a negative half.
-    /// </summary>
-    private void PredictGuidedNoise(List<BatchImage> batch, LatentShape latentShape, double timestep, EncoderHiddenStates encoderHiddenStates,
-        double guidanceScale, CancellationToken cancellationToken)
-    {
-        var conditioning = batch[0].Inpaint?.UnetConditioning is null ? null : batch.Select(i => i.Inpaint!.UnetConditioning!).ToList();
-        var prediction = model.Unet.Predict(batch.Select(i => i.ModelInput).ToList(), latentShape, timestep, encoderHiddenStates, cancellationToken, conditioning);
-        var guided = encoderHiddenStates.Prompts == 2;
-        var length = latentShape.Length;
-        for (var b = 0; b < batch.Count; b++)
-        {
-            // Prompt-major: [uncond: image 0…N−1, cond: image 0…N−1], or the prompt's alone.
-            var cond = prediction.AsSpan(((guided ? batch.Count : 0) + b) * length, length);
-            var uncond = guided ? prediction.AsSpan(b * length, length) : cond;
-            Guide(uncond, cond, guided, guidanceScale, batch[b].NoisePrediction);
-        }
-    }
 
     /// <summary>Classifier-free guidance of one image: noise = uncond + g·(cond − uncond), or the prompt's prediction alone.</summary>
     private static void Guide(ReadOnlySpan<float> uncond, ReadOnlySpan<float> cond, bool guided, double guidanceScale, double[] noisePred)

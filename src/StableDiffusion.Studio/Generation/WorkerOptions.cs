@@ -6,8 +6,8 @@ namespace StableDiffusion.Studio.Generation;
 public sealed class WorkerOptions
 {
     /// <summary>
-    /// The most images one shared batch steps together: queued txt2img jobs of one model, size, step count and scheduler
-    /// run in one UNet call per step, up to this many images in all. 1 runs every job alone. On a CPU four gains most of
+    /// The most images one shared batch steps together: queued jobs of one model, size, step count and scheduler (without
+    /// hires fix) run in one UNet call per step, up to this many images in all. 1 runs every job alone. On a CPU four gains most of
     /// what batching gives; on a GPU, mind its memory: activations grow with the batch.
     /// </summary>
     [Range(1, 64)]

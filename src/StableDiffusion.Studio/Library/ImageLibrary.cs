@@ -12,11 +12,24 @@ public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, Da
     public Task<ImagePage> ListAsync(string ownerId, string? search, int page, int pageSize, CancellationToken cancellationToken = default) =>
         SearchAsync(ownerId, new GalleryFilter(search), page, pageSize, cancellationToken);
 
-    /// <summary>Newest first, narrowed by <paramref name="filter"/>.</summary>
+    /// <summary>Narrowed by <paramref name="filter"/>, newest first (oldest first when it asks; a best-match order is
+    /// <see cref="Search.ImageSearch.ByPromptScoreAsync"/>'s).</summary>
     public async Task<ImagePage> SearchAsync(string ownerId, GalleryFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Images.AsNoTracking().Include(i => i.Job).Where(i => i.OwnerId == ownerId);
+        var query = Matching(db.Images.AsNoTracking().Include(i => i.Job).Where(i => i.OwnerId == ownerId), filter);
+        query = filter.Order == GalleryOrder.Oldest ? query.OrderBy(i => i.CreatedAt) : query.OrderByDescending(i => i.CreatedAt);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .Skip(Math.Max(0, page - 1) * pageSize)
+            .Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return new ImagePage(items, total);
+    }
+
+    /// <summary>The whole filter applied to <paramref name="query"/>: its search text as prompt text or a seed, and the rest.</summary>
+    public static IQueryable<ImageRecord> Matching(IQueryable<ImageRecord> query, GalleryFilter filter)
+    {
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var search = filter.Search.Trim();
@@ -27,15 +40,7 @@ public sealed class ImageLibrary(IDbContextFactory<StudioDbContext> contexts, Da
                 : query.Where(i => EF.Functions.Like(i.Job!.Prompt, pattern, "\\"));
         }
 
-        query = Narrow(query, filter);
-
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .OrderByDescending(i => i.CreatedAt)
-            .Skip(Math.Max(0, page - 1) * pageSize)
-            .Take(pageSize)
-            .ToListAsync(cancellationToken);
-        return new ImagePage(items, total);
+        return Narrow(query, filter);
     }
 
     /// <summary>The filter's model, sampler, size and date applied to <paramref name="query"/> (its search text is not).</summary>

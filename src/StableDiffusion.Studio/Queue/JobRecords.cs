@@ -100,9 +100,8 @@ public static class JobRecords
         InpaintFullResPadding = job.InpaintFullResPadding,
     };
 
-    /// <summary>What the job must share with others to step in one batch with them; null when it runs alone (img2img, inpainting, hires fix).</summary>
-    public static SharedBatchKey? BatchKey(this JobRecord job) =>
-        job.InitImagePath is null && job.MaskPath is null ? SharedBatchKey.Of(Settings(job)) : null;
+    /// <summary>What the job must share with others to step in one batch with them; null when it runs alone (hires fix).</summary>
+    public static SharedBatchKey? BatchKey(this JobRecord job) => SharedBatchKey.Of(Settings(job));
 
     /// <summary>The steps progress counts for each image of the job: both passes with hires fix.</summary>
     public static int TotalSteps(this JobRecord job) => Settings(job).TotalSteps;

@@ -58,6 +58,33 @@ public sealed class ImageSearch(ClipModels clip, IDbContextFactory<StudioDbConte
         return await RankAsync(ownerId, query, imageId, filter, page, pageSize, cancellationToken);
     }
 
+    /// <summary>
+    /// The owner's images matching the whole filter (its search text as plain text), in order of their CLIP score, how
+    /// closely each matches its own prompt: best first, then the images without a score yet (not indexed, or no
+    /// prompt), newest first.
+    /// </summary>
+    public async Task<PromptScorePage> ByPromptScoreAsync(string ownerId, GalleryFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var modelId = clip.Model?.Id ?? throw new InvalidOperationException(clip.Unavailable);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var candidates = ImageLibrary.Matching(db.Images.AsNoTracking().Where(i => i.OwnerId == ownerId), filter);
+        var scored =
+            from image in candidates
+            let score = db.ImageEmbeddings.Where(e => e.ImageId == image.Id && e.ModelId == modelId).Select(e => e.PromptScore).FirstOrDefault()
+            orderby score == null, score descending, image.CreatedAt descending
+            select new { Image = image, image.Job, Score = score };
+        var total = await candidates.CountAsync(cancellationToken);
+        var notIndexed = await candidates.CountAsync(i => !db.ImageEmbeddings.Any(e => e.ImageId == i.Id && e.ModelId == modelId), cancellationToken);
+        var rows = await scored.Skip(Math.Max(0, page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            row.Image.Job = row.Job;
+        }
+
+        var scores = rows.Where(r => r.Score is not null).ToDictionary(r => r.Image.Id, r => r.Score!.Value);
+        return new PromptScorePage(new ImagePage([.. rows.Select(r => r.Image)], total), scores, notIndexed);
+    }
+
     /// <summary>The CLIP score of an owned image (cosine similarity with its own prompt), or null before it is indexed.</summary>
     public async Task<float?> PromptScoreAsync(string ownerId, Guid imageId, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Prompting;
+using StableDiffusion.Inference.Tests.Inpainting;
 
 namespace StableDiffusion.Inference.Tests.Pipeline;
 
@@ -66,6 +67,76 @@ public sealed class SharedBatchTests(LoadedModels models) : IClassFixture<Loaded
             Assert.Equal(Requests.Pixels(alone[job].Images[0].Image), Requests.Pixels(together[job].Result!.Images[0].Image));
         }
         Assert.Equal(defaults.Steps, together[0].Result!.Timings.UnetCalls);
+    }
+
+    [Fact]
+    public void FastInpaintAndImageToImageJobsShareABatchWithAnExactOneAndEachMakesItsImagesAsAlone()
+    {
+        using var model = StableDiffusionModel.Load(ModelFixtures.EmbeddedModel, LoadedModels.Cpu);
+        var pipeline = new StableDiffusionPipeline(model);
+        // The inpainting request's schedule (20 steps of DPM++ 2M at 64×64), which the others share.
+        var inpaint = EmbeddedModelInpaintingTests.Request(seed: 2);
+        var exact = new GenerationSettings
+        {
+            Prompt = "a blue triangle", Seed = 3, Steps = 20, GuidanceScale = 2, Scheduler = "dpmpp-2m", Width = 64, Height = 64,
+        };
+        GenerationSettings[] requests =
+        [
+            exact,
+            exact with { Prompt = "two yellow squares on a black background", Seed = 20, Speed = Speed.Fast, BatchSize = 2 },
+            inpaint,
+            // img2img joins the loop at step 8 of 20.
+            exact with { Prompt = "a red circle", Seed = 4, InitImage = Requests.GradientPng(), Strength = 0.6 },
+        ];
+
+        var together = pipeline.GenerateTogether([.. requests.Select(r => new GenerationRequest(r))]);
+        var alone = requests.Select(r => pipeline.Generate(r)).ToList();
+
+        for (var job = 0; job < requests.Length; job++)
+        {
+            var result = Assert.IsType<GenerationResult>(together[job].Result);
+            Assert.Equal(requests[job].BatchSize, result.Images.Count);
+            for (var image = 0; image < result.Images.Count; image++)
+            {
+                Assert.InRange(MaxDifference(alone[job].Images[image].Image, result.Images[image].Image), 0, FloatTolerance);
+            }
+            // Each image takes its own step-caching decisions in the batch as alone.
+            Assert.Equal(alone[job].Timings.UnetEvaluations, result.Timings.UnetEvaluations);
+        }
+        Assert.Equal(20, together[0].Result!.Timings.UnetEvaluations);
+        Assert.InRange(together[1].Result!.Timings.UnetEvaluations, 2, 2 * 12);
+        Assert.Equal(12, together[3].Result!.Timings.UnetEvaluations);
+        // Every job's step is in the one call of that step: the exact job saw one call per step.
+        Assert.Equal(20, together[0].Result!.Timings.UnetCalls);
+        // The inpainted picture keeps the init image outside the mask, as alone; the others are pictures of their own.
+        Assert.True(MaxDifference(alone[0].Images[0].Image, together[2].Result!.Images[0].Image) > 10 * FloatTolerance);
+        Assert.True(MaxDifference(alone[3].Images[0].Image, together[0].Result!.Images[0].Image) > 10 * FloatTolerance);
+    }
+
+    [Fact]
+    public void InpaintJobsOnANineChannelUnetShareABatchEachWithItsOwnMaskAndImage()
+    {
+        var pipeline = new StableDiffusionPipeline(models[ModelFixtures.Inpainting9Channel]);
+        var request = Requests.Small(seed: 8, steps: 4) with
+        {
+            Width = 32, Height = 32, InitImage = Masks.Solid(32, 32, new(200, 100, 50)), Mask = Masks.Disc(32, 32, 16, 16, 8), Strength = 1,
+        };
+        GenerationSettings[] requests =
+        [
+            request,
+            request with { Seed = 9, InitImage = Masks.Solid(32, 32, new(20, 40, 230)), Mask = Masks.Disc(32, 32, 10, 20, 6), Strength = 0.75 },
+        ];
+
+        var together = pipeline.GenerateTogether([.. requests.Select(r => new GenerationRequest(r))]);
+        var alone = requests.Select(r => pipeline.Generate(r)).ToList();
+
+        for (var job = 0; job < requests.Length; job++)
+        {
+            Assert.InRange(MaxDifference(alone[job].Images[0].Image, together[job].Result!.Images[0].Image), 0, FloatTolerance);
+        }
+        Assert.True(MaxDifference(alone[0].Images[0].Image, together[1].Result!.Images[0].Image) > 10 * FloatTolerance);
+        // One call per step: the second job joins at step 2 of 4.
+        Assert.Equal((4, 3), (together[0].Result!.Timings.UnetCalls, together[1].Result!.Timings.UnetCalls));
     }
 
     [Fact]

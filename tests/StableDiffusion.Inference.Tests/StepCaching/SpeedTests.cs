@@ -97,10 +97,11 @@ public sealed class SpeedTests
     }
 
     [Fact]
-    public void AFastJobRunsAloneRatherThanInASharedBatchAcrossJobs()
+    public void AFastJobSharesABatchWithExactJobsOfTheSameSizeAndSchedule()
     {
-        Assert.Null(SharedBatchKey.Of(Request(1, Speed.Fast)));
-        Assert.NotNull(SharedBatchKey.Of(Request(1, Speed.Exact)));
+        Assert.Equal(SharedBatchKey.Of(Request(1, Speed.Exact)), SharedBatchKey.Of(Request(2, Speed.Fast)));
+        Assert.NotEqual(SharedBatchKey.Of(Request(1, Speed.Exact)), SharedBatchKey.Of(Request(1, Speed.Fast, steps: 24)));
+        Assert.Null(SharedBatchKey.Of(Request(1, Speed.Fast) with { EnableHires = true }));
     }
 
     public static TheoryData<string> Samplers => [.. SamplerCatalog.Ids];

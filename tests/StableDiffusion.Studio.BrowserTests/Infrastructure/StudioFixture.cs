@@ -66,8 +66,8 @@ public sealed class StudioFixture : IAsyncLifetime
         }
         catch
         {
-            output.WriteLine("Studio server output:");
-            output.WriteLine(Server.Log);
+            output.WriteLine("The studio server's last lines:");
+            output.WriteLine(Server.LogTail());
             throw;
         }
     }

@@ -33,6 +33,9 @@ public sealed class StudioServer : IAsyncDisposable
     /// <summary>Everything the server printed so far, stdout and stderr interleaved as they arrived.</summary>
     public string Log => string.Join(Environment.NewLine, log);
 
+    /// <summary>The last lines the server printed: what a failing test needs, without every earlier test's lines.</summary>
+    public string LogTail(int lines = 200) => string.Join(Environment.NewLine, log.TakeLast(lines));
+
     /// <param name="environment">Settings on top of the defaults (a name already set replaces it), as <c>Studio__Roles</c>.</param>
     public static async Task<StudioServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {

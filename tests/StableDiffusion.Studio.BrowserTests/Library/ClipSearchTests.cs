@@ -58,6 +58,24 @@ public sealed class ClipSearchTests(StudioFixture studio, ITestOutputHelper outp
             await Expect(items.Nth(i).Locator("img")).Not.ToHaveAttributeAsync("alt", RedTriangles);
         }
         await user.ScreenshotAsync("more like this");
+
+        // Sorted by CLIP score: every image shows its score, best first.
+        await user.Page.GetByTestId("like-banner").GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(user.Page).Not.ToHaveURLAsync(new Regex("like="));
+        await user.Page.GetByTestId("gallery-sort").ClickAsync();
+        await user.Page.GetByRole(AriaRole.Option, new() { Name = "Best match to prompt (CLIP score)", Exact = true }).ClickAsync();
+        await Expect(user.Page).ToHaveURLAsync(new Regex("sort=best-match"));
+        var scores = items.GetByTestId("similarity");
+        await Expect(scores).ToHaveCountAsync(3);
+        var values = new List<double>();
+        foreach (var text in await scores.AllTextContentsAsync())
+        {
+            Assert.StartsWith("CLIP score ", text);
+            values.Add(double.Parse(text["CLIP score ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(values.OrderDescending(), values);
+        await user.ScreenshotAsync("sorted by clip score");
         user.AssertNoPageProblems();
     });
 }

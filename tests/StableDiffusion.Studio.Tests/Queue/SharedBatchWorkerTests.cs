@@ -90,6 +90,43 @@ public sealed class SharedBatchWorkerTests
     }
 
     [Fact]
+    public async Task FastImageToImageAndInpaintJobsShareABatchWithAnExactOneAndHiresFixRunsAlone()
+    {
+        using var studio = Studio(maxBatch: 4);
+        studio.Fake.Hold();
+        var first = (await studio.Submission.SubmitAsync("alice", Settings.Valid("alice 1"))).Queued();
+        await studio.WaitForStatusAsync("alice", first.Id, JobStatus.Running);
+
+        var init = Png(64, 64, (_, _) => new Rgb24(20, 40, 230));
+        var waiting = new List<(string Owner, Guid Id)>();
+        foreach (var (owner, settings) in new[]
+        {
+            ("bob", Settings.Valid("bob 1") with { Speed = Speed.Fast }),
+            ("carol", Settings.Valid("carol 1") with { EnableHires = true }),
+            ("dave", Settings.Valid("dave 1") with { InitImage = init, Strength = 0.5 }),
+            ("erin", Settings.Valid("erin 1") with { InitImage = init, Mask = Png(64, 64, (x, y) => x is > 16 and < 48 && y is > 16 and < 48 ? new(255, 255, 255) : new(0, 0, 0)) }),
+            ("frank", Settings.Valid("frank 1") with { Seed = 7 }),
+        })
+        {
+            waiting.Add((owner, (await studio.Submission.SubmitAsync(owner, settings)).Queued().Id));
+        }
+        studio.Fake.Release();
+        foreach (var (owner, id) in waiting)
+        {
+            Assert.Equal(JobStatus.Succeeded, (await studio.WaitForFinishAsync(owner, id)).Status);
+        }
+
+        // The jobs join the batch as each has read its files: in any order.
+        Assert.Equal(["bob 1", "dave 1", "erin 1", "frank 1"], Assert.Single(studio.Fake.SharedBatches).Order());
+        Assert.Equal(["alice 1", "carol 1"], studio.Fake.Started.Where(p => p is "alice 1" or "carol 1"));
+        // Each job joined with its own init image and mask.
+        var requests = studio.Fake.Requests.ToDictionary(r => r.Prompt);
+        Assert.Equal((true, false), (requests["dave 1"].InitImage is not null, requests["dave 1"].Mask is not null));
+        Assert.Equal((true, true), (requests["erin 1"].InitImage is not null, requests["erin 1"].Mask is not null));
+        Assert.Equal(Speed.Fast, requests["bob 1"].Speed);
+    }
+
+    [Fact]
     public async Task WithABatchLimitOfOneEveryJobRunsAlone()
     {
         using var studio = Studio(maxBatch: 1);
@@ -156,6 +193,21 @@ public sealed class SharedBatchWorkerTests
         }
         // The two pictures differ, so the comparison above could tell them apart.
         Assert.True(MaxDifference(studio, shared[0].Images.Single(), shared[2].Images.Single()) > 10 * FloatTolerance);
+    }
+
+    private static byte[] Png(int width, int height, Func<int, int, Rgb24> pixel)
+    {
+        using var picture = new Image<Rgb24>(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                picture[x, y] = pixel(x, y);
+            }
+        }
+        using var stream = new MemoryStream();
+        picture.SaveAsPng(stream);
+        return stream.ToArray();
     }
 
     private static int MaxDifference(StudioFactory studio, ImageRecord a, ImageRecord b)

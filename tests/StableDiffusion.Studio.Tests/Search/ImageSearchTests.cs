@@ -6,6 +6,7 @@ using StableDiffusion.Inference.Clip;
 using StableDiffusion.Inference.Imaging;
 using StableDiffusion.Inference.Onnx;
 using StableDiffusion.Studio.Api;
+using StableDiffusion.Studio.Library;
 using StableDiffusion.Studio.Search;
 using StableDiffusion.Studio.Tests.Infrastructure;
 
@@ -120,6 +121,52 @@ public sealed class ImageSearchTests
         var notAnId = await bob.GetAsync("/api/v1/images/search?like=42");
         Assert.All(new[] { neither, both, notAnId }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
         Assert.Equal("application/problem+json", neither.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TheBestMatchOrderSortsTheOwnersImagesByClipScoreWithTheUnscoredLast()
+    {
+        using var studio = Studio();
+        var jobs = new List<Guid>();
+        foreach (var prompt in new[] { "a red circle", "two blue squares", "three green triangles", "a red square" })
+        {
+            jobs.Add((await studio.GenerateAsync("alice", prompt)).Id);
+        }
+
+        await studio.GenerateAsync("bob", "a red circle");
+        var search = studio.Services.GetRequiredService<ImageSearch>();
+        await WaitForIndexAsync(search, "alice", 4);
+        await WaitForIndexAsync(search, "bob", 1);
+
+        // Known scores: the squares 0.9, the circle 0.2, the triangles 0.5; the red square's vector is gone (not indexed).
+        await using (var db = await studio.OpenDatabaseAsync())
+        {
+            var imageOf = await db.Images.Where(i => i.OwnerId == "alice").ToDictionaryAsync(i => i.JobId, i => i.Id);
+            var vectors = await db.ImageEmbeddings.Where(e => e.OwnerId == "alice").ToDictionaryAsync(e => e.ImageId);
+            vectors[imageOf[jobs[0]]].PromptScore = 0.2f;
+            vectors[imageOf[jobs[1]]].PromptScore = 0.9f;
+            vectors[imageOf[jobs[2]]].PromptScore = 0.5f;
+            db.ImageEmbeddings.Remove(vectors[imageOf[jobs[3]]]);
+            await db.SaveChangesAsync();
+        }
+
+        var all = await search.ByPromptScoreAsync("alice", new GalleryFilter(Order: GalleryOrder.BestMatch), page: 1, pageSize: 10);
+        Assert.Equal(["two blue squares", "three green triangles", "a red circle", "a red square"], all.Images.Items.Select(i => i.Job!.Prompt));
+        Assert.Equal((4, 1), (all.Images.Total, all.NotIndexed));
+        Assert.Equal([0.9f, 0.5f, 0.2f], all.Images.Items.Take(3).Select(i => all.Scores[i.Id]));
+        Assert.False(all.Scores.ContainsKey(all.Images.Items[3].Id));
+
+        // The filter's search text is plain text here, and pages follow the order.
+        var red = await search.ByPromptScoreAsync("alice", new GalleryFilter("red", Order: GalleryOrder.BestMatch), page: 1, pageSize: 10);
+        Assert.Equal(["a red circle", "a red square"], red.Images.Items.Select(i => i.Job!.Prompt));
+        var second = await search.ByPromptScoreAsync("alice", new GalleryFilter(Order: GalleryOrder.BestMatch), page: 2, pageSize: 3);
+        Assert.Equal(["a red square"], second.Images.Items.Select(i => i.Job!.Prompt));
+
+        var library = studio.Services.GetRequiredService<StableDiffusion.Studio.Library.ImageLibrary>();
+        var oldest = await library.SearchAsync("alice", new GalleryFilter(Order: GalleryOrder.Oldest), page: 1, pageSize: 10);
+        var newest = await library.SearchAsync("alice", GalleryFilter.None, page: 1, pageSize: 10);
+        Assert.Equal(newest.Items.Select(i => i.Id).Reverse(), oldest.Items.Select(i => i.Id));
+        Assert.Equal("a red circle", oldest.Items[0].Job!.Prompt);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed partial class Gallery
     [SupplyParameterFromQuery(Name = "days")] public int? Days { get; set; }
     [SupplyParameterFromQuery(Name = "mode")] public string? Mode { get; set; }
     [SupplyParameterFromQuery(Name = "like")] public Guid? Like { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
 
     private ImagePage? page;
     private Dictionary<Guid, float>? scores;
@@ -73,7 +74,28 @@ public sealed partial class Gallery
         var n => $"{n} images",
     };
 
-    private GalleryFilter Filter => new(Search, Model, Sampler, SizeFilter, Days > 0 ? DateTime.UtcNow.Date.AddDays(1 - Days.Value) : null);
+    private GalleryFilter Filter => new(Search, Model, Sampler, SizeFilter, Days > 0 ? DateTime.UtcNow.Date.AddDays(1 - Days.Value) : null, Order);
+
+    /// <summary>The URL's sort order; best match only while CLIP is there to score.</summary>
+    private GalleryOrder Order => Sort switch
+    {
+        OldestKey => GalleryOrder.Oldest,
+        BestMatchKey when Searcher.Unavailable is null => GalleryOrder.BestMatch,
+        _ => GalleryOrder.Newest,
+    };
+
+    private const string OldestKey = "oldest";
+    private const string BestMatchKey = "best-match";
+
+    private static string? SortKey(GalleryOrder order) => order switch
+    {
+        GalleryOrder.Oldest => OldestKey,
+        GalleryOrder.BestMatch => BestMatchKey,
+        _ => null,
+    };
+
+    /// <summary>What the number under each image means: similarity to the search, or the image's CLIP score.</summary>
+    private string ScoreLabel => RanksByMeaning ? "Similarity" : "CLIP score";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -96,6 +118,13 @@ public sealed partial class Gallery
     private async Task<ImagePage> LoadAsync(string ownerId, int number)
     {
         (scores, notIndexed) = (null, 0);
+        if (!RanksByMeaning && Order == GalleryOrder.BestMatch)
+        {
+            var byScore = await Searcher.ByPromptScoreAsync(ownerId, Filter, number, PageSize);
+            (scores, notIndexed) = (byScore.Scores.ToDictionary(), byScore.NotIndexed);
+            return byScore.Images;
+        }
+
         if (!RanksByMeaning)
         {
             return await Library.SearchAsync(ownerId, Filter, number, PageSize);
@@ -115,7 +144,7 @@ public sealed partial class Gallery
         var parameters = new Dictionary<string, object?>
         {
             ["page"] = null, ["q"] = Search, ["model"] = Model, ["sampler"] = Sampler, ["size"] = SizeFilter, ["days"] = Days,
-            ["mode"] = Mode, ["like"] = key == "q" ? null : Like,
+            ["mode"] = Mode, ["like"] = key == "q" ? null : Like, ["sort"] = Sort,
         };
         var empty = value is null or "" or 0 || (key == "page" && value is 1);
         parameters[key] = empty ? null : value;
