@@ -161,6 +161,10 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Vae")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("OwnerId");
 
                     b.ToTable("ApiOptions", (string)null);
@@ -454,8 +458,16 @@ namespace StableDiffusion.Studio.Migrations.Migrations
                     b.Property<double?>("Strength")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("TextEncoder")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("TotalMilliseconds")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("Vae")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("VariationSeed")
                         .HasColumnType("INTEGER");

@@ -79,6 +79,12 @@ public sealed class JobRecord
 
     public required string Model { get; set; }
 
+    /// <summary>The standalone VAE folder the job decodes with; null for the model's own.</summary>
+    public string? Vae { get; set; }
+
+    /// <summary>The standalone text encoder folder the job encodes prompts with; null for the model's own.</summary>
+    public string? TextEncoder { get; set; }
+
     /// <summary>img2img denoising strength; null for txt2img.</summary>
     public double? Strength { get; set; }
 

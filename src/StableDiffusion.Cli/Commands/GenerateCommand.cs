@@ -86,6 +86,9 @@ internal static class GenerateCommand
                 Speed = parsed.GetValue(speed) == "fast" ? Speed.Fast : Speed.Exact,
                 InitImage = initImage is null ? null : File.ReadAllBytes(initImage.FullName),
                 Strength = parsed.GetValue(strength),
+                // Recorded in the infotext ("VAE", "Text encoder") by the parts' folder names, as the studio records them.
+                Vae = sd.Parts.VaeDirectory is { } vae ? ModelFolder.NameOf(vae) : null,
+                TextEncoder = sd.Parts.TextEncoderDirectory is { } text ? ModelFolder.NameOf(text) : null,
             };
 
             var error = parsed.InvocationConfiguration.Error;

@@ -22,6 +22,18 @@ public static class InfotextMapping
     {
         var sampler = SamplerCatalog.Get(settings.Scheduler);
         var extra = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        // A1111's "VAE" (add_vae_name_to_info): the swapped VAE's name, left out when the model's own decodes. "Text
+        // encoder" is the studio's own key, A1111 having no such choice.
+        if (settings.Vae is { } vae)
+        {
+            extra[VaeKey] = vae;
+        }
+
+        if (settings.TextEncoder is { } textEncoder)
+        {
+            extra[TextEncoderKey] = textEncoder;
+        }
+
         if (settings.BatchSize > 1)
         {
             // As A1111 up to 1.5 wrote them, only for batches of two or more; its "PNG Info" still reads "Batch size" back.
@@ -113,6 +125,8 @@ public static class InfotextMapping
             Width = info.Width,
             Height = info.Height,
             Model = info.Model ?? "",
+            Vae = NameOrModel(info.Extra.GetValueOrDefault(VaeKey)),
+            TextEncoder = NameOrModel(info.Extra.GetValueOrDefault(TextEncoderKey)),
         };
         if (info.Extra.TryGetValue(EmphasisKey, out var emphasis))
         {
@@ -154,6 +168,8 @@ public static class InfotextMapping
         return settings;
     }
 
+    private const string VaeKey = "VAE";
+    private const string TextEncoderKey = "Text encoder";
     private const string BatchSizeKey = "Batch size";
     private const string BatchPositionKey = "Batch pos";
     private const string EmphasisKey = "Emphasis";
@@ -182,6 +198,10 @@ public static class InfotextMapping
                 ? (width, height)
                 : null;
     }
+
+    /// <summary>A part's name, or null (the model's own) for none or A1111's "None" and "Automatic".</summary>
+    private static string? NameOrModel(string? name) =>
+        string.IsNullOrWhiteSpace(name) || name is "None" or "Automatic" ? null : name.Trim();
 
     private static bool HasBracket(string prompt) => prompt.Contains('(') || prompt.Contains('[');
 

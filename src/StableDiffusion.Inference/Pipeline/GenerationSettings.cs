@@ -105,6 +105,15 @@ public sealed record GenerationSettings
     /// <summary>The model's name (its folder's name). The pipeline runs the model it was made with and ignores this.</summary>
     public string Model { get; set; } = "";
 
+    /// <summary>
+    /// A standalone VAE folder's name to decode (and encode) with instead of the model's own (A1111's "SD VAE"); null
+    /// takes the model's. Like <see cref="Model"/>, the pipeline runs the parts it was loaded with and ignores this.
+    /// </summary>
+    public string? Vae { get; set; }
+
+    /// <summary>A standalone text encoder folder's name (text_encoder/ + tokenizer/) instead of the model's own; null takes the model's.</summary>
+    public string? TextEncoder { get; set; }
+
     /// <summary>Encoded PNG/JPEG/WebP bytes for img2img; null for txt2img.</summary>
     public byte[]? InitImage { get; set; }
 

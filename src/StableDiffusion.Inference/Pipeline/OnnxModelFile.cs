@@ -14,6 +14,14 @@ internal static class OnnxModelFile
     private const int ModelGraph = 7;
     private const int ModelOpsetImport = 8;
     private const int GraphInitializer = 5;
+    private const int GraphInput = 11;
+    private const int GraphOutput = 12;
+    private const int ValueInfoName = 1;
+    private const int ValueInfoType = 2;
+    private const int TypeTensor = 1;
+    private const int TensorShape = 2;
+    private const int ShapeDimension = 1;
+    private const int DimensionValue = 1;
     private const int TensorExternalData = 13;
     private const int EntryKey = 1;
     private const int EntryValue = 2;
@@ -75,6 +83,89 @@ internal static class OnnxModelFile
         }
     }
 
+    /// <summary>
+    /// The graph's declared inputs and outputs by name, each with its dimensions (null where the axis is symbolic), read
+    /// from the framing as <see cref="Check"/> reads it: what a swapped part's fit is judged by without opening a session.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int?[]> Tensors(string directory, string relativePath)
+    {
+        var path = Path.Combine(directory, relativePath);
+        var tensors = new Dictionary<string, int?[]>(StringComparer.Ordinal);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+        var reader = new Reader(stream, relativePath.Replace('\\', '/'));
+        reader.Fields(stream.Length, (field, length) =>
+        {
+            if (field != ModelGraph || length is not { } graphLength)
+            {
+                return false;
+            }
+
+            reader.Fields(stream.Position + graphLength, (graphField, valueLength) =>
+            {
+                if (graphField is not (GraphInput or GraphOutput) || valueLength is not { } infoLength)
+                {
+                    return false;
+                }
+
+                var (name, dimensions) = ReadValueInfo(reader, stream.Position + infoLength);
+                if (name is not null)
+                {
+                    tensors.TryAdd(name, dimensions);
+                }
+
+                return true;
+            });
+            return true;
+        });
+        return tensors;
+    }
+
+    /// <summary>A ValueInfoProto: its name and its tensor type's shape (TypeProto.tensor_type.shape.dim[].dim_value).</summary>
+    private static (string? Name, int?[] Dimensions) ReadValueInfo(Reader reader, long end)
+    {
+        string? name = null;
+        var dimensions = new List<int?>();
+        reader.Fields(end, (field, length) =>
+        {
+            if (length is not { } count)
+            {
+                return false;
+            }
+
+            if (field == ValueInfoName)
+            {
+                name = reader.ReadString(count);
+                return true;
+            }
+
+            return field == ValueInfoType && Nested(reader, reader.Position + count, TypeTensor, tensorEnd =>
+                Nested(reader, tensorEnd, TensorShape, shapeEnd =>
+                    Nested(reader, shapeEnd, ShapeDimension, dimensionEnd =>
+                    {
+                        int? value = null;
+                        reader.Fields(dimensionEnd, (dimensionField, dimensionLength) =>
+                        {
+                            if (dimensionField == DimensionValue && dimensionLength is null && reader.Varint is > 0 and <= int.MaxValue)
+                            {
+                                value = (int)reader.Varint;
+                            }
+
+                            return false;
+                        });
+                        dimensions.Add(value);
+                        return true;
+                    })));
+        });
+        return (name, [.. dimensions]);
+    }
+
+    /// <summary>Reads each length-delimited field <paramref name="wanted"/> up to <paramref name="end"/> with <paramref name="read"/>, which gets the field's end.</summary>
+    private static bool Nested(Reader reader, long end, int wanted, Func<long, bool> read)
+    {
+        reader.Fields(end, (field, length) => field == wanted && length is { } count && read(reader.Position + count));
+        return true;
+    }
+
     /// <summary>A TensorProto's external_data entries with the key "location".</summary>
     private static void ReadExternalLocations(Reader reader, long end, List<string> locations) =>
         reader.Fields(end, (field, length) =>
@@ -108,6 +199,9 @@ internal static class OnnxModelFile
     {
         public long Position => stream.Position;
 
+        /// <summary>The value of the varint field <see cref="Fields"/> just visited.</summary>
+        public ulong Varint { get; private set; }
+
         /// <summary>
         /// Walks the fields up to <paramref name="end"/>. For each, <paramref name="visit"/> gets its number and, for a
         /// length-delimited one, its length; it returns true when it consumed the payload, else the payload is skipped.
@@ -126,7 +220,7 @@ internal static class OnnxModelFile
                 switch (tag & 7)
                 {
                     case 0:
-                        _ = ReadVarint(end);
+                        Varint = ReadVarint(end);
                         visit(field, null);
                         break;
                     case 1:

@@ -156,13 +156,13 @@ public sealed class StableDiffusionModel : IDisposable
             var name = ModelFolder.NameOf(vae);
             if (OnnxComponent.StaticDimension(VaeDecoder.Graph.Inputs["latent_sample"], 1) is { } channels && channels != LatentChannels)
             {
-                throw new ModelLoadException($"VAE {name} decodes {channels} latent channels but the UNet of {Name} makes {LatentChannels}.");
+                throw new ModelLoadException(ComponentFit.LatentChannels(name, channels, Name, LatentChannels));
             }
 
             var own = ReadVaeScaleFactor(Directory) ?? 8;
             if (VaeDecoder.ScaleFactor != own)
             {
-                throw new ModelLoadException($"VAE {name} scales latents by {VaeDecoder.ScaleFactor} but the VAE of {Name} by {own}.");
+                throw new ModelLoadException(ComponentFit.VaeFactor(name, VaeDecoder.ScaleFactor, Name, own));
             }
         }
 
@@ -173,12 +173,12 @@ public sealed class StableDiffusionModel : IDisposable
             var expected = OnnxComponent.StaticDimension(Unet.Graph.Inputs["encoder_hidden_states"], 2);
             if (hidden is { } h && expected is { } e && h != e)
             {
-                throw new ModelLoadException($"Text encoder {name} has hidden size {h} but the UNet of {Name} takes {e}.");
+                throw new ModelLoadException(ComponentFit.HiddenSize(name, h, Name, e));
             }
 
             if (OnnxComponent.StaticDimension(TextEncoder.Graph.Inputs["input_ids"], 1) is { } sequence && sequence != Prompting.PromptChunk.Length)
             {
-                throw new ModelLoadException($"Text encoder {name} takes {sequence} tokens but prompts are encoded {Prompting.PromptChunk.Length} at a time.");
+                throw new ModelLoadException(ComponentFit.SequenceLength(name, sequence));
             }
         }
     }
@@ -240,7 +240,7 @@ public sealed class StableDiffusionModel : IDisposable
     }
 
     /// <summary>diffusers' <c>2 ** (len(vae.config.block_out_channels) - 1)</c>, when vae_decoder/config.json has them.</summary>
-    private static int? ReadVaeScaleFactor(string directory) =>
+    internal static int? ReadVaeScaleFactor(string directory) =>
         ModelFolder.OptionalJson(directory, "vae_decoder/config.json")?["block_out_channels"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } blocks
             ? 1 << (blocks.Count - 1)
             : null;

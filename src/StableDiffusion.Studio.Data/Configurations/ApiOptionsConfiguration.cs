@@ -12,5 +12,6 @@ internal sealed class ApiOptionsConfiguration : IEntityTypeConfiguration<ApiOpti
         options.Property(o => o.OwnerId).HasMaxLength(64);
         options.Property(o => o.Model).HasMaxLength(256);
         options.Property(o => o.RandnSource).HasMaxLength(8);
+        options.Property(o => o.Vae).HasMaxLength(256);
     }
 }

@@ -19,6 +19,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
         // Rows written before the column existed ran every step.
         job.Property(j => j.Speed).HasMaxLength(8).HasDefaultValue("Exact");
         job.Property(j => j.Model).HasMaxLength(256);
+        job.Property(j => j.Vae).HasMaxLength(256);
+        job.Property(j => j.TextEncoder).HasMaxLength(256);
         job.Property(j => j.InitImagePath).HasMaxLength(256);
         job.Property(j => j.MaskPath).HasMaxLength(256);
         job.Property(j => j.WorkerId).HasMaxLength(128);

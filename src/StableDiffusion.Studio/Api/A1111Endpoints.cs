@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
+using StableDiffusion.Inference.Pipeline;
 using StableDiffusion.Inference.Scheduling;
 using StableDiffusion.Studio.Data;
 using StableDiffusion.Studio.Generation;
@@ -35,7 +36,8 @@ public static class A1111Endpoints
         [Setting.EnableHires] = "enable_hr", [Setting.HiresScale] = "hr_scale", [Setting.HiresUpscaler] = "hr_upscaler",
         [Setting.HiresSteps] = "hr_second_pass_steps", [Setting.HiresDenoisingStrength] = "denoising_strength",
         [Setting.HiresResizeWidth] = "hr_resize_x", [Setting.HiresResizeHeight] = "hr_resize_y",
-        [Setting.Model] = "override_settings.sd_model_checkpoint", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
+        [Setting.Model] = "override_settings.sd_model_checkpoint",
+        [Setting.Vae] = "override_settings.sd_vae", [Setting.TextEncoder] = "text_encoder", [Setting.InitImage] = "init_images", [Setting.Strength] = "denoising_strength",
         [Setting.Mask] = "mask", [Setting.MaskBlur] = "mask_blur", [Setting.InpaintingFill] = "inpainting_fill",
         [Setting.InvertMask] = "inpainting_mask_invert", [Setting.InpaintFullRes] = "inpaint_full_res", [Setting.InpaintFullResPadding] = "inpaint_full_res_padding",
     };
@@ -66,8 +68,12 @@ public static class A1111Endpoints
         api.MapGet("/samplers", Samplers);
         api.MapGet("/schedulers", Schedulers);
         api.MapGet("/sd-models", (ApiModelCatalog models) => TypedResults.Json(new JsonArray([.. models.Available.Select(ModelJson)])));
-        api.MapGet("/options", GetOptionsAsync).WithSummary("Your options (sd_model_checkpoint and randn_source are your own)");
-        api.MapPost("/options", SetOptionsAsync).Accepts<JsonObject>("application/json").WithSummary("Set your own default model and randn_source");
+        api.MapGet("/sd-vae", (IImageGenerator generator) => TypedResults.Json(new JsonArray([.. VaeNames(generator).Select(name => (JsonNode)new JsonObject
+        {
+            ["model_name"] = name, ["filename"] = $"{name}/vae_decoder/model.onnx",
+        })]))).WithSummary("The standalone VAEs sd_vae may name");
+        api.MapGet("/options", GetOptionsAsync).WithSummary("Your options (sd_model_checkpoint, sd_vae and randn_source are your own)");
+        api.MapPost("/options", SetOptionsAsync).Accepts<JsonObject>("application/json").WithSummary("Set your own default model, sd_vae and randn_source");
         api.MapPost("/png-info", (Delegate)PngInfoAsync).Accepts<JsonObject>("application/json");
         api.MapPost("/refresh-checkpoints", () => TypedResults.Json<JsonNode?>(null));
 
@@ -80,7 +86,7 @@ public static class A1111Endpoints
             .Select(u => (JsonNode)new JsonObject { ["name"] = u.Name })])));
 
         // Lists of things the studio does not have, answered empty so that probing clients carry on.
-        foreach (var path in new[] { "sd-vae", "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
+        foreach (var path in new[] { "sd-modules", "loras", "prompt-styles", "hypernetworks", "face-restorers" })
         {
             api.MapGet("/" + path, () => TypedResults.Json(new JsonArray()));
         }
@@ -117,7 +123,8 @@ public static class A1111Endpoints
                 : $"Model '{checkpointName}' not found. Available: {string.Join(", ", models.Available.Select(m => m.Title))}.");
         }
 
-        var request = A1111RequestReader.Read(body, imageToImage, model, await options.RandnSourceOfAsync(ownerId, cancellationToken));
+        var request = A1111RequestReader.Read(body, imageToImage, model, await options.RandnSourceOfAsync(ownerId, cancellationToken),
+            await options.VaeOfAsync(ownerId, cancellationToken));
         if (request.Errors.Count > 0)
         {
             return ApiProblems.Invalid(request.Errors);
@@ -129,6 +136,11 @@ public static class A1111Endpoints
             if (checkpointName is not null)
             {
                 await options.SetModelAsync(ownerId, model, cancellationToken);
+            }
+
+            if ((body["override_settings"] as JsonObject)?["sd_vae"] is not null)
+            {
+                await options.SetVaeAsync(ownerId, request.Settings.Vae, cancellationToken);
             }
 
             if ((body["override_settings"] as JsonObject)?["randn_source"] is { } source)
@@ -270,6 +282,10 @@ public static class A1111Endpoints
         ["need_inner_model"] = false,
     };
 
+    /// <summary>The standalone VAEs under models/, in name order.</summary>
+    private static List<string> VaeNames(IImageGenerator generator) =>
+        [.. ComponentResponse.List(generator.Models).Where(c => c.Kind == ComponentResponse.KindName(ComponentKind.Vae)).Select(c => c.Name)];
+
     private static JsonNode ModelJson(ApiModel model) => new JsonObject
     {
         ["title"] = model.Title,
@@ -290,7 +306,7 @@ public static class A1111Endpoints
             ["randn_source"] = randnSource,
             ["sd_model_checkpoint"] = model?.Title,
             ["sd_checkpoint_hash"] = model?.Sha256,
-            ["sd_vae"] = "Automatic",
+            ["sd_vae"] = await options.VaeOfAsync(ownerId, context.RequestAborted) ?? "Automatic",
             ["CLIP_stop_at_last_layers"] = 1,
             ["samples_format"] = "png",
             ["eta_noise_seed_delta"] = 0,
@@ -298,7 +314,7 @@ public static class A1111Endpoints
         });
     }
 
-    private static async Task<IResult> SetOptionsAsync(HttpContext context, ApiOptionsStore options, ApiModelCatalog models)
+    private static async Task<IResult> SetOptionsAsync(HttpContext context, ApiOptionsStore options, ApiModelCatalog models, IImageGenerator generator)
     {
         var (body, problem) = await ReadBodyAsync(context);
         if (body is null)
@@ -317,6 +333,18 @@ public static class A1111Endpoints
             }
 
             await options.SetModelAsync(context.User.StudioUserId()!, model, context.RequestAborted);
+        }
+
+        if (body["sd_vae"] is { } vaeNode)
+        {
+            var value = vaeNode.GetValueKind() == JsonValueKind.String ? vaeNode.GetValue<string>() : null;
+            var vae = A1111RequestReader.VaeOption(value);
+            if (value is null || (vae is not null && !VaeNames(generator).Contains(vae)))
+            {
+                return ApiProblems.Invalid("sd_vae", $"No VAE named {value}. Available: Automatic, None{string.Concat(VaeNames(generator).Select(n => ", " + n))}.");
+            }
+
+            await options.SetVaeAsync(context.User.StudioUserId()!, vae, context.RequestAborted);
         }
 
         if (body["randn_source"] is { } source)

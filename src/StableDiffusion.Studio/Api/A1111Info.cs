@@ -43,7 +43,7 @@ public static class A1111Info
             ["face_restoration_model"] = null,
             ["sd_model_name"] = settings.Model,
             ["sd_model_hash"] = model.Hash,
-            ["sd_vae_name"] = null,
+            ["sd_vae_name"] = settings.Vae,
             ["sd_vae_hash"] = null,
             ["seed_resize_from_w"] = settings.SeedResizeFromWidth > 0 ? settings.SeedResizeFromWidth : -1,
             ["seed_resize_from_h"] = settings.SeedResizeFromHeight > 0 ? settings.SeedResizeFromHeight : -1,
@@ -108,6 +108,10 @@ public static class A1111Info
         if (recorded?.ContainsKey("Pad conds") == true)
         {
             extra["Pad conds"] = true;
+        }
+        if (recorded?.GetValueOrDefault("Text encoder") is { } textEncoder)
+        {
+            extra["Text encoder"] = textEncoder;
         }
         if (recorded?.GetValueOrDefault("Speed") is { } speed)
         {

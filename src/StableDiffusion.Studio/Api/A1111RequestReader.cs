@@ -28,8 +28,9 @@ public static class A1111RequestReader
     [
         "prompt", "negative_prompt", "seed", "subseed", "subseed_strength", "seed_resize_from_w", "seed_resize_from_h", "sampler_name", "sampler_index",
         "scheduler", "batch_size", "n_iter", "steps", "cfg_scale", "width", "height", "override_settings", "override_settings_restore_afterwards", "send_images",
-        // The studio's own field (A1111 has no step caching): "exact" (default) or "fast".
-        "speed",
+        // The studio's own fields: "speed" (A1111 has no step caching), "exact" (default) or "fast"; "text_encoder", a
+        // standalone text encoder's name (A1111 has no such choice), absent for the model's own.
+        "speed", "text_encoder",
     ];
 
     private static readonly HashSet<string> TextToImageFields =
@@ -48,11 +49,12 @@ public static class A1111RequestReader
         ["save_images"] = [true], ["resize_mode"] = [0], ["mask_blur"] = [4], ["inpainting_fill"] = [0],
         ["inpaint_full_res"] = [true], ["inpaint_full_res_padding"] = [0, 32], ["inpainting_mask_invert"] = [0],
         ["initial_noise_multiplier"] = [1], ["clip_skip"] = [1], ["CLIP_stop_at_last_layers"] = [1], ["s_noise"] = [1],
-        ["sd_vae"] = ["Automatic", "None"], ["denoising_strength"] = [DefaultDenoisingStrength],
+        ["denoising_strength"] = [DefaultDenoisingStrength],
     };
 
     /// <param name="randnSource">The caller's <c>randn_source</c> option, used unless override_settings gives one.</param>
-    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model, string randnSource = "CPU")
+    /// <param name="vae">The caller's <c>sd_vae</c> option (null for "Automatic"), used unless override_settings gives one.</param>
+    public static A1111Translation Read(JsonObject body, bool imageToImage, ApiModel model, string randnSource = "CPU", string? vae = null)
     {
         var errors = new Dictionary<string, string>();
         var notes = new List<string>();
@@ -167,6 +169,17 @@ public static class A1111RequestReader
             }
         }
 
+        // sd_vae.py: "Automatic" and "None" both leave the model's own VAE (the studio has no VAE beside a model's files).
+        if (body["override_settings"] is JsonObject { } vaeOverrides && vaeOverrides["sd_vae"] is { } vaeName)
+        {
+            vae = vaeName.GetValueKind() == JsonValueKind.String ? VaeOption(vaeName.GetValue<string>()) : null;
+            if (vaeName.GetValueKind() != JsonValueKind.String)
+            {
+                errors["override_settings.sd_vae"] = "sd_vae must be a VAE's name from /sdapi/v1/sd-vae, \"Automatic\" or \"None\".";
+            }
+        }
+
+        var textEncoder = ReadString(body, "text_encoder", errors);
         var speedName = ReadString(body, "speed", errors);
         var speed = speedName is null ? Speed.Exact : Speeds.FromName(speedName);
         if (speed is null)
@@ -219,6 +232,8 @@ public static class A1111RequestReader
             HiresDenoisingStrength = hiresStrength,
             HiresResizeWidth = hiresResize.Item1,
             HiresResizeHeight = hiresResize.Item2,
+            Vae = vae,
+            TextEncoder = string.IsNullOrWhiteSpace(textEncoder) ? null : textEncoder.Trim(),
             InitImage = init,
             Strength = strength,
         };
@@ -270,6 +285,10 @@ public static class A1111RequestReader
         return new A1111Translation(settings, errors, IgnoredFields(body, imageToImage), notes, batchSize, sendImages, parameters);
     }
 
+    /// <summary>An <c>sd_vae</c> value as a VAE's name, or null for "Automatic", "None" and blank (the model's own).</summary>
+    public static string? VaeOption(string? value) =>
+        string.IsNullOrWhiteSpace(value) || value.Trim() is "Automatic" or "None" ? null : value.Trim();
+
     private static List<string> IgnoredFields(JsonObject body, bool imageToImage)
     {
         var used = imageToImage ? ImageToImageFields : TextToImageFields;
@@ -290,7 +309,7 @@ public static class A1111RequestReader
         if (body["override_settings"] is JsonObject overrides)
         {
             ignored.AddRange(overrides
-                .Where(pair => pair.Key is not ("sd_model_checkpoint" or "randn_source" or "emphasis" or "pad_cond_uncond") && Matters(pair.Key, pair.Value))
+                .Where(pair => pair.Key is not ("sd_model_checkpoint" or "sd_vae" or "randn_source" or "emphasis" or "pad_cond_uncond") && Matters(pair.Key, pair.Value))
                 .Select(pair => "override_settings." + pair.Key));
         }
 

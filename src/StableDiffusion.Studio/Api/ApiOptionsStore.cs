@@ -6,7 +6,7 @@ using StableDiffusion.Studio.Persistence;
 
 namespace StableDiffusion.Studio.Api;
 
-/// <summary>Each user's A1111 options (the default model and <c>randn_source</c>), kept per user instead of for the whole server.</summary>
+/// <summary>Each user's A1111 options (the default model, <c>sd_vae</c> and <c>randn_source</c>), kept per user instead of for the whole server.</summary>
 public sealed class ApiOptionsStore(IDbContextFactory<StudioDbContext> contexts, DatabaseWriter writer, ApiModelCatalog models)
 {
     /// <summary>The user's chosen model while it is still available, else the studio's default.</summary>
@@ -19,6 +19,20 @@ public sealed class ApiOptionsStore(IDbContextFactory<StudioDbContext> contexts,
             .FirstOrDefaultAsync(cancellationToken);
         return models.Find(chosen) ?? models.Default;
     }
+
+    /// <summary>The user's <c>sd_vae</c>: a standalone VAE's name, or null for "Automatic" (the model's own).</summary>
+    public async Task<string?> VaeOfAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<ApiOptionsRecord>().AsNoTracking()
+            .Where(o => o.OwnerId == ownerId)
+            .Select(o => o.Vae)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <param name="vae">A standalone VAE's name; null for "Automatic".</param>
+    public Task SetVaeAsync(string ownerId, string? vae, CancellationToken cancellationToken = default) =>
+        UpdateAsync(ownerId, record => record.Vae = vae, cancellationToken);
 
     /// <summary>
     /// The user's <c>randn_source</c>; "CPU" unless they set another. A1111 defaults to "GPU", but CPU noise gives the

@@ -21,6 +21,8 @@ namespace StableDiffusion.Studio.Api;
 /// upscaled to cover both and cropped.</param>
 /// <param name="Sampler">A scheduler id (<c>dpmpp-2m-karras</c>) or an A1111 name (<c>DPM++ 2M Karras</c>, <c>Euler a</c>).</param>
 /// <param name="Model">A model name, A1111 title or hash; absent for your default model.</param>
+/// <param name="Vae">A standalone VAE's name (GET /api/v1/components) to decode with instead of the model's own; absent or null for the model's.</param>
+/// <param name="TextEncoder">A standalone text encoder's name to encode the prompts with instead of the model's own; absent or null for the model's.</param>
 /// <param name="InitImage">PNG, JPEG or WebP as base64 or a data URI; makes this img2img.</param>
 /// <param name="DenoisingStrength">img2img only, in (0, 1]; 0.75 when absent.</param>
 /// <param name="Mask">Inpainting: PNG, JPEG or WebP over the init image, white (or opaque) where it is repainted; stretched to the
@@ -54,6 +56,8 @@ public sealed record CreateGenerationRequest(
     int? HiresResizeWidth = null,
     int? HiresResizeHeight = null,
     string? Model = null,
+    string? Vae = null,
+    string? TextEncoder = null,
     string? InitImage = null,
     double? DenoisingStrength = null,
     string? Mask = null,

@@ -39,6 +39,7 @@ public static class NativeApiEndpoints
         [Setting.EnableHires] = "enableHires", [Setting.HiresScale] = "hiresScale", [Setting.HiresUpscaler] = "hiresUpscaler",
         [Setting.HiresSteps] = "hiresSteps", [Setting.HiresDenoisingStrength] = "hiresDenoisingStrength",
         [Setting.HiresResizeWidth] = "hiresResizeWidth", [Setting.HiresResizeHeight] = "hiresResizeHeight", [Setting.Model] = "model",
+        [Setting.Vae] = "vae", [Setting.TextEncoder] = "textEncoder",
         [Setting.InitImage] = "initImage", [Setting.Strength] = "denoisingStrength",
         [Setting.Mask] = "mask", [Setting.MaskBlur] = "maskBlur", [Setting.InpaintingFill] = "maskedContent", [Setting.InvertMask] = "invertMask",
         [Setting.InpaintFullRes] = "onlyMasked", [Setting.InpaintFullResPadding] = "onlyMaskedPadding",
@@ -65,6 +66,7 @@ public static class NativeApiEndpoints
         api.MapPost("/images/{id:guid}/share", ShareAsync).WithSummary("Make a public share link for an image");
         api.MapDelete("/images/{id:guid}/share", UnshareAsync).WithSummary("Revoke every share link of an image");
         api.MapGet("/models", ListModels).WithSummary("The models, available or not");
+        api.MapGet("/components", ListComponents).WithSummary("The standalone VAEs and text encoders, with the models each fits");
         api.MapGet("/samplers", ListSamplers).WithSummary("The samplers a request may name");
         return api;
     }
@@ -171,6 +173,8 @@ public static class NativeApiEndpoints
             HiresDenoisingStrength = body.HiresDenoisingStrength ?? defaults.HiresDenoisingStrength,
             HiresResizeWidth = body.HiresResizeWidth ?? defaults.HiresResizeWidth,
             HiresResizeHeight = body.HiresResizeHeight ?? defaults.HiresResizeHeight,
+            Vae = string.IsNullOrWhiteSpace(body.Vae) ? null : body.Vae.Trim(),
+            TextEncoder = string.IsNullOrWhiteSpace(body.TextEncoder) ? null : body.TextEncoder.Trim(),
             InitImage = init,
             Strength = body.DenoisingStrength ?? defaults.Strength,
             Mask = mask,
@@ -365,6 +369,8 @@ public static class NativeApiEndpoints
                 m.SupportsImageToImage, d.Steps, d.GuidanceScale, d.Scheduler, d.Width, d.Height, m.Card.Description, m.Card.Examples);
         }).ToList());
     }
+
+    private static Ok<List<ComponentResponse>> ListComponents(IImageGenerator generator) => TypedResults.Ok(ComponentResponse.List(generator.Models));
 
     private static Ok<List<SamplerResponse>> ListSamplers() =>
         TypedResults.Ok(Inference.Scheduling.SamplerCatalog.All

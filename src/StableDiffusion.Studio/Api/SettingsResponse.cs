@@ -11,6 +11,8 @@ namespace StableDiffusion.Studio.Api;
 /// <param name="EmphasisMode">"Original", "No norm" or "None".</param>
 /// <param name="NoiseSource">"cpu" or "nv", as a request names it.</param>
 /// <param name="Speed">"exact" or "fast", as a request names it.</param>
+/// <param name="Vae">The standalone VAE the job decoded with; null for the model's own.</param>
+/// <param name="TextEncoder">The standalone text encoder the job encoded its prompts with; null for the model's own.</param>
 /// <param name="Inpainting">The mask's settings when the job inpainted; null otherwise.</param>
 public sealed record SettingsResponse(
     string Prompt,
@@ -34,6 +36,8 @@ public sealed record SettingsResponse(
     int HiresResizeWidth,
     int HiresResizeHeight,
     string Model,
+    string? Vae,
+    string? TextEncoder,
     bool ImageToImage,
     double? DenoisingStrength,
     InpaintingResponse? Inpainting,
@@ -49,7 +53,7 @@ public sealed record SettingsResponse(
     public static SettingsResponse From(GenerationSettings s, bool imageToImage, bool inpainting = false) => new(
         s.Prompt, s.NegativePrompt, EmphasisModes.NameOf(s.EmphasisMode), s.PadPrompts, s.Seed, s.Steps, s.GuidanceScale, s.Scheduler, SamplerCatalog.DisplayNameOf(s.Scheduler), s.Width, s.Height,
         s.BatchSize, s.BatchCount, s.EnableHires, s.HiresScale, s.HiresUpscaler, s.HiresSteps, s.HiresDenoisingStrength, s.HiresResizeWidth, s.HiresResizeHeight,
-        s.Model, imageToImage, imageToImage ? s.Strength : null, inpainting ? InpaintingResponse.From(s) : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
+        s.Model, s.Vae, s.TextEncoder, imageToImage, imageToImage ? s.Strength : null, inpainting ? InpaintingResponse.From(s) : null, NoiseSources.ToA1111(s.NoiseSource).ToLowerInvariant(),
         Speeds.NameOf(s.Speed),
         s.VariationSeed, s.VariationStrength, s.SeedResizeFromWidth, s.SeedResizeFromHeight);
 }

@@ -23,4 +23,7 @@ public sealed record ModelInfo(
 
     /// <summary>What the model draws and prompts that show it (its defaults.json), for the Create page and the model listing.</summary>
     public ModelCard Card { get; init; } = ModelCard.None;
+
+    /// <summary>Every standalone VAE and text encoder under models/, each with whether it fits this model.</summary>
+    public IReadOnlyList<ComponentInfo> Components { get; init; } = [];
 }

@@ -36,6 +36,15 @@ public static class SavedForm
         }
 
         var model = models.Any(m => m.IsAvailable && m.Name == restored.Model) ? restored.Model : current.Model;
-        return restored with { Model = model, InitImage = current.InitImage, Mask = current.Mask };
+        // A VAE or text encoder that went away or does not fit the model is dropped: the model's own parts take over.
+        var fitting = models.FirstOrDefault(m => m.Name == model)?.Components.Where(c => c.Fits).Select(c => (c.Name, c.Kind)).ToHashSet() ?? [];
+        return restored with
+        {
+            Model = model,
+            Vae = restored.Vae is { } vae && fitting.Contains((vae, ComponentKind.Vae)) ? vae : null,
+            TextEncoder = restored.TextEncoder is { } text && fitting.Contains((text, ComponentKind.TextEncoder)) ? text : null,
+            InitImage = current.InitImage,
+            Mask = current.Mask,
+        };
     }
 }

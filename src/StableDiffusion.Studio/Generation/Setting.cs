@@ -32,6 +32,8 @@ public enum Setting
     HiresResizeWidth,
     HiresResizeHeight,
     Model,
+    Vae,
+    TextEncoder,
     InitImage,
     Strength,
     Mask,

@@ -119,6 +119,12 @@ public static class SettingsValidator
             errors[Setting.HiresUpscaler] = $"Model {model.Name} has no VAE encoder, so it cannot use the {upscaler.Name} upscaler: choose a Latent one.";
         }
 
+        if (model is { IsAvailable: true })
+        {
+            CheckComponent(errors, Setting.Vae, ComponentKind.Vae, settings.Vae, model);
+            CheckComponent(errors, Setting.TextEncoder, ComponentKind.TextEncoder, settings.TextEncoder, model);
+        }
+
         if (settings.InitImage is not null && (!double.IsFinite(settings.Strength) || settings.Strength is <= 0 or > 1))
         {
             errors[Setting.Strength] = "Denoising strength must be above 0 and at most 1.";
@@ -127,6 +133,25 @@ public static class SettingsValidator
         InpaintingValidator.Validate(settings, model, errors);
 
         return errors;
+    }
+
+    /// <summary>A swapped part must exist under models/ as that kind and fit the model, so a misfit never becomes a failed job.</summary>
+    private static void CheckComponent(Dictionary<Setting, string> errors, Setting setting, ComponentKind kind, string? name, ModelInfo model)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        var component = model.Components.FirstOrDefault(c => c.Kind == kind && c.Name == name);
+        if (component is null)
+        {
+            errors[setting] = $"No {ComponentInfo.KindName(kind)} named {name}.";
+        }
+        else if (component.Misfit is { } misfit)
+        {
+            errors[setting] = misfit;
+        }
     }
 
     private static void CheckOptionalSize(Dictionary<Setting, string> errors, Setting setting, string name, int value)

@@ -86,6 +86,8 @@ public sealed class GenerateAndInfoCommandTests : IDisposable
 
         Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first.Error + second.Error);
         Assert.NotEqual(File.ReadAllBytes(own), File.ReadAllBytes(swapped));
+        Assert.Equal("vae-other-weights", Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(swapped))!).Extra["VAE"]);
+        Assert.False(Infotext.Parse(PngInfo.ReadParameters(File.ReadAllBytes(own))!).Extra.ContainsKey("VAE"));
         Assert.NotEqual(0, misfit.ExitCode);
         Assert.Contains("decodes 8 latent channels but the UNet of fp32-ids-int32-timestep-int64-batch makes 4", misfit.Error);
     }

@@ -10,7 +10,7 @@ namespace StableDiffusion.Studio.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class A1111EndpointTests(ApiStudio studio) : IClassFixture<ApiStudio>
 {
-    public static TheoryData<string> EmptyLists => ["sd-vae", "loras", "prompt-styles", "sd-modules"];
+    public static TheoryData<string> EmptyLists => ["loras", "prompt-styles", "sd-modules"];
 
     [Theory]
     [MemberData(nameof(EmptyLists))]

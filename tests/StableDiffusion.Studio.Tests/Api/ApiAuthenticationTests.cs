@@ -10,7 +10,7 @@ public sealed class ApiAuthenticationTests(ApiStudio studio) : IClassFixture<Api
 {
     private static readonly object Txt2Img = new { prompt = "must not run", steps = 2, width = 64, height = 64 };
 
-    public static TheoryData<string> ProtectedGets => ["/sdapi/v1/options", "/sdapi/v1/sd-models", "/sdapi/v1/progress", "/api/v1/generations", "/api/v1/models"];
+    public static TheoryData<string> ProtectedGets => ["/sdapi/v1/options", "/sdapi/v1/sd-models", "/sdapi/v1/progress", "/api/v1/generations", "/api/v1/models", "/api/v1/components", "/sdapi/v1/sd-vae"];
 
     [Theory]
     [MemberData(nameof(ProtectedGets))]

@@ -78,7 +78,7 @@ public class ApiStudio : IAsyncLifetime
         RevokedKey = revoked.Key;
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         studio.Dispose();
         return Task.CompletedTask;

@@ -27,7 +27,7 @@ public sealed class ApiSurfaceTests(ApiStudio studio) : IClassFixture<ApiStudio>
         [
             ("/api/v1/generations", "post"), ("/api/v1/generations", "get"), ("/api/v1/generations/{id}", "get"),
             ("/api/v1/generations/{id}", "delete"), ("/api/v1/images/{id}", "get"), ("/api/v1/images/{id}/share", "post"),
-            ("/api/v1/images/{id}/share", "delete"), ("/api/v1/models", "get"), ("/api/v1/samplers", "get"),
+            ("/api/v1/images/{id}/share", "delete"), ("/api/v1/models", "get"), ("/api/v1/components", "get"), ("/api/v1/samplers", "get"),
             ("/api/v1/generations/{id}/skip", "post"), ("/sdapi/v1/skip", "post"),
         ];
         Assert.All(native, e => Assert.True(paths.TryGetProperty(e.Path, out var path) && path.TryGetProperty(e.Method, out _), $"{e.Method} {e.Path}"));

@@ -34,6 +34,8 @@ public static class SettingLabels
         [Setting.HiresResizeWidth] = "Resize width to",
         [Setting.HiresResizeHeight] = "Resize height to",
         [Setting.Model] = "Model",
+        [Setting.Vae] = "VAE",
+        [Setting.TextEncoder] = "Text encoder",
         [Setting.InitImage] = "Init image",
         [Setting.Strength] = "Denoising strength",
         [Setting.Mask] = "Mask",

@@ -59,6 +59,34 @@ public sealed partial class SettingsForm
 
     private ModelInfo? CurrentModel => Models.FirstOrDefault(m => m.Name == Settings.Model);
 
+    /// <summary>The select's value for "From the model"; a folder cannot be named so.</summary>
+    private const string FromTheModel = "";
+
+    /// <summary>The VAE and text encoder selects, each shown once models/ holds a standalone part of that kind.</summary>
+    private IEnumerable<(Setting Setting, ComponentKind Kind)> SwappableParts =>
+        new[] { (Setting.Vae, ComponentKind.Vae), (Setting.TextEncoder, ComponentKind.TextEncoder) }
+            .Where(part => CurrentModel?.Components.Any(c => c.Kind == part.Item2) == true || PartOf(part.Item1) is not null);
+
+    private IEnumerable<string> FittingParts(ComponentKind kind) =>
+        CurrentModel?.Components.Where(c => c.Kind == kind && c.Fits).Select(c => c.Name) ?? [];
+
+    private string? PartOf(Setting setting) => setting == Setting.Vae ? Settings.Vae : Settings.TextEncoder;
+
+    private void SetPart(Setting setting, string? value)
+    {
+        var part = string.IsNullOrEmpty(value) ? null : value;
+        if (setting == Setting.Vae)
+        {
+            Settings.Vae = part;
+        }
+        else
+        {
+            Settings.TextEncoder = part;
+        }
+    }
+
+    private static string PartName(string? value) => string.IsNullOrEmpty(value) ? "From the model" : value;
+
     /// <summary>The model's first example as a hint of the kind of prompt it understands.</summary>
     private string PromptPlaceholder => CurrentModel?.Card.Examples.FirstOrDefault() is { } example
         ? $"Describe the picture, e.g. {example}"
@@ -191,6 +219,10 @@ public sealed partial class SettingsForm
             Settings.Model = model;
         }
 
+        // A part chosen for the previous model stays only while it fits this one.
+        var fitting = CurrentModel?.Components.Where(c => c.Fits).Select(c => (c.Name, c.Kind)).ToHashSet() ?? [];
+        Settings.Vae = Settings.Vae is { } vae && fitting.Contains((vae, ComponentKind.Vae)) ? vae : null;
+        Settings.TextEncoder = Settings.TextEncoder is { } text && fitting.Contains((text, ComponentKind.TextEncoder)) ? text : null;
         tokenCount = Generator.CountTokens(Settings.Model, Settings.Prompt, Settings.EmphasisMode);
     }
 
