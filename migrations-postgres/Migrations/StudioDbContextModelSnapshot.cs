@@ -168,6 +168,10 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Vae")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.HasKey("OwnerId");
 
                     b.ToTable("ApiOptions", (string)null);
@@ -461,8 +465,16 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     b.Property<double?>("Strength")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("TextEncoder")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<double?>("TotalMilliseconds")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("Vae")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<long>("VariationSeed")
                         .HasColumnType("bigint");

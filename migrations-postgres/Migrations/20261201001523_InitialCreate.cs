@@ -35,6 +35,7 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                 {
                     OwnerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Model = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Vae = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     RandnSource = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
@@ -233,6 +234,8 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     HiresResizeWidth = table.Column<int>(type: "integer", nullable: false),
                     HiresResizeHeight = table.Column<int>(type: "integer", nullable: false),
                     Model = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Vae = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    TextEncoder = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Strength = table.Column<double>(type: "double precision", nullable: true),
                     InitImagePath = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     MaskPath = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),

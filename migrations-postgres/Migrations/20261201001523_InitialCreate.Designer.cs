@@ -12,7 +12,7 @@ using StableDiffusion.Studio.Data;
 namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261130221454_InitialCreate")]
+    [Migration("20261201001523_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -170,6 +170,10 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Vae")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.HasKey("OwnerId");
 
@@ -464,8 +468,16 @@ namespace StableDiffusion.Studio.Migrations.Postgres.Migrations
                     b.Property<double?>("Strength")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("TextEncoder")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<double?>("TotalMilliseconds")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("Vae")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<long>("VariationSeed")
                         .HasColumnType("bigint");
