@@ -67,7 +67,7 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await Screenshots.ScreenAsync(user.Page, "create-desktop-light");
 
         // The thumbnails open the viewer; the arrow keys step through them and Esc closes it.
-        await create.Results.Nth(1).ClickAsync();
+        await user.OpenViewerAsync(create.Results.Nth(1));
         var lightbox = user.Page.GetByTestId("lightbox");
         var position = user.Page.GetByTestId("lightbox-position");
         await Expect(position).ToContainTextAsync("2 of 2");
@@ -94,7 +94,7 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await create.OpenAsync();
         await Expect(create.Results).ToHaveCountAsync(0);
         await user.OpenInteractiveAsync("/gallery");
-        await user.Page.GetByTestId("gallery-open").First.ClickAsync();
+        await user.OpenViewerAsync(user.Page.GetByTestId("gallery-open").First);
         await Expect(position).ToContainTextAsync("1 of 2");
         await Expect(lightbox).ToBeFocusedAsync();
         await user.Page.Keyboard.PressAsync("ArrowRight");

@@ -75,6 +75,28 @@ public sealed class BrowserUser : IAsyncDisposable
         // Attached, not visible: the marker is an empty div. MainLayout sets it once the component runs in a circuit.
         Page.Locator("#studio-state[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Opens the image viewer from a thumbnail (Create's results, the gallery's grid) and waits until it shows. A click
+    /// travels to the server as a circuit event; on a loaded machine one that lands while the list is being re-rendered
+    /// can be lost, and then a person clicks again: so does this, up to three times.
+    /// </summary>
+    public async Task OpenViewerAsync(ILocator thumbnail)
+    {
+        var viewer = Page.GetByTestId("lightbox");
+        for (var attempt = 1; ; attempt++)
+        {
+            await thumbnail.ClickAsync();
+            try
+            {
+                await viewer.WaitForAsync(new() { Timeout = 10_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     public async Task ScreenshotAsync(string step)
     {
         var file = $"{name}-{++screenshots:00}-{Regex.Replace(step, "[^A-Za-z0-9]+", "-").Trim('-')}.png";

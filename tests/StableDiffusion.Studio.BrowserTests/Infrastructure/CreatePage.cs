@@ -44,7 +44,7 @@ public sealed partial class CreatePage(BrowserUser user)
     /// <summary>The newest result's image page, the way a person gets there: the thumbnail opens the viewer, its link the page.</summary>
     public async Task OpenNewestResultPageAsync()
     {
-        await Results.First.ClickAsync();
+        await user.OpenViewerAsync(Results.First);
         await user.Page.GetByTestId("lightbox-open-page").ClickAsync();
         await user.Page.WaitForURLAsync(ImagePage());
         await user.WaitUntilInteractiveAsync();

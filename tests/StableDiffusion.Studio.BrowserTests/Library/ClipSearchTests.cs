@@ -45,7 +45,7 @@ public sealed class ClipSearchTests(StudioFixture studio, ITestOutputHelper outp
         await Expect(items).ToHaveCountAsync(3);
 
         // A click on a gallery image opens the viewer; its link opens the image page.
-        await items.First.Locator("a").ClickAsync();
+        await user.OpenViewerAsync(items.First.Locator("a"));
         await user.Page.GetByRole(AriaRole.Link, new() { Name = "Open image page" }).ClickAsync();
         await user.WaitUntilInteractiveAsync();
         await Expect(user.Page.GetByTestId("clip-score")).ToContainTextAsync(new Regex("^CLIP score -?[01]\\.[0-9]{2}"));
