@@ -443,8 +443,16 @@ def export(out, text_encoder, unet, encoder, decoder, scaling_factor, rgb_factor
     write_json(out / "text_encoder" / "config.json", {"hidden_size": TEXT_WIDTH, "max_position_embeddings": 77,
                                                      "vocab_size": 49408, "num_hidden_layers": 3})
     write_json(out / "defaults.json", {"steps": 25, "guidance_scale": 2.0, "scheduler": "dpmpp-2m",
-                                       "width": 64, "height": 64})
+                                       "width": 64, "height": 64, "description": DESCRIPTION, "examples": EXAMPLES})
     write_json(out / "latent_rgb_factors.json", rgb_factors)
+
+
+# What the studio's Create page says the model draws, and prompts it offers to try (defaults.json).
+DESCRIPTION = ("A tiny demo model: 64×64 pictures of one to three circles, squares or triangles of one colour on a plain "
+               "background of another (red, green, blue, yellow, white, black, purple, orange); it knows no other words.")
+EXAMPLES = ["a red circle on a blue background", "two yellow squares on a black background",
+            "three green triangles on a white background", "a purple triangle on a yellow background",
+            "two white circles on a green background", "a blue square on a orange background"]
 
 
 def parse_args():
