@@ -29,6 +29,12 @@ internal sealed class StepSkipper(StepCacheOptions options, int beginIndex, int 
     /// <summary>The latents before the loop and after each step (including skipped ones), which the next decision reads.</summary>
     public void Observe(ReadOnlySpan<double> latents)
     {
+        if (options.SkipThreshold <= 0)
+        {
+            // Skipping is off (Speed: Exact, or truncation alone): nothing to decide, so nothing to measure or keep.
+            return;
+        }
+
         if (previousLatents is null)
         {
             previousLatents = latents.ToArray();
