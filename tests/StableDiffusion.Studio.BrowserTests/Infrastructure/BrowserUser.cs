@@ -41,7 +41,11 @@ public sealed class BrowserUser : IAsyncDisposable
         {
             // Chromium reports every 4xx as "Failed to load resource", the expected 404 pages too; subresources are
             // already checked by status above.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            // SignalR logs a WebSocket that fails to open as an error and then falls back to another transport: on a loaded
+            // machine the server may have dropped a negotiated connection the browser was slow to open. A circuit that never
+            // starts fails the tests that wait for it (WaitUntilInteractiveAsync), so only the fallback's messages are let by.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
+                && !IsTransportFallback(message.Text))
             {
                 Record($"console error on {page.Url}: {message.Text}");
             }
@@ -50,6 +54,10 @@ public sealed class BrowserUser : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    private static bool IsTransportFallback(string text) =>
+        (text.StartsWith("WebSocket connection to ", StringComparison.Ordinal) && text.Contains("/_blazor?id=", StringComparison.Ordinal))
+        || text.Contains("Failed to start the transport 'WebSockets'", StringComparison.Ordinal);
 
     /// <summary>The person's browser: more tabs, and its network switched off and on.</summary>
     public IBrowserContext Context => context;

@@ -13,17 +13,15 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     {
         await cluster.EnsureWorkersAsync();
         // Two long jobs of a fourth user hold both workers, so all thirty are waiting before the first of them starts.
-        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker one", 150), await cluster.SubmitAsync("dave", "blocker two", 150) };
+        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker one", 150, size: 192), await cluster.SubmitAsync("dave", "blocker two", 150, size: 192) };
         await cluster.WaitForJobsAsync(blockers, rows => rows.All(r => r.Status == "Running"), JobsTimeout);
 
         // Each user submits all ten before the next starts: first-come order would run alice's ten first.
+        // A user's ten go at once (the blockers must outlast the submissions, on a loaded machine too).
         var ids = new List<Guid>();
         foreach (var user in new[] { "alice", "bob", "carol" })
         {
-            for (var i = 0; i < 10; i++)
-            {
-                ids.Add(await cluster.SubmitAsync(user, $"{user} job {i}", 4));
-            }
+            ids.AddRange(await Task.WhenAll(Enumerable.Range(0, 10).Select(i => cluster.SubmitAsync(user, $"{user} job {i}", 4))));
         }
 
         // Cancelled on the web node, stopped on the workers through Redis.
