@@ -67,6 +67,7 @@ public sealed class ConnectionLossTests(StudioFixture studio, ITestOutputHelper 
     {
         await create.Prompt.FillAsync(prompt);
         await create.Steps.FillAsync("150");
+        await create.SetSizeAsync(192);
         await create.Generate.ClickAsync();
         await Expect(create.StepText).ToBeVisibleAsync();
     }

@@ -69,8 +69,9 @@ public sealed class AccountTests(StudioFixture studio, ITestOutputHelper output)
         await SignUpAsync(bob, bobEmail);
         var create = new CreatePage(bob);
         await create.OpenAsync();
-        // The most steps and batches allowed, so the first job still runs while the second waits behind it.
+        // The most steps and batches allowed, at 192², so the first job still runs while the second waits behind it.
         await create.Steps.FillAsync("150");
+        await create.SetSizeAsync(192);
         await bob.Page.GetByLabel("Batch count", new() { Exact = true }).FillAsync("16");
         await create.Prompt.FillAsync("bob's first long job");
         await create.Generate.ClickAsync();

@@ -29,6 +29,17 @@ public sealed partial class CreatePage(BrowserUser user)
     public Task WaitUntilReadyAsync() =>
         user.Page.Locator("[data-testid=generate-bar][data-ready=true]").WaitForAsync();
 
+    /// <summary>
+    /// Sets width and height. A job that a test races (cancels, skips, outlives a restart) is made 192² with the most steps
+    /// allowed: 9× the embedded model's own size, so it still runs when the race comes, on a fast machine as on a loaded
+    /// one (150 steps at 64² take a second or two).
+    /// </summary>
+    public async Task SetSizeAsync(int size)
+    {
+        await user.Page.GetByLabel("Width", new() { Exact = true }).FillAsync(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await user.Page.GetByLabel("Height", new() { Exact = true }).FillAsync(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Generates one image from <paramref name="prompt"/> and returns its id, read from the result's link.</summary>
     public async Task<Guid> GenerateAsync(string prompt)
     {

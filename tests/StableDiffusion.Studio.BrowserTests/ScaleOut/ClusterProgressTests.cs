@@ -59,6 +59,7 @@ public sealed partial class ClusterProgressTests(ClusterFixture cluster, ITestOu
         const string prompt = "a blue circle through a Redis restart";
         await create.Prompt.FillAsync(prompt);
         await create.Steps.FillAsync("150");
+        await create.SetSizeAsync(192);
         await create.Generate.ClickAsync();
         await Expect(create.StepText).ToBeVisibleAsync();
 
