@@ -42,7 +42,7 @@ internal sealed class StepSkipper(StepCacheOptions options, int beginIndex, int 
         }
         var difference = MeanAbsoluteDifference(latents, previousLatents);
         latents.CopyTo(previousLatents);
-        smooth = options.SkipThreshold > 0 && !double.IsNaN(differenceBefore) && IsSmooth(difference, previousDifference, differenceBefore, options.SkipThreshold);
+        smooth = !double.IsNaN(differenceBefore) && IsSmooth(difference, previousDifference, differenceBefore, options.SkipThreshold);
         (differenceBefore, previousDifference) = (previousDifference, difference);
     }
 

@@ -38,7 +38,7 @@ public sealed partial class Gallery
     [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
 
     private ImagePage? page;
-    private Dictionary<Guid, float>? scores;
+    private IReadOnlyDictionary<Guid, float>? scores;
     private int notIndexed;
     private GalleryChoices choices = GalleryChoices.None;
     private readonly HashSet<Guid> selected = [];
@@ -121,7 +121,7 @@ public sealed partial class Gallery
         if (!RanksByMeaning && Order == GalleryOrder.BestMatch)
         {
             var byScore = await Searcher.ByPromptScoreAsync(ownerId, Filter, number, PageSize);
-            (scores, notIndexed) = (byScore.Scores.ToDictionary(), byScore.NotIndexed);
+            (scores, notIndexed) = (byScore.Scores, byScore.NotIndexed);
             return byScore.Images;
         }
 
