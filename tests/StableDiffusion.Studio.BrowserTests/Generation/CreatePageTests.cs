@@ -67,12 +67,14 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await Screenshots.ScreenAsync(user.Page, "create-desktop-light");
 
         // The thumbnails open the viewer; the arrow keys step through them and Esc closes it.
-        await user.OpenViewerAsync(create.Results.Nth(1));
+        var thumbnail = create.Results.Nth(1);
+        await user.OpenViewerAsync(thumbnail);
         var lightbox = user.Page.GetByTestId("lightbox");
         var position = user.Page.GetByTestId("lightbox-position");
         await Expect(position).ToContainTextAsync("2 of 2");
         // The viewer takes the focus as it opens, so the keys reach it.
-        await Expect(lightbox).ToBeFocusedAsync();
+        var focusInViewer = user.Page.Locator("[data-lightbox]:focus-within");
+        await Expect(focusInViewer).ToHaveCountAsync(1);
         await user.Page.Keyboard.PressAsync("ArrowLeft");
         await Expect(position).ToContainTextAsync("1 of 2");
         await Expect(user.Page.GetByTestId("lightbox-image")).ToHaveAttributeAsync("data-image-id", newest.ToString());
@@ -80,8 +82,37 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await user.ScreenshotAsync("viewer");
         await user.Page.Keyboard.PressAsync("ArrowRight");
         await Expect(position).ToContainTextAsync("2 of 2");
+
+        // A modal viewer keeps the focus: Tab goes round its controls (Next is disabled on the last image) and Shift+Tab
+        // back, never out to the page behind.
+        var previous = user.Page.GetByTestId("lightbox-previous");
+        var openPage = user.Page.GetByTestId("lightbox-open-page");
+        var close = user.Page.GetByTestId("lightbox-close");
+        foreach (var control in new[] { previous, openPage, close, previous, openPage, close, previous })
+        {
+            await user.Page.Keyboard.PressAsync("Tab");
+            await Expect(control).ToBeFocusedAsync();
+        }
+
+        foreach (var control in new[] { close, openPage, previous, close })
+        {
+            await user.Page.Keyboard.PressAsync("Shift+Tab");
+            await Expect(control).ToBeFocusedAsync();
+        }
+
+        // Previous pressed on the second image disables itself on the first: the focus goes to Next, not to the page.
+        await previous.FocusAsync();
+        await user.Page.Keyboard.PressAsync("Enter");
+        await Expect(position).ToContainTextAsync("1 of 2");
+        await Expect(user.Page.GetByTestId("lightbox-next")).ToBeFocusedAsync();
+        await user.Page.Keyboard.PressAsync("Enter");
+        await Expect(position).ToContainTextAsync("2 of 2");
+        await Expect(previous).ToBeFocusedAsync();
+
+        // Closed, the viewer gives the focus back to the thumbnail that opened it.
         await user.Page.Keyboard.PressAsync("Escape");
         await Expect(lightbox).ToHaveCountAsync(0);
+        await Expect(thumbnail).ToBeFocusedAsync();
 
         // "Use settings" puts the newest result's prompt and seed back in the form.
         await create.Prompt.FillAsync("something else");
@@ -96,7 +127,7 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await user.OpenInteractiveAsync("/gallery");
         await user.OpenViewerAsync(user.Page.GetByTestId("gallery-open").First);
         await Expect(position).ToContainTextAsync("1 of 2");
-        await Expect(lightbox).ToBeFocusedAsync();
+        await Expect(focusInViewer).ToHaveCountAsync(1);
         await user.Page.Keyboard.PressAsync("ArrowRight");
         await Expect(position).ToContainTextAsync("2 of 2");
         await user.ScreenshotAsync("gallery viewer");
