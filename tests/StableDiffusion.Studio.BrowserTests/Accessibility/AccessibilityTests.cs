@@ -39,6 +39,16 @@ public sealed class AccessibilityTests(StudioFixture studio, ITestOutputHelper o
             ("/account/signup", false), ("/account/signin", false), ("/admin", true), ("/no-such-page", true),
         };
         var violations = new List<string>();
+        async Task AuditAsync(string what)
+        {
+            // Settled: no colour caught halfway through a transition.
+            await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+            var result = await page.RunAxe();
+            violations.AddRange(result.Violations
+                .Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target))}"));
+        }
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var (scheme, background) in new[] { (ColorScheme.Dark, Dark), (ColorScheme.Light, Light) })
         {
@@ -55,22 +65,29 @@ public sealed class AccessibilityTests(StudioFixture studio, ITestOutputHelper o
                     }
 
                     await Expect(page.Locator("body")).ToHaveCSSAsync("background-color", background);
-                    // Settled: no colour caught halfway through a transition.
-                    await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
-                    var result = await page.RunAxe();
-                    violations.AddRange(result.Violations
-                        .Where(v => v.Impact is "serious" or "critical")
-                        .Select(v => $"{scheme} {width}px {path}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target))}"));
+                    await AuditAsync($"{scheme} {width}px {path}");
                     // A few pictures for people; each full-page screenshot costs time.
                     if (width == 390 && (path == "/gallery" || path == imageShare || path == $"/images/{imageId}"))
                     {
                         await user.ScreenshotAsync($"{scheme} {width} {path}");
                     }
                 }
+
+                // What opens over a page: the image viewer, and on a phone the menu's drawer.
+                await user.OpenInteractiveAsync("/gallery");
+                await user.OpenViewerAsync(page.GetByTestId("gallery-open").First);
+                await AuditAsync($"{scheme} {width}px /gallery with the image viewer open");
+                if (width == 390)
+                {
+                    await user.OpenInteractiveAsync("/");
+                    await page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
+                    await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=menu-drawer]').getBoundingClientRect().left === 0");
+                    await AuditAsync($"{scheme} {width}px / with the menu open");
+                }
             }
         }
 
-        output.WriteLine($"{pages.Length * 4} axe runs in {clock.Elapsed.TotalSeconds:0} s");
+        output.WriteLine($"{(pages.Length + 1) * 4 + 2} axe runs in {clock.Elapsed.TotalSeconds:0} s");
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
 
         // Every page's title names the studio; the image page shows the 64-px image a whole multiple larger, crisp.
