@@ -131,6 +131,12 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await user.Page.Keyboard.PressAsync("ArrowRight");
         await Expect(position).ToContainTextAsync("2 of 2");
         await user.ScreenshotAsync("gallery viewer");
+        // Closed with its button, the viewer also hands the focus back; Enter on that thumbnail opens it again.
+        await user.Page.GetByTestId("lightbox-close").ClickAsync();
+        await Expect(lightbox).ToHaveCountAsync(0);
+        await Expect(user.Page.GetByTestId("gallery-open").First).ToBeFocusedAsync();
+        await user.Page.Keyboard.PressAsync("Enter");
+        await Expect(position).ToContainTextAsync("1 of 2");
         await user.Page.GetByTestId("lightbox-open-page").ClickAsync();
         await Expect(user.Page).ToHaveURLAsync(new Regex("/images/[0-9a-f-]{36}$"));
         await user.WaitUntilInteractiveAsync();
