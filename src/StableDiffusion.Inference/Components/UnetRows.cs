@@ -18,7 +18,7 @@ internal sealed class UnetRows(Unet unet) : IDisposable
     /// <summary>The contexts of the calls of the last step and of this one, so each is made once while its rows step together.</summary>
     private List<(TextEmbeddings[] Rows, OrtValue States)> lastStep = [], thisStep = [];
 
-    /// <summary>Where every step's predictions land: reused, as a step's rows rarely change in number.</summary>
+    /// <summary>Where a step's predictions are gathered when its rows take several calls: reused, as a step's rows rarely change in number.</summary>
     private float[] predictions = [];
 
     /// <summary>
@@ -27,11 +27,13 @@ internal sealed class UnetRows(Unet unet) : IDisposable
     /// </summary>
     public readonly record struct Row(double[] Sample, TextEmbeddings Context, double[]? Conditioning = null);
 
-    /// <returns>
-    /// Each row's predicted noise, row after row in the rows' order (the array may be longer; it is overwritten by the next
-    /// call), and the ONNX calls made.
-    /// </returns>
-    public (float[] Predictions, int Calls) Predict(IReadOnlyList<Row> rows, LatentShape shape, double timestep, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each row's predicted noise, row after row in the rows' order, handed to <paramref name="read"/> (valid only during that
+    /// call). When every row is in one call, that is the call's output where ONNX Runtime left it; else the calls' outputs
+    /// gathered into a buffer this object reuses.
+    /// </summary>
+    /// <returns>The ONNX calls made.</returns>
+    public int Predict(IReadOnlyList<Row> rows, LatentShape shape, double timestep, CancellationToken cancellationToken, Unet.OutputReader read)
     {
         var conditioning = (unet.InChannels - shape.Channels) * shape.Height * shape.Width;
         if (rows.Any(row => (row.Conditioning?.Length ?? 0) != conditioning))
@@ -41,30 +43,39 @@ internal sealed class UnetRows(Unet unet) : IDisposable
                 : $"The UNet takes {unet.InChannels} channels; got {shape.Channels} and conditioning that does not make up the rest.", nameof(rows));
         }
 
-        if (predictions.Length < rows.Count * shape.Length)
-        {
-            predictions = new float[rows.Count * shape.Length];
-        }
         var groups = unet.FixedBatch == 1
             ? rows.Select((_, index) => (IReadOnlyList<int>)[index]).ToList()
             : rows.Select((row, index) => (row, index)).GroupBy(r => r.row.Context.Tokens).Select(g => (IReadOnlyList<int>)[.. g.Select(r => r.index)]).ToList();
         (lastStep, thisStep) = (thisStep, []);
-        foreach (var group in groups)
+        if (groups.Count == 1)
         {
-            Run([.. group.Select(index => rows[index])], shape, timestep, cancellationToken, output =>
+            // One call with every row in order: its output is read in place (at 512² a copy would be 128 KB a row).
+            Run(rows, shape, timestep, cancellationToken, read);
+        }
+        else
+        {
+            if (predictions.Length < rows.Count * shape.Length)
             {
-                for (var i = 0; i < group.Count; i++)
+                predictions = new float[rows.Count * shape.Length];
+            }
+            foreach (var group in groups)
+            {
+                Run([.. group.Select(index => rows[index])], shape, timestep, cancellationToken, output =>
                 {
-                    output.Slice(i * shape.Length, shape.Length).CopyTo(predictions.AsSpan(group[i] * shape.Length));
-                }
-            });
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        output.Slice(i * shape.Length, shape.Length).CopyTo(predictions.AsSpan(group[i] * shape.Length));
+                    }
+                });
+            }
+            read(predictions.AsSpan(0, rows.Count * shape.Length));
         }
         foreach (var (_, states) in lastStep.Where(made => !thisStep.Contains(made)))
         {
             states.Dispose();
         }
         lastStep = [];
-        return (predictions, groups.Count);
+        return groups.Count;
     }
 
     public void Dispose()

@@ -1,5 +1,5 @@
-using System.Buffers;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -22,35 +22,33 @@ public static class ImageTensors
             throw new ArgumentException($"Expected 3×{height}×{width} values, got {chw.Length}.", nameof(chw));
         }
 
-        // Plane by plane with vector operations (a 512² image is 786 432 values, on the worker's path); the same float32
-        // operations in the same order as one value at a time, so the bytes are the same.
-        var pixels = new Rgb24[plane];
-        var bytes = MemoryMarshal.AsBytes(pixels.AsSpan());
-        var rented = ArrayPool<float>.Shared.Rent(plane);
-        try
+        // Every byte is written below, so the array need not be cleared first (a 512² image is 768 KB). Sharing the chunks
+        // among the cores measured slower: waking the thread pool costs more than the 0.8 ms this takes at 512².
+        var pixels = GC.AllocateUninitializedArray<Rgb24>(plane);
+        Span<byte> channels = stackalloc byte[3 * PixelsPerChunk];
+        for (var chunk = 0; chunk * PixelsPerChunk < plane; chunk++)
         {
-            var unit = rented.AsSpan(0, plane);
-            for (var channel = 0; channel < 3; channel++)
-            {
-                // x / 2 and x · 0.5 are the same float; Max and Min keep NaN (an fp16 VAE overflowing), which the cast makes 0.
-                TensorPrimitives.Multiply(chw.Slice(channel * plane, plane), 0.5f, unit);
-                TensorPrimitives.Add(unit, 0.5f, unit);
-                TensorPrimitives.Max(unit, 0f, unit);
-                TensorPrimitives.Min(unit, 1f, unit);
-                TensorPrimitives.Multiply(unit, 255f, unit);
-                TensorPrimitives.Round(unit, MidpointRounding.ToEven, unit);
-                for (var i = 0; i < plane; i++)
-                {
-                    bytes[3 * i + channel] = ToByte(unit[i]);
-                }
-            }
+            ToPixels(chw, plane, pixels, chunk, channels);
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(rented);
-        }
-
         return new RgbImage(width, height, pixels);
+    }
+
+    /// <summary>
+    /// Chunk <paramref name="chunk"/> of <see cref="PixelsPerChunk"/> pixels: each channel's bytes made in one vector pass into
+    /// <paramref name="channels"/> (three chunks' room, small enough to stay in the L1 cache), then the three interleaved. The
+    /// values are read once and each byte written once.
+    /// </summary>
+    private static void ToPixels(ReadOnlySpan<float> chw, int plane, Rgb24[] pixels, int chunk, Span<byte> channels)
+    {
+        var first = chunk * PixelsPerChunk;
+        var count = Math.Min(PixelsPerChunk, plane - first);
+        var red = channels[..count];
+        var green = channels.Slice(PixelsPerChunk, count);
+        var blue = channels.Slice(2 * PixelsPerChunk, count);
+        ToBytes(chw.Slice(first, count), red);
+        ToBytes(chw.Slice(plane + first, count), green);
+        ToBytes(chw.Slice(2 * plane + first, count), blue);
+        Interleave(red, green, blue, MemoryMarshal.AsBytes(pixels.AsSpan(first, count)));
     }
 
     /// <summary>RGB to 3 × height × width floats in [-1, 1], as diffusers' preprocess: <c>2 * (x / 255) - 1</c>.</summary>
@@ -89,6 +87,63 @@ public static class ImageTensors
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         return image.Clone(context => context.Resize(width, height, KnownResamplers.Lanczos3));
+    }
+
+    private const int PixelsPerChunk = 4096;
+
+    /// <summary>
+    /// One channel's values to bytes: x · 0.5 + 0.5 (x / 2 and x · 0.5 are the same float), clamped to [0, 1], · 255, rounded
+    /// half to even. The vectors make the same float32 operations in the same order as the scalar tail, so the bytes do not
+    /// depend on the machine's vector width; NaN (an fp16 VAE overflowing) becomes 0.
+    /// </summary>
+    private static void ToBytes(ReadOnlySpan<float> values, Span<byte> destination)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var source = ref MemoryMarshal.GetReference(values);
+            ref var target = ref MemoryMarshal.GetReference(destination);
+            for (; i <= values.Length - 4 * Vector256<float>.Count; i += 4 * Vector256<float>.Count)
+            {
+                var low = Vector256.Narrow(Rounded(ref source, i), Rounded(ref source, i + Vector256<float>.Count));
+                var high = Vector256.Narrow(Rounded(ref source, i + 2 * Vector256<float>.Count), Rounded(ref source, i + 3 * Vector256<float>.Count));
+                Vector256.Narrow(low.AsUInt16(), high.AsUInt16()).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            destination[i] = ToByte(MathF.Round(Math.Clamp(values[i] * 0.5f + 0.5f, 0f, 1f) * 255f, MidpointRounding.ToEven));
+        }
+    }
+
+    /// <summary>Three planes of one channel each to R, G, B triples; the lengths are checked once, not at every byte.</summary>
+    private static void Interleave(ReadOnlySpan<byte> red, ReadOnlySpan<byte> green, ReadOnlySpan<byte> blue, Span<byte> rgb)
+    {
+        if (green.Length != red.Length || blue.Length != red.Length || rgb.Length != 3 * red.Length)
+        {
+            throw new ArgumentException("Each plane needs one byte per pixel and the destination three.", nameof(rgb));
+        }
+        ref var r = ref MemoryMarshal.GetReference(red);
+        ref var g = ref MemoryMarshal.GetReference(green);
+        ref var b = ref MemoryMarshal.GetReference(blue);
+        ref var target = ref MemoryMarshal.GetReference(rgb);
+        for (var i = 0; i < red.Length; i++)
+        {
+            ref var pixel = ref Unsafe.Add(ref target, 3 * i);
+            pixel = Unsafe.Add(ref r, i);
+            Unsafe.Add(ref pixel, 1) = Unsafe.Add(ref g, i);
+            Unsafe.Add(ref pixel, 2) = Unsafe.Add(ref b, i);
+        }
+    }
+
+    /// <summary>Eight values from <paramref name="offset"/> as whole numbers in [0, 255] (NaN as 0).</summary>
+    private static Vector256<int> Rounded(ref float source, int offset)
+    {
+        var unit = Vector256.LoadUnsafe(ref source, (nuint)offset) * 0.5f + Vector256.Create(0.5f);
+        // NaN lanes are zeroed first: min and max differ between instruction sets in what they make of NaN.
+        unit &= Vector256.Equals(unit, unit);
+        var clamped = Vector256.Min(Vector256.Max(unit, Vector256<float>.Zero), Vector256<float>.One);
+        return Vector256.ConvertToInt32(Vector256.Round(clamped * 255f));
     }
 
     /// <summary>A rounded value in [0, 255], or NaN, which becomes black rather than undefined.</summary>

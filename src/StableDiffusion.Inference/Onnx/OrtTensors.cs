@@ -53,14 +53,9 @@ internal static class OrtTensors
         ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(buffer, 0, length), shape)
         : FromFloats(elementType, buffer.AsSpan(0, length), shape);
 
-    /// <summary>Latents (double) to float, as <c>(float)x</c> one by one.</summary>
-    public static void Narrow(ReadOnlySpan<double> values, Span<float> destination)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            destination[i] = (float)values[i];
-        }
-    }
+    /// <summary>Latents (double) to float, as <c>(float)x</c> one by one (the vectors round to nearest as the cast does).</summary>
+    public static void Narrow(ReadOnlySpan<double> values, Span<float> destination) =>
+        TensorPrimitives.ConvertTruncating(values, destination[..values.Length]);
 
     /// <summary>An fp32 output read where ONNX Runtime left it (valid while the value lives); other types converted.</summary>
     public static ReadOnlySpan<float> AsFloats(OrtValue value) =>

@@ -17,7 +17,7 @@ internal sealed class BatchImage
         Scheduler = scheduler;
         BeginIndex = beginIndex;
         Latents = latents;
-        ModelInput = new double[latents.Length];
+        ModelInput = scheduler.ModelInputIsSample ? latents : new double[latents.Length];
         NoisePrediction = new double[latents.Length];
     }
 
@@ -35,7 +35,7 @@ internal sealed class BatchImage
 
     public double[] Latents { get; }
 
-    /// <summary>This step's scaled input to the UNet.</summary>
+    /// <summary>This step's scaled input to the UNet: the latents themselves when the scheduler does not scale them.</summary>
     public double[] ModelInput { get; }
 
     /// <summary>This step's guided noise prediction.</summary>

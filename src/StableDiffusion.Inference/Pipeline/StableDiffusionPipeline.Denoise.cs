@@ -56,14 +56,15 @@ public sealed partial class StableDiffusionPipeline
             }
             var stepping = jobs.Where(job => job.BeginIndex <= stepIndex).ToList();
 
-            // 5a. Scale the input (σ-scaled for Euler/LMS, identity for DDIM/PNDM).
-            foreach (var image in stepping.SelectMany(job => job.Batch))
+            // 5a. Scale the input (σ-scaled for Euler/LMS; DDIM, PNDM and DPM++ give the UNet the latents as they are).
+            foreach (var image in stepping.SelectMany(job => job.Batch).Where(image => image.ModelInput != image.Latents))
             {
                 image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
             }
 
             // 5b–c. The UNet on the images that do not reuse their last prediction, each under [negative prompt, prompt] (the
-            //       prompt alone without guidance or once it is truncated), then each image's own classifier-free guidance.
+            //       prompt alone without guidance or once it is truncated), then each image's own classifier-free guidance, read
+            //       from the call's output where it lies (the UNet's time counts it: a few microseconds a step).
             var evaluated = stepping.SelectMany(job => job.Batch.Where(image => image.Skipper!.ShouldEvaluate(stepIndex))
                 .Select(image => (Job: job, Image: image, Contexts: job.ContextsAt(stepIndex, timesteps.Count)))).ToList();
             if (evaluated.Count > 0)
@@ -75,12 +76,11 @@ public sealed partial class StableDiffusionPipeline
                     .. evaluated.Where(e => e.Contexts.Count == 2).Select(e => new UnetRows.Row(e.Image.ModelInput, e.Contexts[1], e.Image.Inpaint?.UnetConditioning)),
                 ];
                 var clock = Stopwatch.GetTimestamp();
-                float[] predictions;
                 int calls;
                 try
                 {
                     using var everyoneCancelled = new EveryoneCancelled([.. jobs]);
-                    (predictions, calls) = unet.Predict(rows, latentShape, timesteps[stepIndex], everyoneCancelled.Token);
+                    calls = unet.Predict(rows, latentShape, timesteps[stepIndex], everyoneCancelled.Token, predictions => GuideEach(evaluated, predictions, latentShape.Length));
                 }
                 catch (Exception error)
                 {
@@ -89,14 +89,6 @@ public sealed partial class StableDiffusionPipeline
                 }
                 var milliseconds = Stopwatch.GetElapsedTime(clock).TotalMilliseconds;
 
-                var (length, promptRow) = (latentShape.Length, evaluated.Count);
-                for (var e = 0; e < evaluated.Count; e++)
-                {
-                    var (job, image, contexts) = evaluated[e];
-                    var guided = contexts.Count == 2;
-                    var cond = guided ? promptRow++ : e;
-                    Guide(predictions.AsSpan(e * length, length), predictions.AsSpan(cond * length, length), guided, job.Settings.GuidanceScale, image.NoisePrediction);
-                }
                 foreach (var job in evaluated.GroupBy(e => e.Job))
                 {
                     job.Key.Tally.Add(milliseconds, calls, job.Count());
@@ -117,6 +109,22 @@ public sealed partial class StableDiffusionPipeline
                 job.Attempt(() => job.Steps!.Report(step => Preview(job.Batch[0].PredictedOriginal!, step, latentShape, job.CancellationToken)));
             }
             jobs.RemoveAll(job => job.Error is not null);
+        }
+    }
+
+    /// <summary>
+    /// Each evaluated image's own classifier-free guidance from the step's predictions, laid out as the rows were: every
+    /// image's first context (the negative prompt, or the prompt alone), then the prompt rows of the guided ones.
+    /// </summary>
+    private static void GuideEach(List<(JobRun Job, BatchImage Image, IReadOnlyList<TextEmbeddings> Contexts)> evaluated, ReadOnlySpan<float> predictions, int length)
+    {
+        var promptRow = evaluated.Count;
+        for (var e = 0; e < evaluated.Count; e++)
+        {
+            var (job, image, contexts) = evaluated[e];
+            var guided = contexts.Count == 2;
+            var cond = guided ? promptRow++ : e;
+            Guide(predictions.Slice(e * length, length), predictions.Slice(cond * length, length), guided, job.Settings.GuidanceScale, image.NoisePrediction);
         }
     }
 

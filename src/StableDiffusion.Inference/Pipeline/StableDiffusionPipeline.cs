@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using StableDiffusion.Inference.Components;
 using StableDiffusion.Inference.Hires;
 using StableDiffusion.Inference.Imaging;
@@ -278,11 +281,36 @@ public sealed partial class StableDiffusionPipeline(StableDiffusionModel model)
         : $"Images {firstImage + 1}–{firstImage + batchSize} were skipped after {stepsDone} of {totalSteps} steps.";
 
     /// <summary>Classifier-free guidance of one image: noise = uncond + g·(cond − uncond), or the prompt's prediction alone.</summary>
+    /// <remarks>
+    /// cond − uncond in float32 (the UNet's precision), then scaled and added in double, as one value at a time would; the
+    /// vectors make the same operations in the same order, eight values at a time (a 512² latent is 16 384 of them a step).
+    /// </remarks>
     private static void Guide(ReadOnlySpan<float> uncond, ReadOnlySpan<float> cond, bool guided, double guidanceScale, double[] noisePred)
     {
-        for (var i = 0; i < noisePred.Length; i++)
+        if (!guided)
         {
-            noisePred[i] = guided ? uncond[i] + guidanceScale * (cond[i] - uncond[i]) : cond[i];
+            TensorPrimitives.ConvertTruncating(cond[..noisePred.Length], noisePred);
+            return;
+        }
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var uncondStart = ref MemoryMarshal.GetReference(uncond);
+            ref var condStart = ref MemoryMarshal.GetReference(cond);
+            ref var target = ref MemoryMarshal.GetArrayDataReference(noisePred);
+            var scale = Vector256.Create(guidanceScale);
+            for (; i <= noisePred.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var unconditional = Vector256.LoadUnsafe(ref uncondStart, (nuint)i);
+                var (differenceLow, differenceHigh) = Vector256.Widen(Vector256.LoadUnsafe(ref condStart, (nuint)i) - unconditional);
+                var (unconditionalLow, unconditionalHigh) = Vector256.Widen(unconditional);
+                (unconditionalLow + scale * differenceLow).StoreUnsafe(ref target, (nuint)i);
+                (unconditionalHigh + scale * differenceHigh).StoreUnsafe(ref target, (nuint)(i + Vector256<double>.Count));
+            }
+        }
+        for (; i < noisePred.Length; i++)
+        {
+            noisePred[i] = uncond[i] + guidanceScale * (cond[i] - uncond[i]);
         }
     }
 

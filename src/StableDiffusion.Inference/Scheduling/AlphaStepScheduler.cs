@@ -51,6 +51,8 @@ public abstract class AlphaStepScheduler : IScheduler
 
     public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
 
+    public bool ModelInputIsSample => true;
+
     public abstract double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise);
 
     /// <summary>x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε (diffusers' <c>add_noise</c>).</summary>

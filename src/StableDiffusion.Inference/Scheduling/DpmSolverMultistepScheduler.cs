@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using StableDiffusion.Inference.Randomness;
 
 namespace StableDiffusion.Inference.Scheduling;
@@ -27,9 +30,9 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
     private double[] sigmas = [];
     private double[]? previousOutput;
 
-    /// <summary>The buffers this step writes into (the data prediction two steps back, and the multistep difference):
-    /// reused, so a step allocates nothing (at 512² each is a 128 KB array on the large object heap).</summary>
-    private double[]? spareOutput, difference;
+    /// <summary>The buffer this step writes its data prediction into (the one of two steps back): reused, so a step
+    /// allocates nothing (at 512² it is a 128 KB array).</summary>
+    private double[]? spareOutput;
 
     private int lowerOrderCount;
 
@@ -118,27 +121,22 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
 
     public void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination) => sample.CopyTo(destination);
 
+    public bool ModelInputIsSample => true;
+
     public double[] Step(ReadOnlySpan<double> modelOutput, int stepIndex, Span<double> sample, INoiseGenerator noise)
     {
         cursor.Advance(stepIndex);
         var count = timesteps.Length;
         var lowerFinal = stepIndex == count - 1 && ((lowerOrderFinal && count < 15) || finalSigmaZero);
 
-        // convert_model_output: the data prediction D = x̂₀ at σ_i.
+        // convert_model_output: the data prediction D = x̂₀ at σ_i, as a·x + b·ε (ε-prediction) or a·x + b·v (v-prediction).
         var (alpha, sigma) = AlphaSigma(sigmas[stepIndex]);
-        var denoised = Buffer(ref spareOutput, sample.Length);
-        switch (predictionType)
+        var (outputAlone, sampleWeight, outputWeight) = predictionType switch
         {
-            case PredictionType.Epsilon:
-                LatentMath.Combine(1 / alpha, sample, -sigma / alpha, modelOutput, denoised);
-                break;
-            case PredictionType.VPrediction:
-                LatentMath.Combine(alpha, sample, -sigma, modelOutput, denoised);
-                break;
-            default:
-                modelOutput.CopyTo(denoised);
-                break;
-        }
+            PredictionType.Epsilon => (false, 1 / alpha, -sigma / alpha),
+            PredictionType.VPrediction => (false, alpha, -sigma),
+            _ => (true, 0.0, 0.0),
+        };
 
         var (alphaNext, sigmaNext) = AlphaSigma(sigmas[stepIndex + 1]);
         var lambdaNext = Math.Log(alphaNext) - Math.Log(sigmaNext);
@@ -146,23 +144,25 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
         var h = lambdaNext - lambda;
         var expm = Math.Exp(-h) - 1.0;
 
-        // σ_{i+1}/σ_i · x − α_{i+1}(e^{−h} − 1)·D_i; at σ_{i+1} = 0 this is exactly D_i.
-        LatentMath.Combine(sigmaNext / sigma, sample, -alphaNext * expm, denoised, sample);
-        if (solverOrder == 2 && lowerOrderCount >= 1 && !lowerFinal && previousOutput is not null)
+        // σ_{i+1}/σ_i · x − α_{i+1}(e^{−h} − 1)·D_i (at σ_{i+1} = 0 this is exactly D_i), then for the second order
+        // + weight · (D_i − D_{i−1}) / r0.
+        var update = new Update(sigmaNext / sigma, -alphaNext * expm);
+        var secondOrder = solverOrder == 2 && lowerOrderCount >= 1 && !lowerFinal && previousOutput is not null;
+        if (secondOrder)
         {
             var (alphaPrevious, sigmaPrevious) = AlphaSigma(sigmas[stepIndex - 1]);
             var lambdaPrevious = Math.Log(alphaPrevious) - Math.Log(sigmaPrevious);
             var r0 = (lambda - lambdaPrevious) / h;
-            var change = Buffer(ref difference, sample.Length);
-            LatentMath.Combine(1 / r0, denoised, -1 / r0, previousOutput, change);
-            var weight = heunSolver ? alphaNext * (expm / h + 1.0) : -0.5 * alphaNext * expm;
-            LatentMath.AddScaled(sample, weight, change);
-            LastUpdateOrder = 2;
+            update = update with
+            {
+                ChangeWeight = 1 / r0,
+                PreviousWeight = -1 / r0,
+                SecondOrderWeight = heunSolver ? alphaNext * (expm / h + 1.0) : -0.5 * alphaNext * expm,
+            };
         }
-        else
-        {
-            LastUpdateOrder = 1;
-        }
+        LastUpdateOrder = secondOrder ? 2 : 1;
+        var denoised = Buffer(ref spareOutput, sample.Length);
+        StepInOnePass(outputAlone, sampleWeight, outputWeight, modelOutput, sample, denoised, secondOrder ? previousOutput : null, update);
 
         if (lowerOrderCount < solverOrder)
         {
@@ -172,6 +172,67 @@ public sealed class DpmSolverMultistepScheduler : IScheduler
         // The history is the array returned: the next step only reads it and writes into the one before it.
         (spareOutput, previousOutput) = (previousOutput, denoised);
         return denoised;
+    }
+
+    /// <summary>The coefficients of a step's update: x ← a·x + b·D, then + w·(c·D + p·D_prev) for the second order.</summary>
+    private readonly record struct Update(double SampleWeight, double DenoisedWeight)
+    {
+        public double ChangeWeight { get; init; }
+
+        public double PreviousWeight { get; init; }
+
+        public double SecondOrderWeight { get; init; }
+    }
+
+    /// <summary>
+    /// The whole step in one pass over the latent: D = a·x + b·ε (or the model output itself), then the first-order update
+    /// of x, then the second-order term from <paramref name="previous"/> (none when null). At 512² a latent is 128 KB of
+    /// doubles and the UNet call before has evicted it from the caches: one pass reads it once instead of four times.
+    /// Each value goes through the operations, in the order, that separate passes made, so the latents are the same.
+    /// </summary>
+    private static void StepInOnePass(bool outputAlone, double sampleWeight, double outputWeight, ReadOnlySpan<double> modelOutput, Span<double> sample,
+        Span<double> denoised, double[]? previous, Update update)
+    {
+        if (modelOutput.Length != sample.Length || denoised.Length != sample.Length || (previous is not null && previous.Length != sample.Length))
+        {
+            throw new ArgumentException("The model output, the sample and the history must have the same length.", nameof(modelOutput));
+        }
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var output = ref MemoryMarshal.GetReference(modelOutput);
+            ref var x = ref MemoryMarshal.GetReference(sample);
+            ref var d = ref MemoryMarshal.GetReference(denoised);
+            ref var p = ref previous is null ? ref Unsafe.NullRef<double>() : ref MemoryMarshal.GetArrayDataReference(previous);
+            var (a, b) = (Vector256.Create(sampleWeight), Vector256.Create(outputWeight));
+            var (xWeight, dWeight) = (Vector256.Create(update.SampleWeight), Vector256.Create(update.DenoisedWeight));
+            var (cWeight, pWeight, secondWeight) = (Vector256.Create(update.ChangeWeight), Vector256.Create(update.PreviousWeight), Vector256.Create(update.SecondOrderWeight));
+            for (; i <= sample.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var index = (nuint)i;
+                var xi = Vector256.LoadUnsafe(ref x, index);
+                var ei = Vector256.LoadUnsafe(ref output, index);
+                var di = outputAlone ? ei : xi * a + ei * b;
+                di.StoreUnsafe(ref d, index);
+                var next = xi * xWeight + di * dWeight;
+                if (previous is not null)
+                {
+                    next = (di * cWeight + Vector256.LoadUnsafe(ref p, index) * pWeight) * secondWeight + next;
+                }
+                next.StoreUnsafe(ref x, index);
+            }
+        }
+        for (; i < sample.Length; i++)
+        {
+            var di = outputAlone ? modelOutput[i] : sample[i] * sampleWeight + modelOutput[i] * outputWeight;
+            denoised[i] = di;
+            var next = sample[i] * update.SampleWeight + di * update.DenoisedWeight;
+            if (previous is not null)
+            {
+                next = (di * update.ChangeWeight + previous[i] * update.PreviousWeight) * update.SecondOrderWeight + next;
+            }
+            sample[i] = next;
+        }
     }
 
     private static double[] Buffer(ref double[]? buffer, int length) =>

@@ -28,6 +28,12 @@ public interface IScheduler
 
     void ScaleModelInput(ReadOnlySpan<double> sample, int stepIndex, Span<double> destination);
 
+    /// <summary>
+    /// Whether <see cref="ScaleModelInput"/> copies the sample unchanged (the ᾱ-parameterised samplers), so the UNet may
+    /// read the sample itself.
+    /// </summary>
+    bool ModelInputIsSample => false;
+
     /// <summary>Advances <paramref name="sample"/> in place by one loop iteration.</summary>
     /// <param name="noise">Source of fresh noise for ancestral/stochastic samplers; others ignore it.</param>
     /// <returns>

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace StableDiffusion.Inference.Scheduling;
 
@@ -6,24 +8,41 @@ namespace StableDiffusion.Inference.Scheduling;
 internal static class LatentMath
 {
     /// <summary>destination = a·x + b·y; <paramref name="destination"/> may be <paramref name="x"/> or <paramref name="y"/>.</summary>
+    /// <remarks>
+    /// One pass, each element read before it is written, so the destination may be either input. At 512² a latent is
+    /// 128 KB of doubles and a scheduler step makes several of these: one pass instead of a multiply and a multiply-add
+    /// halves the memory traffic. The sum is a·x + b·y in either order (addition is commutative in floating point too),
+    /// so the values are those of the two passes.
+    /// </remarks>
     public static void Combine(double a, ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y, Span<double> destination)
     {
-        if (destination.Overlaps(y))
+        if (x.Length != destination.Length || y.Length != destination.Length)
         {
-            if (destination.Overlaps(x))
-            {
-                // x and y are the same span as destination: a·x + b·x.
-                TensorPrimitives.Multiply(x, a + b, destination);
-                return;
-            }
-
-            TensorPrimitives.Multiply(y, b, destination);
-            TensorPrimitives.MultiplyAdd(x, a, destination, destination);
+            throw new ArgumentException("x, y and the destination must have the same length.", nameof(destination));
+        }
+        if (destination.Overlaps(y) && destination.Overlaps(x))
+        {
+            // x and y are the same span as destination: a·x + b·x.
+            TensorPrimitives.Multiply(x, a + b, destination);
             return;
         }
 
-        TensorPrimitives.Multiply(x, a, destination);
-        TensorPrimitives.MultiplyAdd(y, b, destination, destination);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var xs = ref MemoryMarshal.GetReference(x);
+            ref var ys = ref MemoryMarshal.GetReference(y);
+            ref var target = ref MemoryMarshal.GetReference(destination);
+            var (va, vb) = (Vector256.Create(a), Vector256.Create(b));
+            for (; i <= destination.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) * va + Vector256.LoadUnsafe(ref ys, (nuint)i) * vb).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = a * x[i] + b * y[i];
+        }
     }
 
     /// <summary>destination += b·y.</summary>

@@ -35,7 +35,8 @@ public sealed class ImageTensorsTests
             return float.IsNaN(unit) ? (byte)0 : (byte)MathF.Round(unit * 255f, MidpointRounding.ToEven);
         }
         var random = new Random(5);
-        const int width = 37, height = 11;
+        // More pixels than one chunk of the conversion, and a count that leaves a tail after the vectors.
+        const int width = 97, height = 53;
         var chw = new float[3 * width * height];
         for (var i = 0; i < chw.Length; i++)
         {
@@ -45,6 +46,7 @@ public sealed class ImageTensorsTests
         float[] edges = [-1f, 1f, 0f, 1f / 255f, -1f / 255f, 3f / 255f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-40f, -0f];
         edges.CopyTo(chw, 0);
         edges.CopyTo(chw, width * height + 5);
+        edges.CopyTo(chw, chw.Length - edges.Length);
 
         var image = ImageTensors.ToImage(chw, width, height);
 
