@@ -12,7 +12,8 @@ namespace StableDiffusion.Inference.Pipeline;
 /// The bare ONNX calls a txt2img <see cref="StableDiffusionPipeline.Generate"/> makes, on the same sessions, with the same
 /// shapes, element types and count: the text encoder once per prompt chunk, the UNet per step and per call of the CFG
 /// batch, the VAE decoder once per image. Every input is built before the clock starts and every output is dropped, so
-/// no scheduler maths, conversion or image work is timed: what the pipeline costs above this is its own overhead.
+/// no scheduler maths, conversion or image work is timed: what the pipeline costs above this is its own overhead. The
+/// text encoder's calls can be left out, as the pipeline makes none for a prompt it finds in its cache.
 /// </summary>
 public sealed class OnnxFloor : IDisposable
 {
@@ -75,14 +76,15 @@ public sealed class OnnxFloor : IDisposable
     }
 
     /// <summary>Makes every call once, in the pipeline's order, and times each component's share.</summary>
-    public FloorTimings Run(CancellationToken cancellationToken = default)
+    /// <param name="encodePrompt">Whether to make the text encoder's calls: false where the pipeline took the prompt from its cache.</param>
+    public FloorTimings Run(bool encodePrompt = true, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        foreach (var ids in textEncoderInputs)
+        foreach (var ids in encodePrompt ? textEncoderInputs : [])
         {
             using var _ = model.TextEncoder.Graph.Run(new Dictionary<string, OrtValue> { ["input_ids"] = ids }, "last_hidden_state", cancellationToken);
         }
-        var textEncoderMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var textEncoderMs = encodePrompt ? Stopwatch.GetElapsedTime(started).TotalMilliseconds : 0;
 
         var clock = Stopwatch.GetTimestamp();
         var steps = unetCalls[0].Timesteps.Length;

@@ -42,6 +42,20 @@ public sealed class OnnxFloorTests
     }
 
     [Fact]
+    public void AFloorRunWithoutThePromptSpendsNothingOnTheTextEncoderAndMakesTheSameUnetCalls()
+    {
+        using var model = StableDiffusionModel.Load(ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), new InferenceOptions { ExecutionProvider = "cpu" });
+        using var floor = OnnxFloor.Prepare(model, new GenerationSettings { Prompt = "a red circle", Seed = 1, Steps = 2, Width = 32, Height = 32 });
+
+        var withPrompt = floor.Run(encodePrompt: true);
+        var cached = floor.Run(encodePrompt: false);
+
+        Assert.True(withPrompt.TextEncoder > 0);
+        Assert.Equal(0, cached.TextEncoder);
+        Assert.Equal(withPrompt.UnetCalls, cached.UnetCalls);
+    }
+
+    [Fact]
     public void TheFloorIsForTextToImage()
     {
         using var model = StableDiffusionModel.Load(ModelFixtures.PathOf(ModelFixtures.Fp32Int32Int64Batch), new InferenceOptions { ExecutionProvider = "cpu" });
