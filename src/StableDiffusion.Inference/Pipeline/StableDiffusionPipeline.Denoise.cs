@@ -56,7 +56,7 @@ public sealed partial class StableDiffusionPipeline
             }
             var stepping = jobs.Where(job => job.BeginIndex <= stepIndex).ToList();
 
-            // 5a. Scale the input (σ-scaled for Euler/LMS; DDIM, PNDM and DPM++ give the UNet the latents as they are).
+            // 5a. Scale the input (σ-scaled for Euler/LMS/Heun; the ᾱ samplers and DPM++ give the UNet the latents as they are).
             foreach (var image in stepping.SelectMany(job => job.Batch).Where(image => image.ModelInput != image.Latents))
             {
                 image.Scheduler.ScaleModelInput(image.Latents, stepIndex, image.ModelInput);
