@@ -109,6 +109,14 @@ public sealed class CreatePageTests(StudioFixture studio, ITestOutputHelper outp
         await Expect(position).ToContainTextAsync("2 of 2");
         await Expect(previous).ToBeFocusedAsync();
 
+        // The arrow keys do the same: Left from Previous to the first image disables Previous, and the focus goes to Next.
+        await user.Page.Keyboard.PressAsync("ArrowLeft");
+        await Expect(position).ToContainTextAsync("1 of 2");
+        await Expect(user.Page.GetByTestId("lightbox-next")).ToBeFocusedAsync();
+        await user.Page.Keyboard.PressAsync("ArrowRight");
+        await Expect(position).ToContainTextAsync("2 of 2");
+        await Expect(previous).ToBeFocusedAsync();
+
         // Closed, the viewer gives the focus back to the thumbnail that opened it.
         await user.Page.Keyboard.PressAsync("Escape");
         await Expect(lightbox).ToHaveCountAsync(0);
