@@ -119,8 +119,13 @@ public sealed partial class GenerationWorker(
         }));
     }
 
+    /// <remarks>
+    /// On a thread of its own, not the thread pool's: a job holds its thread for seconds to minutes, and on a 2-core machine
+    /// the pool has two threads to start with, which the lease heartbeat, database calls and SignalR also need.
+    /// </remarks>
     private Task<GenerationResult> Alone(GenerationSettings settings, IProgress<StepProgress> progress, CancellationToken cancellationToken, SkipSignal skip) =>
-        Task.Run(() => generator.Generate(settings, progress, cancellationToken, skip), cancellationToken);
+        Task.Factory.StartNew(() => generator.Generate(settings, progress, cancellationToken, skip), cancellationToken, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     /// <summary>Starts a job's pipeline run: alone, or as one member of a shared batch.</summary>
     private delegate Task<GenerationResult> StartGeneration(GenerationSettings settings, IProgress<StepProgress> progress, CancellationToken cancellationToken,

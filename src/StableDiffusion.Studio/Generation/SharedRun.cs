@@ -31,7 +31,8 @@ internal sealed class SharedRun(IImageGenerator generator, int jobs)
     {
         if (Interlocked.Increment(ref arrived) == jobs)
         {
-            _ = Task.Run(Run);
+            // On a thread of its own, as a job alone runs (GenerationWorker.Alone): the run holds it for the whole batch.
+            _ = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 

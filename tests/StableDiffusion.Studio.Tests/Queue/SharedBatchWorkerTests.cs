@@ -29,7 +29,16 @@ public sealed class SharedBatchWorkerTests
     {
         using var studio = Studio(maxBatch: 3);
         var updates = new ConcurrentQueue<JobUpdate>();
-        studio.Services.GetRequiredService<JobProgressFeed>().PublishedHere += updates.Enqueue;
+        // Steps are reported on the generation's thread: whether it is one of the thread pool's.
+        var onPoolThreads = new ConcurrentQueue<bool>();
+        studio.Services.GetRequiredService<JobProgressFeed>().PublishedHere += update =>
+        {
+            if (update.Status == JobStatus.Running && update.Step > 0)
+            {
+                onPoolThreads.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
+            }
+            updates.Enqueue(update);
+        };
         studio.Fake.Hold();
         var first = (await studio.Submission.SubmitAsync("alice", Settings.Valid("alice 1"))).Queued();
         await studio.WaitForStatusAsync("alice", first.Id, JobStatus.Running);
@@ -48,6 +57,9 @@ public sealed class SharedBatchWorkerTests
         // Bob goes next by the round robin; the next compatible jobs in fair order join him until three images.
         Assert.Equal([["bob 1", "carol 1", "alice 2"], ["bob 2", "alice 3"]], studio.Fake.SharedBatches.ToArray());
         Assert.Equal(["alice 1", "bob 1", "carol 1", "alice 2", "bob 2", "alice 3"], studio.Fake.Started.ToArray());
+        // A job alone and a shared batch each run on a thread of their own, leaving the pool to the heartbeat and the pages.
+        Assert.NotEmpty(onPoolThreads);
+        Assert.DoesNotContain(true, onPoolThreads);
         foreach (var (owner, id) in waiting)
         {
             var own = updates.Where(u => u.JobId == id).ToList();
