@@ -21,6 +21,9 @@ public sealed partial class PostgresJobClaims : IJobClaims
 
     private static readonly TimeSpan PollWithRedis = TimeSpan.FromSeconds(10);
 
+    /// <summary>The transaction-scoped lock every claim takes, so each sees the StartedAt of the claim before it.</summary>
+    private const string ClaimLock = "SELECT pg_advisory_xact_lock(7310150001)";
+
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> running = new();
     private readonly ConcurrentDictionary<Guid, SkipSignal> skips = new();
     private readonly SemaphoreSlim wake = new(0);
@@ -52,6 +55,11 @@ public sealed partial class PostgresJobClaims : IJobClaims
     public async Task<IReadOnlyList<QueuedJob>> FairOrderAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await FairOrderAsync(db, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<QueuedJob>> FairOrderAsync(StudioDbContext db, CancellationToken cancellationToken)
+    {
         var queued = await db.Jobs.AsNoTracking().Waiting().ToListAsync(cancellationToken);
         var owners = queued.Select(j => j.OwnerId).Distinct().ToList();
         var lastStarts = await db.Jobs.AsNoTracking()
@@ -69,7 +77,7 @@ public sealed partial class PostgresJobClaims : IJobClaims
         // Claims queue behind one transaction-scoped lock so that each sees the previous one's StartedAt: without it
         // two workers claiming at the same instant could both serve the same owner. A claim holds it for a
         // millisecond or two; SKIP LOCKED still passes over a row that a cancel is updating.
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7310150001)", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(ClaimLock, cancellationToken);
         var leaseSeconds = (double)options.Value.LeaseSeconds;
         var claimed = await db.Jobs.FromSql($"""
             UPDATE "Jobs" SET "Status" = 'Running', "StartedAt" = clock_timestamp(), "WorkerId" = {worker.Id},
@@ -97,11 +105,57 @@ public sealed partial class PostgresJobClaims : IJobClaims
     }
 
     /// <summary>
-    /// Shared batches are the single-process queue's: here each claim is one row taken under SKIP LOCKED with its own
-    /// lease, and a batch of several would need the lease keeper to renew and hand back leases together. Every job runs alone.
+    /// Walks the fair order after <paramref name="first"/>'s claim, under the claims' lock, and claims what successive
+    /// claims would, passing over jobs that cannot join; each companion takes its own lease, which the lease keeper renews
+    /// with the others of this worker (and hands back, or lets expire, one job at a time).
     /// </summary>
-    public Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<JobRecord>>([]);
+    public async Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(ClaimLock, cancellationToken);
+        var order = await FairOrderAsync(db, cancellationToken);
+        var waiting = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Queued && j.Model == first.Model)
+            .ToDictionaryAsync(j => j.Id, cancellationToken);
+        var leaseSeconds = (double)options.Value.LeaseSeconds;
+        var claimed = new List<JobRecord>();
+        foreach (var candidate in order)
+        {
+            if (images == 0)
+            {
+                break;
+            }
+            if (!waiting.TryGetValue(candidate.Id, out var job) || job.BatchSize > images || !canJoin(job))
+            {
+                continue;
+            }
+
+            // Still waiting: a cancel may have taken it since the order was read (it waits for the cancel's row lock).
+            var rows = await db.Jobs.FromSql($"""
+                UPDATE "Jobs" SET "Status" = 'Running', "StartedAt" = clock_timestamp(), "WorkerId" = {worker.Id},
+                    "LeaseExpiresAt" = clock_timestamp() + make_interval(secs => {leaseSeconds}), "Attempts" = "Attempts" + 1
+                WHERE "Id" = {job.Id} AND "Status" = 'Queued'
+                RETURNING *
+                """).AsNoTracking().ToListAsync(cancellationToken);
+            if (rows.Count == 1)
+            {
+                claimed.Add(rows[0]);
+                images -= job.BatchSize;
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        foreach (var job in claimed)
+        {
+            LogClaimed(job.Id, worker.Id, job.Attempts);
+        }
+        if (claimed.Count > 0)
+        {
+            feed.NotifyQueueChanged();
+        }
+        return claimed;
+    }
 
     public Task WaitForWorkAsync(CancellationToken cancellationToken) =>
         wake.WaitAsync(bus.IsConnected == true ? PollWithRedis : PollWithoutRedis, cancellationToken);

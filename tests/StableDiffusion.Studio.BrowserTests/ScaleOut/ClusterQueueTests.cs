@@ -54,6 +54,32 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     });
 
     [Fact]
+    public Task CompatibleWaitingJobsStepTogetherOnAWorkerEachWithItsOwnLease() => cluster.RunAsync(output, async () =>
+    {
+        await cluster.EnsureWorkersAsync();
+        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker three", 150, size: 192), await cluster.SubmitAsync("dave", "blocker four", 150, size: 192) };
+        await cluster.WaitForJobsAsync(blockers, rows => rows.All(r => r.Status == "Running"), JobsTimeout);
+        // Six jobs of one model, size, step count and sampler: each worker claims one and, with it, the next ones in fair
+        // order up to its batch limit (4 images).
+        var ids = new List<Guid>();
+        foreach (var (user, i) in new[] { "frank", "grace", "erin" }.SelectMany(user => new[] { (user, 0), (user, 1) }))
+        {
+            ids.Add(await cluster.SubmitAsync(user, $"{user} shared {i}", 30));
+        }
+        foreach (var blocker in blockers)
+        {
+            await cluster.CancelAsync("dave", blocker);
+        }
+
+        var jobs = await cluster.WaitForJobsAsync(ids, rows => rows.All(r => r.Status is "Succeeded" or "Failed" or "Cancelled"), JobsTimeout);
+        Assert.All(jobs, j => Assert.Equal(("Succeeded", 1, 1), (j.Status, j.Attempts, j.Images)));
+        // A worker runs one generation at a time: two of its jobs running at once ran as one shared batch.
+        var together = jobs.SelectMany(a => jobs.Where(b => a.Id != b.Id && a.WorkerId == b.WorkerId && a.StartedAt < b.FinishedAt && b.StartedAt < a.FinishedAt)).Count() / 2;
+        output.WriteLine("Jobs per worker: " + string.Join(", ", jobs.GroupBy(j => j.WorkerId).Select(g => $"{g.Key}={g.Count()}")) + $"; overlapping pairs: {together}");
+        Assert.True(together > 0, "No two jobs of one worker ran at the same time: nothing was batched.");
+    });
+
+    [Fact]
     public Task KilledWorkersJobIsRequeuedWhenItsLeaseExpiresAndCompletesOnTheOtherWorker() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
