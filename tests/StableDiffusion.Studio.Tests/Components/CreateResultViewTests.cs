@@ -13,13 +13,14 @@ namespace StableDiffusion.Studio.Tests.Components;
 public sealed class CreateResultViewTests : ComponentTestContext
 {
     [Fact]
-    public void TheModelsDescriptionShowsAndAnExampleChipPutsItsPromptInThePromptBox()
+    public async Task TheModelsDescriptionShowsAndAnExampleChipPutsItsPromptInThePromptBox()
     {
         Fake.Models = [Fake.Models[0] with { Card = new ModelCard("Circles and squares.", ["a red circle on a blue background", "two white squares on a black background"]) }];
         var settings = Settings.Valid(prompt: "");
 
         var form = Render<SettingsForm>(p => p.Add(f => f.Settings, settings).Add(f => f.ShowModelGuide, true));
-        form.FindAll("[data-testid=example-prompt]")[1].Click();
+        // Awaited: the chip's click handler is asynchronous and a plain Click() does not wait for it (the test failed once in a busy full run).
+        await form.FindAll("[data-testid=example-prompt]")[1].ClickAsync(new MouseEventArgs());
 
         Assert.Equal("Circles and squares.", form.Find("[data-testid=model-description]").TextContent);
         Assert.Equal("two white squares on a black background", settings.Prompt);
