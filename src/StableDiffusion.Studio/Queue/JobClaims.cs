@@ -58,30 +58,12 @@ public sealed partial class JobClaims(
     public async Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images,
         CancellationToken cancellationToken = default)
     {
-        var claimed = await writer.WriteAsync(async db =>
-        {
-            // The order after the first claim: walking it claims what successive claims would, passing over jobs that cannot join.
-            var order = await FairOrderAsync(db, cancellationToken);
-            var waiting = await db.Jobs.AsNoTracking()
-                .Where(j => j.Status == JobStatus.Queued && j.Model == first.Model)
-                .ToDictionaryAsync(j => j.Id, cancellationToken);
-            var ids = new List<Guid>();
-            foreach (var candidate in order)
-            {
-                if (images == 0)
-                {
-                    break;
-                }
-                if (waiting.TryGetValue(candidate.Id, out var job) && job.BatchSize <= images && canJoin(job) && await TryClaimAsync(db, candidate, cancellationToken))
-                {
-                    ids.Add(job.Id);
-                    images -= job.BatchSize;
-                }
-            }
-
-            var companions = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
-            return ids.Select(id => companions[id]).ToList();
-        }, cancellationToken);
+        var claimed = await writer.WriteAsync(async db => await BatchCompanions.ClaimAsync(db, await FairOrderAsync(db, cancellationToken), first, canJoin, images,
+            // Read back as claimed (Running, with this worker and its start), as ClaimNextAsync does.
+            async candidate => await TryClaimAsync(db, candidate, cancellationToken)
+                ? await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, cancellationToken)
+                : null,
+            cancellationToken), cancellationToken);
 
         if (claimed.Count > 0)
         {

@@ -105,45 +105,26 @@ public sealed partial class PostgresJobClaims : IJobClaims
     }
 
     /// <summary>
-    /// Walks the fair order after <paramref name="first"/>'s claim, under the claims' lock, and claims what successive
-    /// claims would, passing over jobs that cannot join; each companion takes its own lease, which the lease keeper renews
-    /// with the others of this worker (and hands back, or lets expire, one job at a time).
+    /// <see cref="BatchCompanions"/> under the claims' lock; each companion takes its own lease, which the lease keeper
+    /// renews with the others of this worker (and hands back, or lets expire, one job at a time).
     /// </summary>
     public async Task<IReadOnlyList<JobRecord>> ClaimCompanionsAsync(JobRecord first, Func<JobRecord, bool> canJoin, int images, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync(ClaimLock, cancellationToken);
-        var order = await FairOrderAsync(db, cancellationToken);
-        var waiting = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Queued && j.Model == first.Model)
-            .ToDictionaryAsync(j => j.Id, cancellationToken);
         var leaseSeconds = (double)options.Value.LeaseSeconds;
-        var claimed = new List<JobRecord>();
-        foreach (var candidate in order)
+        var claimed = await BatchCompanions.ClaimAsync(db, await FairOrderAsync(db, cancellationToken), first, canJoin, images, async candidate =>
         {
-            if (images == 0)
-            {
-                break;
-            }
-            if (!waiting.TryGetValue(candidate.Id, out var job) || job.BatchSize > images || !canJoin(job))
-            {
-                continue;
-            }
-
             // Still waiting: a cancel may have taken it since the order was read (it waits for the cancel's row lock).
             var rows = await db.Jobs.FromSql($"""
                 UPDATE "Jobs" SET "Status" = 'Running', "StartedAt" = clock_timestamp(), "WorkerId" = {worker.Id},
                     "LeaseExpiresAt" = clock_timestamp() + make_interval(secs => {leaseSeconds}), "Attempts" = "Attempts" + 1
-                WHERE "Id" = {job.Id} AND "Status" = 'Queued'
+                WHERE "Id" = {candidate.Id} AND "Status" = 'Queued'
                 RETURNING *
                 """).AsNoTracking().ToListAsync(cancellationToken);
-            if (rows.Count == 1)
-            {
-                claimed.Add(rows[0]);
-                images -= job.BatchSize;
-            }
-        }
+            return rows.SingleOrDefault();
+        }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         foreach (var job in claimed)
