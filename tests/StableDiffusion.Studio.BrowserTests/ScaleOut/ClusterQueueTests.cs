@@ -12,8 +12,9 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     public Task ThirtyJobsFromThreeUsersRunExactlyOnceSpreadOverBothWorkersInFairOrder() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
-        // Two long jobs of a fourth user hold both workers, so all thirty are waiting before the first of them starts.
-        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker one", 150, size: 192), await cluster.SubmitAsync("dave", "blocker two", 150, size: 192) };
+        // Two long jobs of a fourth user hold both workers, so all thirty are waiting before the first of them starts. Their
+        // step counts differ: two jobs that could step together would share one worker's batch and leave the other free.
+        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker one", 150, size: 192), await cluster.SubmitAsync("dave", "blocker two", 149, size: 192) };
         await cluster.WaitForJobsAsync(blockers, rows => rows.All(r => r.Status == "Running"), JobsTimeout);
 
         // Each user submits all ten before the next starts: first-come order would run alice's ten first.
@@ -57,7 +58,8 @@ public sealed class ClusterQueueTests(ClusterFixture cluster, ITestOutputHelper 
     public Task CompatibleWaitingJobsStepTogetherOnAWorkerEachWithItsOwnLease() => cluster.RunAsync(output, async () =>
     {
         await cluster.EnsureWorkersAsync();
-        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker three", 150, size: 192), await cluster.SubmitAsync("dave", "blocker four", 150, size: 192) };
+        // One blocker per worker (their step counts differ, so they cannot share a batch), so the six all wait.
+        var blockers = new[] { await cluster.SubmitAsync("dave", "blocker three", 150, size: 192), await cluster.SubmitAsync("dave", "blocker four", 149, size: 192) };
         await cluster.WaitForJobsAsync(blockers, rows => rows.All(r => r.Status == "Running"), JobsTimeout);
         // Six jobs of one model, size, step count and sampler: each worker claims one and, with it, the next ones in fair
         // order up to its batch limit (4 images).
